@@ -1,0 +1,51 @@
+"""Alembic environment: the same for `alembic upgrade head` and for the server's own upgrade."""
+
+from __future__ import annotations
+
+import logging.config
+from pathlib import Path
+
+from alembic import context
+
+from task_tracker.config import resolve_db_path
+from task_tracker.db import create_db_engine
+from task_tracker.models import Base
+
+config = context.config
+if config.config_file_name is not None:
+    logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
+
+
+def _db_path() -> Path:
+    url = config.get_main_option("sqlalchemy.url")
+    if url:
+        return Path(url.removeprefix("sqlite:///"))
+    return resolve_db_path(None)
+
+
+def run_migrations_online() -> None:
+    db_path = _db_path()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_db_engine(db_path, foreign_keys=False).execution_options(
+        # Two servers starting at once: the second waits and then finds the schema at head.
+        sqlite_begin="BEGIN IMMEDIATE"
+    )
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                render_as_batch=True,
+                # With the driver in autocommit mode SQLite runs DDL inside our transaction,
+                # so a failed migration leaves nothing half-applied.
+                transactional_ddl=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (--sql) mode is not supported; run against a database file.")
+run_migrations_online()

@@ -1,0 +1,98 @@
+"""create tasks and task_tags
+
+Revision ID: 0001
+Revises:
+Create Date: 2026-11-25 10:30:00+00:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0001"
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# task_tags mirrors tasks.tags (a JSON array) so tag filters use an index. Triggers keep it
+# exact for every write, including rows edited by hand in the sqlite3 CLI.
+TAG_TRIGGERS = {
+    "tasks_tags_ai": """
+        CREATE TRIGGER tasks_tags_ai AFTER INSERT ON tasks BEGIN
+            INSERT OR IGNORE INTO task_tags (task_id, tag)
+            SELECT new.id, value FROM json_each(new.tags) WHERE type = 'text';
+        END""",
+    "tasks_tags_au": """
+        CREATE TRIGGER tasks_tags_au AFTER UPDATE OF tags ON tasks BEGIN
+            DELETE FROM task_tags WHERE task_id = old.id;
+            INSERT OR IGNORE INTO task_tags (task_id, tag)
+            SELECT new.id, value FROM json_each(new.tags) WHERE type = 'text';
+        END""",
+    # Also when foreign keys are off (the sqlite3 CLI's default), so no orphan rows remain.
+    "tasks_tags_ad": """
+        CREATE TRIGGER tasks_tags_ad AFTER DELETE ON tasks BEGIN
+            DELETE FROM task_tags WHERE task_id = old.id;
+        END""",
+}
+
+
+def upgrade() -> None:
+    op.create_table(
+        "tasks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("title", sa.String(length=200), nullable=False),
+        sa.Column("description", sa.Text(), server_default="", nullable=False),
+        sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
+        sa.Column("priority", sa.String(length=16), server_default="medium", nullable=False),
+        sa.Column("tags", sa.Text(), server_default="[]", nullable=False),
+        sa.Column("due_date", sa.String(length=10), nullable=True),
+        sa.Column("created_at", sa.String(length=32), nullable=False),
+        sa.Column("updated_at", sa.String(length=32), nullable=False),
+        sa.Column("completed_at", sa.String(length=32), nullable=True),
+        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.CheckConstraint(
+            "length(title) BETWEEN 1 AND 200 AND title = trim(title)", name=op.f("ck_tasks_title")
+        ),
+        sa.CheckConstraint("length(description) <= 10000", name=op.f("ck_tasks_description")),
+        sa.CheckConstraint(
+            "status IN ('pending', 'in_progress', 'complete')", name=op.f("ck_tasks_status")
+        ),
+        sa.CheckConstraint("priority IN ('low', 'medium', 'high')", name=op.f("ck_tasks_priority")),
+        sa.CheckConstraint(
+            "json_valid(tags) AND json_type(tags) = 'array'", name=op.f("ck_tasks_tags")
+        ),
+        sa.CheckConstraint(
+            "due_date IS NULL OR date(due_date) IS due_date", name=op.f("ck_tasks_due_date")
+        ),
+        sa.CheckConstraint("version >= 1", name=op.f("ck_tasks_version")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_tasks_status_id", "tasks", ["status", "id"])
+    op.create_index("ix_tasks_due_date", "tasks", ["due_date"])
+    op.create_table(
+        "task_tags",
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("tag", sa.String(length=40), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["task_id"],
+            ["tasks.id"],
+            name=op.f("fk_task_tags_task_id_tasks"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("task_id", "tag", name=op.f("pk_task_tags")),
+    )
+    op.create_index("ix_task_tags_tag_task_id", "task_tags", ["tag", "task_id"])
+    for ddl in TAG_TRIGGERS.values():
+        op.execute(ddl)
+
+
+def downgrade() -> None:
+    for name in TAG_TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_index("ix_task_tags_tag_task_id", table_name="task_tags")
+    op.drop_table("task_tags")
+    op.drop_index("ix_tasks_due_date", table_name="tasks")
+    op.drop_index("ix_tasks_status_id", table_name="tasks")
+    op.drop_table("tasks")

@@ -1,0 +1,28 @@
+"""Resolves where the database lives: --db > TASK_TRACKER_DB > the platform user data dir."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DB_ENV_VAR = "TASK_TRACKER_DB"
+AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
+DB_FILENAME = "tasks.db"
+
+
+def default_db_path() -> Path:
+    # Imported here: platformdirs is only needed when neither --db nor the env var is set.
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("task-tracker", appauthor=False)) / DB_FILENAME
+
+
+def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
+    """Return the absolute database path the server would use.
+
+    The client starts the server from an arbitrary directory, so a relative value is made
+    absolute against the current directory once, here, and never reinterpreted later.
+    """
+    raw = cli_value if cli_value not in (None, "") else os.environ.get(DB_ENV_VAR) or None
+    path = Path(raw).expanduser() if raw is not None else default_db_path()
+    return path.absolute()

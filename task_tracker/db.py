@@ -1,0 +1,125 @@
+"""Engine and sessions, SQLite connection setup, and bringing the schema to Alembic head."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+log = logging.getLogger(__name__)
+
+# How long a writer waits for another process's write lock before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 10_000
+
+# synchronous=FULL: in WAL mode every commit fsyncs the WAL, so an acknowledged write survives
+# a crash of the process *and* of the machine. NORMAL would only survive a process crash.
+SYNCHRONOUS = "FULL"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def migrations_dir() -> Path:
+    """The Alembic script directory: inside the wheel, or at the root of a checkout."""
+    for candidate in (_PACKAGE_DIR / "_migrations", _PACKAGE_DIR.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise RuntimeError("Alembic migrations not found next to the task_tracker package")
+
+
+def _connection_setup(foreign_keys: bool) -> Any:
+    def on_connect(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+        _configure_connection(dbapi_conn, foreign_keys=foreign_keys)
+
+    return on_connect
+
+
+def _configure_connection(dbapi_conn: sqlite3.Connection, *, foreign_keys: bool) -> None:
+    # Autocommit at the driver level; SQLAlchemy's "begin" event below emits BEGIN itself,
+    # so we choose DEFERRED for readers and IMMEDIATE for writers.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    try:
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+    finally:
+        cur.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # Writers take the write lock up front, so two processes never deadlock upgrading a
+    # read lock to a write lock; they wait (busy_timeout) instead.
+    conn.exec_driver_sql(conn.get_execution_options().get("sqlite_begin", "BEGIN"))
+
+
+def create_db_engine(db_path: Path, *, foreign_keys: bool = True) -> Engine:
+    """An engine whose every connection gets our pragmas.
+
+    Migrations pass foreign_keys=False: batch ALTERs recreate tables, and dropping the old
+    copy with foreign keys on would cascade-delete rows that point at it.
+    """
+    engine = create_engine(f"sqlite:///{db_path}")
+    event.listen(engine, "connect", _connection_setup(foreign_keys))
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """One read-only transaction (a consistent snapshot)."""
+    with Session(engine) as session, session.begin():
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """One write transaction, holding the write lock from its first statement."""
+    bind = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
+    with Session(bind, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
+def alembic_config(db_path: Path) -> Config:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", f"sqlite:///{db_path}")
+    return config
+
+
+def upgrade_to_head(db_path: Path) -> None:
+    """Bring the database at db_path to the newest Alembic revision."""
+    from alembic import command
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(db_path), "head")
+
+
+def open_database(db_path: Path) -> Engine:
+    """Bring the database to head and return an engine for it."""
+    upgrade_to_head(db_path)
+    return create_db_engine(db_path)
+
+
+def current_revision(db_path: Path) -> str | None:
+    """The Alembic revision stamped in the database, or None if it has none (or no file)."""
+    if not db_path.exists():
+        return None
+    uri = f"{db_path.as_uri()}?mode=ro"
+    with closing(sqlite3.connect(uri, uri=True)) as conn:
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:
+            return None
+    return row[0] if row else None

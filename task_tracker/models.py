@@ -1,0 +1,126 @@
+"""SQLAlchemy 2 models. The schema itself is created and changed only by Alembic revisions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names, so Alembic autogenerate and batch migrations produce clean diffs.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+TAG_MAX = 40
+TAGS_MAX = 20
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sql_in(column: str, values: type[enum.StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A UTC-aware datetime stored as ISO-8601 text (readable in the sqlite3 CLI).
+
+    One fixed format (microseconds, +00:00) keeps text order equal to time order.
+    A naive value written by hand is read as UTC.
+    """
+
+    impl = String(32)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> str | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime; use a UTC-aware one")
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+    def process_result_value(self, value: str | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Task(Base):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        CheckConstraint(
+            f"length(title) BETWEEN 1 AND {TITLE_MAX} AND title = trim(title)", name="title"
+        ),
+        CheckConstraint(f"length(description) <= {DESCRIPTION_MAX}", name="description"),
+        CheckConstraint(_sql_in("status", Status), name="status"),
+        CheckConstraint(_sql_in("priority", Priority), name="priority"),
+        CheckConstraint("json_valid(tags) AND json_type(tags) = 'array'", name="tags"),
+        CheckConstraint("due_date IS NULL OR date(due_date) IS due_date", name="due_date"),
+        CheckConstraint("version >= 1", name="version"),
+        Index("ix_tasks_status_id", "status", "id"),
+        Index("ix_tasks_due_date", "due_date"),
+        {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    status: Mapped[str] = mapped_column(String(16), server_default=Status.PENDING.value)
+    priority: Mapped[str] = mapped_column(String(16), server_default=Priority.MEDIUM.value)
+    # JSON array text, e.g. ["work","urgent"]; mirrored into task_tags by triggers.
+    tags: Mapped[str] = mapped_column(Text, server_default="[]")
+    due_date: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+
+class TaskTag(Base):
+    """One row per (task, tag), kept in sync with tasks.tags by database triggers.
+
+    It exists so that filtering by tag uses an index. The application never writes it.
+    """
+
+    __tablename__ = "task_tags"
+    __table_args__ = (Index("ix_task_tags_tag_task_id", "tag", "task_id"),)
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag: Mapped[str] = mapped_column(String(TAG_MAX), primary_key=True)

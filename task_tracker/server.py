@@ -1,0 +1,479 @@
+"""The FastMCP app: tools, resources and prompts. Thin: validate -> call the store -> shape."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import logging
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+
+from fastmcp import FastMCP
+from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
+from pydantic import BaseModel, Field
+from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from task_tracker import __version__, store
+from task_tracker.db import open_database, read_session, write_session
+from task_tracker.errors import DatabaseBusy, InvalidInput, TaskTrackerError
+from task_tracker.models import (
+    DESCRIPTION_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    Task,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+P = ParamSpec("P")
+
+INSTRUCTIONS = """\
+A persistent task list stored in SQLite; tasks survive restarts and are shared by every client.
+- Find tasks with list_tasks (filters) or search_tasks (words) before get_task; pages are
+  bounded: pass next_cursor back to get the next page.
+- Task ids are stable integers and never reused. update_task changes only the fields you pass;
+  pass expected_version (from the task you read) to avoid overwriting someone else's change.
+- complete_task is safe to repeat. delete_task is permanent.
+- Lists show at most 280 characters of each description; get_task returns the full text."""
+
+DESCRIPTION_PREVIEW = 280
+LIST_LIMIT_DEFAULT = 50
+LIST_LIMIT_MAX = 200
+# Upper bound on the JSON characters of one page of tasks. The result travels twice (text and
+# structuredContent), so a page stays under ~25k tokens even with long titles and many tags.
+PAGE_CHAR_BUDGET = 40_000
+OVERVIEW_LIMIT = 100
+
+StatusName = Literal["pending", "in_progress", "complete"]
+PriorityName = Literal["low", "medium", "high"]
+
+TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
+Title = Annotated[
+    str,
+    Field(
+        description="Short summary of the task; surrounding spaces are trimmed.",
+        min_length=1,
+        max_length=TITLE_MAX,
+    ),
+]
+Description = Annotated[
+    str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
+]
+Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$")]
+Tags = Annotated[
+    list[Tag],
+    Field(
+        description="Labels without spaces or commas, e.g. ['work','urgent']; lower-cased.",
+        max_length=TAGS_MAX,
+    ),
+]
+DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
+ExpectedVersion = Annotated[
+    int,
+    Field(
+        description="Fail with a conflict unless the task is still at this version.",
+        ge=1,
+    ),
+]
+Cursor = Annotated[
+    str,
+    Field(
+        description="next_cursor from the previous page; omit for the first page.", max_length=100
+    ),
+]
+
+
+class TaskOut(BaseModel):
+    """A task as stored. In lists, description may be shortened (description_truncated)."""
+
+    id: int
+    title: str
+    description: str
+    status: StatusName
+    priority: PriorityName
+    tags: list[str]
+    due_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+    description_truncated: bool = False
+
+    @classmethod
+    def of(cls, task: Task, *, preview: bool = False) -> TaskOut:
+        description = task.description
+        truncated = preview and len(description) > DESCRIPTION_PREVIEW
+        if truncated:
+            description = description[: DESCRIPTION_PREVIEW - 1] + "…"
+        return cls(
+            id=task.id,
+            title=task.title,
+            description=description,
+            status=task.status,  # type: ignore[arg-type]
+            priority=task.priority,  # type: ignore[arg-type]
+            tags=store.tags_of(task),
+            due_date=date.fromisoformat(task.due_date) if task.due_date else None,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            completed_at=task.completed_at,
+            version=task.version,
+            description_truncated=truncated,
+        )
+
+
+class TaskPageOut(BaseModel):
+    tasks: list[TaskOut]
+    total: int = Field(description="How many tasks match the filters, over all pages.")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end.")
+
+
+def encode_cursor(after_id: int) -> str:
+    return base64.urlsafe_b64encode(f"after:{after_id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "after" or not value.isdigit():
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
+            "or omit cursor for the first page."
+        ) from None
+
+
+def page_out(items: list[Task], *, total: int, has_more: bool) -> TaskPageOut:
+    """Shape a page, ending it early if it would exceed PAGE_CHAR_BUDGET characters."""
+    shaped: list[TaskOut] = []
+    used = 0
+    for task in items:
+        out = TaskOut.of(task, preview=True)
+        cost = 300 + len(out.title) + len(out.description) + sum(len(t) + 3 for t in out.tags)
+        if shaped and used + cost > PAGE_CHAR_BUDGET:
+            has_more = True
+            break
+        shaped.append(out)
+        used += cost
+    next_cursor = encode_cursor(shaped[-1].id) if has_more and shaped else None
+    return TaskPageOut(tasks=shaped, total=total, next_cursor=next_cursor)
+
+
+def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError) -> Callable[P, T]:
+    """The one place domain errors become MCP errors (for tools: isError: true).
+
+    Anything else propagates and is masked by FastMCP (mask_error_details) and logged.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except TaskTrackerError as exc:
+            # Expected outcomes (unknown id, conflict): no traceback in the log.
+            raise error(str(exc), log_level=logging.INFO) from exc
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+                raise error(str(DatabaseBusy()), log_level=logging.WARNING) from exc
+            raise
+
+    return wrapper
+
+
+def annotations(
+    title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
+) -> dict[str, Any]:
+    if read_only:
+        return {"title": title, "readOnlyHint": True, "openWorldHint": False}
+    return {
+        "title": title,
+        "readOnlyHint": False,
+        "destructiveHint": destructive,
+        "idempotentHint": idempotent,
+        "openWorldHint": False,
+    }
+
+
+def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -> FastMCP:
+    """The MCP server for one database, given by path (opened on start) or as an engine."""
+    if (db_path is None) == (engine is None):
+        raise ValueError("pass exactly one of db_path or engine")
+    runtime: dict[str, Engine] = {}
+
+    @asynccontextmanager
+    async def lifespan(_server: FastMCP) -> AsyncIterator[dict[str, Any]]:
+        runtime["engine"] = engine if engine is not None else open_database(db_path)  # type: ignore[arg-type]
+        try:
+            yield {}
+        finally:
+            runtime.pop("engine").dispose()
+
+    @contextmanager
+    def reading() -> Iterator[Session]:
+        with read_session(runtime["engine"]) as session:
+            yield session
+
+    @contextmanager
+    def writing() -> Iterator[Session]:
+        with write_session(runtime["engine"]) as session:
+            yield session
+
+    mcp = FastMCP(
+        "task-tracker",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        mask_error_details=True,
+    )
+
+    def tool(tool_annotations: dict[str, Any]) -> Callable[[Callable[P, T]], Any]:
+        return lambda fn: mcp.tool(annotations=tool_annotations)(translating_errors(fn))
+
+    def resource(uri: str, **kwargs: Any) -> Callable[[Callable[P, T]], Any]:
+        return lambda fn: mcp.resource(uri, **kwargs)(translating_errors(fn, ResourceError))
+
+    def read(fn: Callable[[Session], T]) -> T:
+        with reading() as session:
+            return fn(session)
+
+    def write(fn: Callable[[Session], T]) -> T:
+        with writing() as session:
+            return fn(session)
+
+    @tool(annotations("Add task"))
+    def add_task(
+        title: Title,
+        description: Description = "",
+        priority: Annotated[PriorityName, Field(description="How important it is.")] = "medium",
+        tags: Tags | None = None,
+        due_date: DueDate | None = None,
+        status: Annotated[StatusName, Field(description="Initial status.")] = "pending",
+    ) -> TaskOut:
+        """Create a task and return it with its new id. Use for any new to-do, bug or follow-up."""
+        return write(
+            lambda s: TaskOut.of(
+                store.add_task(
+                    s,
+                    title=title,
+                    description=description,
+                    priority=priority,
+                    tags=tags or (),
+                    due_date=due_date,
+                    status=status,
+                )
+            )
+        )
+
+    @tool(annotations("Get task", read_only=True))
+    def get_task(task_id: TaskId) -> TaskOut:
+        """Return one task with its full description. Find ids with list_tasks/search_tasks."""
+        return read(lambda s: TaskOut.of(store.get_task(s, task_id=task_id)))
+
+    @tool(annotations("Update task", destructive=True, idempotent=True))
+    def update_task(
+        task_id: TaskId,
+        title: Title | None = None,
+        description: Description | None = None,
+        status: Annotated[StatusName | None, Field(description="New status.")] = None,
+        priority: Annotated[PriorityName | None, Field(description="New priority.")] = None,
+        tags: Annotated[
+            list[Tag] | None,
+            Field(description="Replaces all tags ([] removes them).", max_length=TAGS_MAX),
+        ] = None,
+        due_date: DueDate | None = None,
+        clear_due_date: Annotated[bool, Field(description="Remove the due date.")] = False,
+        expected_version: ExpectedVersion | None = None,
+    ) -> TaskOut:
+        """Change some fields of a task; fields you omit stay as they are.
+
+        Pass expected_version (the version you read) so a concurrent change is not overwritten.
+        """
+        changes: dict[str, Any] = {
+            name: value
+            for name, value in (
+                ("title", title),
+                ("description", description),
+                ("status", status),
+                ("priority", priority),
+                ("tags", tags),
+                ("due_date", due_date),
+            )
+            if value is not None
+        }
+        if clear_due_date:
+            if due_date is not None:
+                raise InvalidInput("Pass either due_date or clear_due_date, not both.")
+            changes["due_date"] = None
+        return write(
+            lambda s: TaskOut.of(
+                store.update_task(
+                    s, task_id=task_id, changes=changes, expected_version=expected_version
+                )
+            )
+        )
+
+    @tool(annotations("Complete task", idempotent=True))
+    def complete_task(task_id: TaskId) -> TaskOut:
+        """Mark a task complete. Safe to repeat: a complete task is returned unchanged."""
+        return write(lambda s: TaskOut.of(store.complete_task(s, task_id=task_id)))
+
+    @tool(annotations("Delete task", destructive=True, idempotent=True))
+    def delete_task(task_id: TaskId, expected_version: ExpectedVersion | None = None) -> TaskOut:
+        """Permanently delete a task and return what was deleted. Prefer complete_task for
+        finished work; delete only mistakes and duplicates."""
+        return write(
+            lambda s: TaskOut.of(
+                store.delete_task(s, task_id=task_id, expected_version=expected_version)
+            )
+        )
+
+    @tool(annotations("List tasks", read_only=True))
+    def list_tasks(
+        status: Annotated[
+            Literal["all", "open", "pending", "in_progress", "complete"],
+            Field(description="'open' = pending or in_progress."),
+        ] = "all",
+        priority: PriorityName | None = None,
+        tag: Annotated[Tag | None, Field(description="Only tasks with this tag.")] = None,
+        due_before: Annotated[
+            date | None, Field(description="Only tasks due before this date (YYYY-MM-DD).")
+        ] = None,
+        limit: Annotated[int, Field(description="Page size.", ge=1, le=LIST_LIMIT_MAX)] = (
+            LIST_LIMIT_DEFAULT
+        ),
+        cursor: Cursor | None = None,
+    ) -> TaskPageOut:
+        """List tasks oldest first, filtered, one bounded page at a time with a total count.
+
+        To find tasks by words, use search_tasks instead.
+        """
+        after_id = decode_cursor(cursor) if cursor is not None else None
+
+        def run(s: Session) -> TaskPageOut:
+            page = store.list_tasks(
+                s,
+                status=status,
+                priority=priority,
+                tag=tag,
+                due_before=due_before,
+                after_id=after_id,
+                limit=limit,
+            )
+            return page_out(page.items, total=page.total, has_more=page.has_more)
+
+        return read(run)
+
+    @resource(
+        "tasks://all",
+        name="all_tasks",
+        description="Overview of tasks: open ones first (in progress, then pending), capped.",
+        mime_type="text/plain",
+    )
+    def all_tasks() -> str:
+        with reading() as s:
+            page = store.overview(s, limit=OVERVIEW_LIMIT)
+            lines = [task_line(t) for t in page.items]
+        if not lines:
+            return "No tasks yet. Create one with add_task."
+        left_out = page.total - len(lines)
+        if left_out > 0:
+            lines.append(
+                f"… {left_out} more task(s) not shown. Use list_tasks (filters, pages) "
+                "or search_tasks (words) to find them."
+            )
+        return "\n".join(lines)
+
+    @resource(
+        "tasks://{task_id}",
+        name="task",
+        description="One task as JSON, with its full description.",
+        mime_type="application/json",
+    )
+    def task_resource(task_id: int) -> str:
+        return read(lambda s: TaskOut.of(store.get_task(s, task_id=task_id)).model_dump_json())
+
+    @mcp.prompt(description="Review tasks: what to do next, what to split, close or re-prioritise.")
+    def review_tasks(
+        status: Annotated[
+            Literal["open", "all", "pending", "in_progress", "complete"],
+            Field(description="Which tasks to review."),
+        ] = "open",
+        tag: Annotated[str | None, Field(description="Only tasks with this tag.")] = None,
+    ) -> str:
+        with reading() as s:
+            page = store.list_tasks(s, status=status, tag=tag, limit=OVERVIEW_LIMIT)
+            lines = [task_line(t) for t in page.items]
+        scope = f"{status} tasks" + (f" tagged '{tag}'" if tag else "")
+        if not lines:
+            return f"There are no {scope}. Suggest what to add, if anything."
+        more = (
+            f"\n({page.total - len(lines)} more not shown; use list_tasks to see them.)"
+            if page.has_more
+            else ""
+        )
+        return (
+            f"Review these {scope} ({page.total} in all). Point out what should be done next, "
+            "what is overdue or stale, what is unclear and should be split or reworded, and "
+            "what could be closed. Use the task tools to make changes the user agrees to.\n\n"
+            + "\n".join(lines)
+            + more
+        )
+
+    @mcp.prompt(description="Daily stand-up: done since yesterday, in progress, next, blockers.")
+    def daily_standup(
+        hours: Annotated[
+            int, Field(description="Look back this many hours for completed work.", ge=1, le=720)
+        ] = 24,
+        tag: Annotated[str | None, Field(description="Only tasks with this tag.")] = None,
+        stale_days: Annotated[
+            int, Field(description="Open tasks untouched this many days are stale.", ge=1)
+        ] = 7,
+    ) -> str:
+        now = utcnow()
+        with reading() as s:
+            report = store.standup(
+                s,
+                since=now - timedelta(hours=hours),
+                today=now.date(),
+                stale_before=now - timedelta(days=stale_days),
+                tag=tag,
+            )
+            sections = [
+                (f"Completed in the last {hours}h", report.completed),
+                ("In progress", report.in_progress),
+                ("Pending (up next)", report.pending),
+                ("Overdue", report.overdue),
+                (f"Stale (open, untouched for {stale_days}+ days)", report.stale),
+            ]
+            body = "\n\n".join(
+                f"## {heading}\n" + ("\n".join(task_line(t) for t in tasks) or "(none)")
+                for heading, tasks in sections
+            )
+        return (
+            "Write a short daily stand-up from these tasks: what was done, what is in progress, "
+            "what comes next, and what is blocked, overdue or stale.\n\n" + body
+        )
+
+    return mcp
+
+
+def task_line(task: Task) -> str:
+    """One compact, readable line per task for resources and prompts."""
+    parts = [f"#{task.id} [{task.status}] ({task.priority}) {task.title}"]
+    if task.due_date:
+        parts.append(f"due {task.due_date}")
+    tags = store.tags_of(task)
+    if tags:
+        parts.append("tags: " + ", ".join(tags))
+    return " — ".join(parts)
