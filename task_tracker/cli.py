@@ -26,6 +26,8 @@ def _setup_logging(level: str) -> None:
         level=getattr(logging, level.upper()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # FastMCP installs its own stderr handler at import; keep it at the level asked for.
+    logging.getLogger("fastmcp").setLevel(getattr(logging, level.upper()))
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -77,7 +77,7 @@ def create_db_engine(db_path: Path, *, foreign_keys: bool = True) -> Engine:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """One read-only transaction (a consistent snapshot)."""
-    with Session(engine) as session, session.begin():
+    with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 
 

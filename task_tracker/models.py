@@ -90,7 +90,10 @@ class Task(Base):
         CheckConstraint(_sql_in("status", Status), name="status"),
         CheckConstraint(_sql_in("priority", Priority), name="priority"),
         CheckConstraint("json_valid(tags) AND json_type(tags) = 'array'", name="tags"),
-        CheckConstraint("due_date IS NULL OR date(due_date) IS due_date", name="due_date"),
+        # The '+0 days' modifier normalises the date, so impossible days (Feb 30) fail too.
+        CheckConstraint(
+            "due_date IS NULL OR date(due_date, '+0 days') IS due_date", name="due_date"
+        ),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_tasks_status_id", "status", "id"),
         Index("ix_tasks_due_date", "due_date"),

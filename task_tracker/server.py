@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
 from fastmcp import FastMCP
 from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
+from fastmcp.tools import Tool
 from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -53,6 +55,10 @@ LIST_LIMIT_MAX = 200
 PAGE_CHAR_BUDGET = 40_000
 OVERVIEW_LIMIT = 100
 
+# An optional argument: None (or leaving it out) means "not given". The null branch is kept
+# out of the published schema, which stays smaller and tells the model simply to omit it.
+Omitted = SkipJsonSchema[None]
+
 StatusName = Literal["pending", "in_progress", "complete"]
 PriorityName = Literal["low", "medium", "high"]
 
@@ -60,7 +66,7 @@ TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
 Title = Annotated[
     str,
     Field(
-        description="Short summary of the task; surrounding spaces are trimmed.",
+        description="Short summary; trimmed.",
         min_length=1,
         max_length=TITLE_MAX,
     ),
@@ -72,7 +78,7 @@ Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$
 Tags = Annotated[
     list[Tag],
     Field(
-        description="Labels without spaces or commas, e.g. ['work','urgent']; lower-cased.",
+        description="Labels (no spaces/commas); lower-cased.",
         max_length=TAGS_MAX,
     ),
 ]
@@ -80,7 +86,7 @@ DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
 ExpectedVersion = Annotated[
     int,
     Field(
-        description="Fail with a conflict unless the task is still at this version.",
+        description="Fail if the task is no longer at this version.",
         ge=1,
     ),
 ]
@@ -93,7 +99,7 @@ Cursor = Annotated[
 
 
 class TaskOut(BaseModel):
-    """A task as stored. In lists, description may be shortened (description_truncated)."""
+    # No docstring on purpose: it would be repeated in every tool's outputSchema.
 
     id: int
     title: str
@@ -191,13 +197,20 @@ def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError
     return wrapper
 
 
+def without_null_defaults(tool: Tool) -> Tool:
+    """Drop `"default": null` from optional arguments: the schema says to omit them instead."""
+    for prop in tool.parameters.get("properties", {}).values():
+        if "default" in prop and prop["default"] is None:
+            del prop["default"]
+    return tool
+
+
 def annotations(
-    title: str, *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
+    *, read_only: bool = False, destructive: bool = False, idempotent: bool = False
 ) -> dict[str, Any]:
     if read_only:
-        return {"title": title, "readOnlyHint": True, "openWorldHint": False}
+        return {"readOnlyHint": True, "openWorldHint": False}
     return {
-        "title": title,
         "readOnlyHint": False,
         "destructiveHint": destructive,
         "idempotentHint": idempotent,
@@ -237,8 +250,18 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
         mask_error_details=True,
     )
 
-    def tool(tool_annotations: dict[str, Any]) -> Callable[[Callable[P, T]], Any]:
-        return lambda fn: mcp.tool(annotations=tool_annotations)(translating_errors(fn))
+    def tool(title: str, tool_annotations: dict[str, Any]) -> Callable[[Callable[P, T]], Any]:
+        def register(fn: Callable[P, T]) -> Callable[P, T]:
+            mcp.add_tool(
+                without_null_defaults(
+                    Tool.from_function(
+                        translating_errors(fn), title=title, annotations=tool_annotations
+                    )
+                )
+            )
+            return fn
+
+        return register
 
     def resource(uri: str, **kwargs: Any) -> Callable[[Callable[P, T]], Any]:
         return lambda fn: mcp.resource(uri, **kwargs)(translating_errors(fn, ResourceError))
@@ -251,13 +274,13 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
         with writing() as session:
             return fn(session)
 
-    @tool(annotations("Add task"))
+    @tool("Add task", annotations())
     def add_task(
         title: Title,
         description: Description = "",
         priority: Annotated[PriorityName, Field(description="How important it is.")] = "medium",
-        tags: Tags | None = None,
-        due_date: DueDate | None = None,
+        tags: Tags | Omitted = None,
+        due_date: DueDate | Omitted = None,
         status: Annotated[StatusName, Field(description="Initial status.")] = "pending",
     ) -> TaskOut:
         """Create a task and return it with its new id. Use for any new to-do, bug or follow-up."""
@@ -275,25 +298,26 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
             )
         )
 
-    @tool(annotations("Get task", read_only=True))
+    @tool("Get task", annotations(read_only=True))
     def get_task(task_id: TaskId) -> TaskOut:
         """Return one task with its full description. Find ids with list_tasks/search_tasks."""
         return read(lambda s: TaskOut.of(store.get_task(s, task_id=task_id)))
 
-    @tool(annotations("Update task", destructive=True, idempotent=True))
+    @tool("Update task", annotations(destructive=True, idempotent=True))
     def update_task(
         task_id: TaskId,
-        title: Title | None = None,
-        description: Description | None = None,
-        status: Annotated[StatusName | None, Field(description="New status.")] = None,
-        priority: Annotated[PriorityName | None, Field(description="New priority.")] = None,
+        title: Title | Omitted = None,
+        description: Description | Omitted = None,
+        status: Annotated[StatusName | Omitted, Field(description="New status.")] = None,
+        priority: Annotated[PriorityName | Omitted, Field(description="New priority.")] = None,
         tags: Annotated[
-            list[Tag] | None,
+            list[Tag],
             Field(description="Replaces all tags ([] removes them).", max_length=TAGS_MAX),
-        ] = None,
-        due_date: DueDate | None = None,
+        ]
+        | Omitted = None,
+        due_date: DueDate | Omitted = None,
         clear_due_date: Annotated[bool, Field(description="Remove the due date.")] = False,
-        expected_version: ExpectedVersion | None = None,
+        expected_version: ExpectedVersion | Omitted = None,
     ) -> TaskOut:
         """Change some fields of a task; fields you omit stay as they are.
 
@@ -323,13 +347,13 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
             )
         )
 
-    @tool(annotations("Complete task", idempotent=True))
+    @tool("Complete task", annotations(idempotent=True))
     def complete_task(task_id: TaskId) -> TaskOut:
         """Mark a task complete. Safe to repeat: a complete task is returned unchanged."""
         return write(lambda s: TaskOut.of(store.complete_task(s, task_id=task_id)))
 
-    @tool(annotations("Delete task", destructive=True, idempotent=True))
-    def delete_task(task_id: TaskId, expected_version: ExpectedVersion | None = None) -> TaskOut:
+    @tool("Delete task", annotations(destructive=True, idempotent=True))
+    def delete_task(task_id: TaskId, expected_version: ExpectedVersion | Omitted = None) -> TaskOut:
         """Permanently delete a task and return what was deleted. Prefer complete_task for
         finished work; delete only mistakes and duplicates."""
         return write(
@@ -338,21 +362,21 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
             )
         )
 
-    @tool(annotations("List tasks", read_only=True))
+    @tool("List tasks", annotations(read_only=True))
     def list_tasks(
         status: Annotated[
             Literal["all", "open", "pending", "in_progress", "complete"],
             Field(description="'open' = pending or in_progress."),
         ] = "all",
-        priority: PriorityName | None = None,
-        tag: Annotated[Tag | None, Field(description="Only tasks with this tag.")] = None,
+        priority: PriorityName | Omitted = None,
+        tag: Annotated[Tag | Omitted, Field(description="Only tasks with this tag.")] = None,
         due_before: Annotated[
-            date | None, Field(description="Only tasks due before this date (YYYY-MM-DD).")
+            date | Omitted, Field(description="Only tasks due before this date (YYYY-MM-DD).")
         ] = None,
         limit: Annotated[int, Field(description="Page size.", ge=1, le=LIST_LIMIT_MAX)] = (
             LIST_LIMIT_DEFAULT
         ),
-        cursor: Cursor | None = None,
+        cursor: Cursor | Omitted = None,
     ) -> TaskPageOut:
         """List tasks oldest first, filtered, one bounded page at a time with a total count.
 

@@ -63,7 +63,8 @@ def upgrade() -> None:
             "json_valid(tags) AND json_type(tags) = 'array'", name=op.f("ck_tasks_tags")
         ),
         sa.CheckConstraint(
-            "due_date IS NULL OR date(due_date) IS due_date", name=op.f("ck_tasks_due_date")
+            "due_date IS NULL OR date(due_date, '+0 days') IS due_date",
+            name=op.f("ck_tasks_due_date"),
         ),
         sa.CheckConstraint("version >= 1", name=op.f("ck_tasks_version")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from fastmcp import Client
+from sqlalchemy import Engine
+
+from task_tracker.db import open_database
+from task_tracker.server import build_server
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "tasks.db"
+
+
+@pytest.fixture
+def engine(db_path: Path) -> Iterator[Engine]:
+    engine = open_database(db_path)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+async def client(db_path: Path) -> AsyncIterator[Client]:
+    async with Client(build_server(db_path)) as c:
+        yield c

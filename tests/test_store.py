@@ -1,0 +1,229 @@
+"""Store functions against a real SQLite file at Alembic head."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from task_tracker import store
+from task_tracker.db import read_session, write_session
+from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
+
+
+def add(engine: Engine, **kwargs: object) -> int:
+    with write_session(engine) as s:
+        return store.add_task(s, **{"title": "t", **kwargs}).id  # type: ignore[arg-type]
+
+
+def test_add_and_get_round_trip(engine: Engine) -> None:
+    task_id = add(
+        engine,
+        title="  Write the README  ",
+        description="All of it",
+        priority="high",
+        tags=["Docs", "docs", " release "],
+        due_date=date(2026, 12, 24),
+    )
+    with read_session(engine) as s:
+        task = store.get_task(s, task_id=task_id)
+        assert (task.title, task.description, task.priority, task.status) == (
+            "Write the README",
+            "All of it",
+            "high",
+            "pending",
+        )
+        assert store.tags_of(task) == ["docs", "release"]
+        assert task.due_date == "2026-12-24"
+        assert task.version == 1
+        assert task.completed_at is None
+        assert task.created_at.tzinfo is not None
+        assert task.created_at == task.updated_at
+
+
+def test_timestamps_are_iso_text_in_the_file(engine: Engine, db_path: Path) -> None:
+    add(engine, title="x")
+    with sqlite3.connect(db_path) as conn:
+        created, tags = conn.execute("SELECT created_at, tags FROM tasks").fetchone()
+    parsed = datetime.fromisoformat(created)
+    assert parsed.utcoffset() == timedelta(0)
+    assert created.endswith("+00:00")
+    assert abs(datetime.now(UTC) - parsed) < timedelta(minutes=1)
+    assert tags == "[]"
+
+
+def test_blank_title_is_refused(engine: Engine) -> None:
+    with pytest.raises(InvalidInput, match="title must contain"):
+        add(engine, title="   ")
+    with read_session(engine) as s:
+        assert store.list_tasks(s).total == 0
+
+
+def test_ids_are_never_reused(engine: Engine) -> None:
+    first = add(engine)
+    second = add(engine)
+    with write_session(engine) as s:
+        store.delete_task(s, task_id=second)
+    third = add(engine)
+    assert (first, second, third) == (1, 2, 3)
+
+
+def test_get_unknown_raises_not_found(engine: Engine) -> None:
+    with read_session(engine) as s, pytest.raises(TaskNotFound, match="Task 42 not found"):
+        store.get_task(s, task_id=42)
+
+
+def test_update_is_partial_and_bumps_version(engine: Engine) -> None:
+    task_id = add(engine, title="old", description="keep me", priority="low")
+    with write_session(engine) as s:
+        task = store.update_task(s, task_id=task_id, changes={"title": "new"})
+        assert (task.title, task.description, task.priority, task.version) == (
+            "new",
+            "keep me",
+            "low",
+            2,
+        )
+        assert task.updated_at > task.created_at
+
+
+def test_update_with_no_real_change_keeps_version(engine: Engine) -> None:
+    task_id = add(engine, title="same")
+    with write_session(engine) as s:
+        task = store.update_task(s, task_id=task_id, changes={"title": "same"})
+        assert task.version == 1
+
+
+def test_stale_expected_version_conflicts_and_changes_nothing(engine: Engine) -> None:
+    task_id = add(engine, title="v1")
+    with write_session(engine) as s:
+        store.update_task(s, task_id=task_id, changes={"title": "v2"})
+    with pytest.raises(VersionConflict, match="now version 2"):
+        with write_session(engine) as s:
+            store.update_task(s, task_id=task_id, changes={"title": "v3"}, expected_version=1)
+    with read_session(engine) as s:
+        task = store.get_task(s, task_id=task_id)
+        assert (task.title, task.version) == ("v2", 2)
+
+
+def test_complete_is_idempotent(engine: Engine) -> None:
+    task_id = add(engine)
+    with write_session(engine) as s:
+        first = store.complete_task(s, task_id=task_id)
+        first_state = (first.status, first.completed_at, first.version)
+    with write_session(engine) as s:
+        again = store.complete_task(s, task_id=task_id)
+        assert (again.status, again.completed_at, again.version) == first_state
+    assert first_state[0] == "complete" and first_state[2] == 2
+
+
+def test_reopening_clears_completed_at(engine: Engine) -> None:
+    task_id = add(engine, status="complete")
+    with write_session(engine) as s:
+        assert store.get_task(s, task_id=task_id).completed_at is not None
+        task = store.update_task(s, task_id=task_id, changes={"status": "in_progress"})
+        assert task.completed_at is None
+
+
+def test_list_filters_and_keyset_pages(engine: Engine) -> None:
+    for i in range(7):
+        add(
+            engine,
+            title=f"task {i}",
+            priority="high" if i % 2 else "low",
+            tags=["even"] if i % 2 == 0 else ["odd"],
+            due_date=date(2026, 1, 1 + i),
+        )
+    with write_session(engine) as s:
+        store.complete_task(s, task_id=1)
+    with read_session(engine) as s:
+        page = store.list_tasks(s, limit=3)
+        assert [t.id for t in page.items] == [1, 2, 3]
+        assert (page.total, page.has_more) == (7, True)
+        page2 = store.list_tasks(s, limit=3, after_id=3)
+        assert [t.id for t in page2.items] == [4, 5, 6]
+        last = store.list_tasks(s, limit=3, after_id=6)
+        assert ([t.id for t in last.items], last.has_more) == ([7], False)
+        assert [t.id for t in store.list_tasks(s, tag="EVEN").items] == [1, 3, 5, 7]
+        assert [t.id for t in store.list_tasks(s, priority="high").items] == [2, 4, 6]
+        assert [t.id for t in store.list_tasks(s, status="complete").items] == [1]
+        assert store.list_tasks(s, status="open").total == 6
+        assert store.list_tasks(s, status="all").total == 7
+        due = store.list_tasks(s, due_before=date(2026, 1, 3))
+        assert [t.id for t in due.items] == [1, 2]
+
+
+def test_tag_index_follows_hand_edits(engine: Engine, db_path: Path) -> None:
+    task_id = add(engine, tags=["a"])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute('UPDATE tasks SET tags = \'["b","c"]\' WHERE id = ?', (task_id,))
+    with read_session(engine) as s:
+        assert store.list_tasks(s, tag="a").total == 0
+        assert [t.id for t in store.list_tasks(s, tag="c").items] == [task_id]
+    with sqlite3.connect(db_path) as conn:  # the sqlite3 CLI default: foreign keys off
+        conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
+        assert conn.execute("SELECT count(*) FROM task_tags").fetchone() == (0,)
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("status", "done"),
+        ("priority", "urgent"),
+        ("tags", "not json"),
+        ("tags", '{"a": 1}'),
+        ("due_date", "2026-02-30"),
+        ("due_date", "tomorrow"),
+        ("title", ""),
+        ("version", 0),
+    ],
+)
+def test_database_rejects_invalid_hand_written_values(
+    engine: Engine, column: str, value: object
+) -> None:
+    task_id = add(engine)
+    with pytest.raises(IntegrityError, match="CHECK constraint failed"):
+        with write_session(engine) as s:
+            s.execute(
+                text(f"UPDATE tasks SET {column} = :v WHERE id = :id"), {"v": value, "id": task_id}
+            )
+
+
+def test_overview_puts_open_tasks_first(engine: Engine) -> None:
+    done = add(engine, title="done", status="complete")
+    low = add(engine, title="low", priority="low")
+    high = add(engine, title="high", priority="high")
+    doing = add(engine, title="doing", status="in_progress")
+    with read_session(engine) as s:
+        page = store.overview(s, limit=3)
+    assert [t.id for t in page.items] == [doing, high, low]
+    assert (page.total, page.has_more) == (4, True)
+    assert done == 1
+
+
+def test_standup_sections(engine: Engine, db_path: Path) -> None:
+    now = datetime.now(UTC)
+    done = add(engine, title="done", status="complete")
+    doing = add(engine, title="doing", status="in_progress")
+    late = add(engine, title="late", due_date=date(2000, 1, 1))
+    old = add(engine, title="old")
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE tasks SET updated_at = '2001-01-01T00:00:00.000000+00:00' WHERE id = ?",
+            (old,),
+        )
+    with read_session(engine) as s:
+        report = store.standup(
+            s,
+            since=now - timedelta(hours=1),
+            today=now.date(),
+            stale_before=now - timedelta(days=7),
+        )
+        assert [t.id for t in report.completed] == [done]
+        assert [t.id for t in report.in_progress] == [doing]
+        assert [t.id for t in report.pending] == [late, old]
+        assert [t.id for t in report.overdue] == [late]
+        assert [t.id for t in report.stale] == [old]
