@@ -26,8 +26,6 @@ def _setup_logging(level: str) -> None:
         level=getattr(logging, level.upper()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    # FastMCP installs its own stderr handler at import; keep it at the level asked for.
-    logging.getLogger("fastmcp").setLevel(getattr(logging, level.upper()))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,10 +68,17 @@ def _serve(args: argparse.Namespace) -> int:
     engine = open_database(db_path)
     log.info("serving %s over %s", db_path, args.transport)
     server = build_server(engine=engine)
+    # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
     if args.transport == "stdio":
-        server.run("stdio", show_banner=False)
+        server.run("stdio", show_banner=False, log_level=args.log_level)
     else:
-        server.run(args.transport, show_banner=False, host=args.host, port=args.port)
+        server.run(
+            args.transport,
+            show_banner=False,
+            log_level=args.log_level,
+            host=args.host,
+            port=args.port,
+        )
     return 0
 
 

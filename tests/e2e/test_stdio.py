@@ -1,0 +1,118 @@
+"""The real server in a real subprocess, spoken to in raw JSON-RPC over its stdin/stdout."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.e2e.rpc import StdioServer
+
+
+def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
+    with StdioServer(db_path) as server:
+        init = server.initialize()["result"]
+        assert init["serverInfo"]["name"] == "task-tracker"
+        assert "next_cursor" in init["instructions"]
+        tools = server.request("tools/list")["result"]["tools"]
+        assert [t["name"] for t in tools] == [
+            "add_task",
+            "get_task",
+            "update_task",
+            "complete_task",
+            "delete_task",
+            "list_tasks",
+        ]
+        assert server.close() == 0
+
+
+def test_tasks_survive_kill_and_restart(db_path: Path) -> None:
+    with StdioServer(db_path) as server:
+        server.initialize()
+        added = server.call_ok("add_task", {"title": "survive the crash", "tags": ["ops"]})
+        server.call_ok("update_task", {"task_id": added["id"], "status": "in_progress"})
+        server.kill()  # SIGKILL right after the acknowledged write
+    with StdioServer(db_path) as server:
+        server.initialize()
+        task = server.call_ok("get_task", {"task_id": added["id"]})
+        assert (task["title"], task["status"], task["tags"], task["version"]) == (
+            "survive the crash",
+            "in_progress",
+            ["ops"],
+            2,
+        )
+        assert server.close() == 0
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_stdout_carries_only_json_rpc(db_path: Path) -> None:
+    with StdioServer(db_path, extra_args=(), env={"FASTMCP_LOG_LEVEL": "DEBUG"}) as server:
+        server.initialize()
+        server.call_ok("add_task", {"title": "a"})
+        assert server.call_tool("get_task", {"task_id": 999})["isError"] is True
+        assert server.call_tool("add_task", {"title": 5})["isError"] is True
+        server.request("resources/read", {"uri": "tasks://all"})
+        server.request("prompts/get", {"name": "daily_standup", "arguments": {}})
+        server.request("no/such/method")
+        assert server.close() == 0
+        assert len(server.stdout_lines) >= 7
+        for line in server.stdout_lines:
+            assert json.loads(line)["jsonrpc"] == "2.0"
+
+
+def test_errors_over_the_wire_are_flagged_and_readable(db_path: Path) -> None:
+    with StdioServer(db_path) as server:
+        server.initialize()
+        result = server.call_tool("complete_task", {"task_id": 42})
+        assert result["isError"] is True
+        assert result["content"][0]["text"] == (
+            "Task 42 not found. Use list_tasks or search_tasks to find existing ids."
+        )
+        server.close()
+
+
+def test_db_path_is_created_and_absolute(tmp_path: Path) -> None:
+    nested = tmp_path / "a" / "b"
+    with StdioServer(
+        tmp_path,
+        command=[sys.executable, "-m", "task_tracker", "serve"],
+        env={"TASK_TRACKER_DB": str(nested / "tasks.db")},
+    ) as server:
+        server.initialize()
+        server.call_ok("add_task", {"title": "x"})
+        server.close()
+    assert (nested / "tasks.db").is_file()
+
+
+def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
+    primary, secondary = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)],
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    os.close(secondary)
+    assert proc.stderr is not None
+    err = b""
+    try:
+        deadline = time.monotonic() + 20
+        while b"Set up a client" not in err and time.monotonic() < deadline:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            if not chunk:
+                break
+            err += chunk
+        os.close(primary)  # hang up: the server sees end of input and exits
+        out, rest = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert b"is an MCP server and is now waiting for an MCP client on stdin/stdout" in err
+    assert b"npx @modelcontextprotocol/inspector" in err
+    assert out == b""

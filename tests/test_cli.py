@@ -1,0 +1,51 @@
+"""The command line, run as a user runs it: a real subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from task_tracker import __version__
+from task_tracker.db import current_revision
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k != "TASK_TRACKER_DB"}
+    return subprocess.run(
+        [sys.executable, "-m", "task_tracker", *args],
+        cwd=cwd,
+        env={**base, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_version(tmp_path: Path) -> None:
+    done = cli("--version", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"task-tracker {__version__}\n")
+
+
+def test_db_path_precedence_and_absolute(tmp_path: Path) -> None:
+    env_db = tmp_path / "env.db"
+    xdg = {"XDG_DATA_HOME": str(tmp_path / "xdg"), "HOME": str(tmp_path)}
+    assert cli("db", "path", cwd=tmp_path, env=xdg).stdout == (
+        f"{tmp_path / 'xdg' / 'task-tracker' / 'tasks.db'}\n"
+    )
+    env = {**xdg, "TASK_TRACKER_DB": str(env_db)}
+    assert cli("db", "path", cwd=tmp_path, env=env).stdout == f"{env_db}\n"
+    relative = cli("db", "path", "--db", "rel/x.db", cwd=tmp_path, env=env)
+    assert relative.stdout == f"{tmp_path / 'rel' / 'x.db'}\n"
+
+
+def test_db_upgrade_and_current(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "tasks.db"
+    assert cli("db", "current", "--db", str(db), cwd=tmp_path).stdout == "empty (no revision)\n"
+    upgraded = cli("db", "upgrade", "--db", str(db), cwd=tmp_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    revision = current_revision(db)
+    assert revision is not None
+    assert upgraded.stdout == f"{db} is at revision {revision}\n"
+    assert cli("db", "current", "--db", str(db), cwd=tmp_path).stdout == f"{revision}\n"
