@@ -23,6 +23,15 @@ def _db_path() -> Path:
     return resolve_db_path(None)
 
 
+# Tables that Alembic must not try to "fix": the FTS5 index and its shadow tables are created
+# by hand-written DDL in a revision, and are not SQLAlchemy models.
+UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
+
+
+def include_name(name: str | None, type_: str, _parent: object) -> bool:
+    return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
+
+
 def run_migrations_online() -> None:
     db_path = _db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -36,6 +45,7 @@ def run_migrations_online() -> None:
                 connection=connection,
                 target_metadata=Base.metadata,
                 render_as_batch=True,
+                include_name=include_name,
                 # With the driver in autocommit mode SQLite runs DDL inside our transaction,
                 # so a failed migration leaves nothing half-applied.
                 transactional_ddl=True,

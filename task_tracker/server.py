@@ -45,7 +45,7 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
 - Task ids are stable integers and never reused. update_task changes only the fields you pass;
   pass expected_version (from the task you read) to avoid overwriting someone else's change.
 - complete_task is safe to repeat. delete_task is permanent.
-- Lists show at most 280 characters of each description; get_task returns the full text."""
+- Lists cut descriptions to 280 characters (ending in …); get_task returns the full text."""
 
 DESCRIPTION_PREVIEW = 280
 LIST_LIMIT_DEFAULT = 50
@@ -54,6 +54,9 @@ LIST_LIMIT_MAX = 200
 # structuredContent), so a page stays under ~25k tokens even with long titles and many tags.
 PAGE_CHAR_BUDGET = 40_000
 OVERVIEW_LIMIT = 100
+SEARCH_LIMIT_DEFAULT = 10
+SEARCH_LIMIT_MAX = 50
+SEARCH_QUERY_MAX = 10_000
 
 # An optional argument: None (or leaving it out) means "not given". The null branch is kept
 # out of the published schema, which stays smaller and tells the model simply to omit it.
@@ -61,6 +64,7 @@ Omitted = SkipJsonSchema[None]
 
 StatusName = Literal["pending", "in_progress", "complete"]
 PriorityName = Literal["low", "medium", "high"]
+StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
 
 TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
 Title = Annotated[
@@ -112,13 +116,11 @@ class TaskOut(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
-    description_truncated: bool = False
 
     @classmethod
     def of(cls, task: Task, *, preview: bool = False) -> TaskOut:
         description = task.description
-        truncated = preview and len(description) > DESCRIPTION_PREVIEW
-        if truncated:
+        if preview and len(description) > DESCRIPTION_PREVIEW:
             description = description[: DESCRIPTION_PREVIEW - 1] + "…"
         return cls(
             id=task.id,
@@ -132,7 +134,6 @@ class TaskOut(BaseModel):
             updated_at=task.updated_at,
             completed_at=task.completed_at,
             version=task.version,
-            description_truncated=truncated,
         )
 
 
@@ -142,15 +143,20 @@ class TaskPageOut(BaseModel):
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end.")
 
 
-def encode_cursor(after_id: int) -> str:
-    return base64.urlsafe_b64encode(f"after:{after_id}".encode()).decode().rstrip("=")
+CursorKind = Literal["after", "offset"]
+CURSOR_VALUE_MAX = 2**62
 
 
-def decode_cursor(cursor: str) -> int:
+def encode_cursor(kind: CursorKind, value: int) -> str:
+    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks."""
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: CursorKind) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, value = raw.partition(":")
-        if prefix != "after" or not value.isdigit():
+        if prefix != kind or not value.isdigit() or int(value) > CURSOR_VALUE_MAX:
             raise ValueError(raw)
         return int(value)
     except (ValueError, binascii.Error, UnicodeDecodeError):
@@ -160,20 +166,48 @@ def decode_cursor(cursor: str) -> int:
         ) from None
 
 
-def page_out(items: list[Task], *, total: int, has_more: bool) -> TaskPageOut:
-    """Shape a page, ending it early if it would exceed PAGE_CHAR_BUDGET characters."""
-    shaped: list[TaskOut] = []
+class SearchHitOut(TaskOut):
+    snippet: str
+
+
+class SearchPageOut(BaseModel):
+    results: list[SearchHitOut] = Field(description="Best match first.")
+    total: int
+    next_cursor: str | None
+
+
+Shaped = TypeVar("Shaped", bound=TaskOut)
+
+
+def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
+    """The leading items that fit in PAGE_CHAR_BUDGET (always at least one), and whether any
+    were cut. The cost is a cheap over-estimate of each item's JSON size."""
     used = 0
-    for task in items:
-        out = TaskOut.of(task, preview=True)
-        cost = 300 + len(out.title) + len(out.description) + sum(len(t) + 3 for t in out.tags)
-        if shaped and used + cost > PAGE_CHAR_BUDGET:
-            has_more = True
-            break
-        shaped.append(out)
-        used += cost
-    next_cursor = encode_cursor(shaped[-1].id) if has_more and shaped else None
+    for count, out in enumerate(items):
+        used += 300 + len(out.title) + len(out.description) + sum(len(t) + 3 for t in out.tags)
+        used += len(getattr(out, "snippet", ""))
+        if count and used > PAGE_CHAR_BUDGET:
+            return items[:count], True
+    return items, False
+
+
+def page_out(items: list[Task], *, total: int, has_more: bool) -> TaskPageOut:
+    """Shape a list_tasks page, ending it early rather than exceed the character budget."""
+    shaped, cut = fit_budget([TaskOut.of(task, preview=True) for task in items])
+    more = has_more or cut
+    next_cursor = encode_cursor("after", shaped[-1].id) if more and shaped else None
     return TaskPageOut(tasks=shaped, total=total, next_cursor=next_cursor)
+
+
+def search_out(page: store.SearchPage, *, offset: int) -> SearchPageOut:
+    hits = [
+        SearchHitOut(**TaskOut.of(hit.task, preview=True).__dict__, snippet=hit.snippet)
+        for hit in page.hits
+    ]
+    shaped, cut = fit_budget(hits)
+    more = page.has_more or cut
+    next_cursor = encode_cursor("offset", offset + len(shaped)) if more and shaped else None
+    return SearchPageOut(results=shaped, total=page.total, next_cursor=next_cursor)
 
 
 def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError) -> Callable[P, T]:
@@ -197,11 +231,33 @@ def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError
     return wrapper
 
 
-def without_null_defaults(tool: Tool) -> Tool:
-    """Drop `"default": null` from optional arguments: the schema says to omit them instead."""
-    for prop in tool.parameters.get("properties", {}).values():
-        if "default" in prop and prop["default"] is None:
-            del prop["default"]
+def _compact(schema: Any) -> Any:
+    """Same meaning, fewer bytes: {"anyOf": [{"type": T, ...}, {"type": "null"}]} becomes
+    {"type": [T, "null"], ...}, and optional arguments lose their `"default": null` (the
+    schema tells the model to omit them)."""
+    if isinstance(schema, list):
+        return [_compact(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {key: _compact(value) for key, value in schema.items()}
+    options = schema.get("anyOf")
+    if (
+        isinstance(options, list)
+        and len(options) == 2
+        and options[1] == {"type": "null"}
+        and isinstance(options[0].get("type"), str)
+    ):
+        del schema["anyOf"]
+        schema = {**options[0], **schema, "type": [options[0]["type"], "null"]}
+    if schema.get("default", ...) is None:
+        del schema["default"]
+    return schema
+
+
+def compact_schemas(tool: Tool) -> Tool:
+    tool.parameters = _compact(tool.parameters)
+    if tool.output_schema is not None:
+        tool.output_schema = _compact(tool.output_schema)
     return tool
 
 
@@ -253,7 +309,7 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
     def tool(title: str, tool_annotations: dict[str, Any]) -> Callable[[Callable[P, T]], Any]:
         def register(fn: Callable[P, T]) -> Callable[P, T]:
             mcp.add_tool(
-                without_null_defaults(
+                compact_schemas(
                     Tool.from_function(
                         translating_errors(fn), title=title, annotations=tool_annotations
                     )
@@ -364,10 +420,9 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
 
     @tool("List tasks", annotations(read_only=True))
     def list_tasks(
-        status: Annotated[
-            Literal["all", "open", "pending", "in_progress", "complete"],
-            Field(description="'open' = pending or in_progress."),
-        ] = "all",
+        status: Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")] = (
+            "all"
+        ),
         priority: PriorityName | Omitted = None,
         tag: Annotated[Tag | Omitted, Field(description="Only tasks with this tag.")] = None,
         due_before: Annotated[
@@ -382,7 +437,7 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
 
         To find tasks by words, use search_tasks instead.
         """
-        after_id = decode_cursor(cursor) if cursor is not None else None
+        after_id = decode_cursor(cursor, "after") if cursor is not None else None
 
         def run(s: Session) -> TaskPageOut:
             page = store.list_tasks(
@@ -398,6 +453,50 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
 
         return read(run)
 
+    @tool("Search tasks", annotations(read_only=True))
+    def search_tasks(
+        query: Annotated[
+            str,
+            Field(
+                description='Words to find (any order, any form); "exact phrase"; -word '
+                "excludes; the last word also matches as a prefix.",
+                min_length=1,
+                max_length=SEARCH_QUERY_MAX,
+            ),
+        ],
+        status: Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")] = (
+            "all"
+        ),
+        priority: PriorityName | Omitted = None,
+        tag: Annotated[Tag | Omitted, Field(description="Only tasks with this tag.")] = None,
+        limit: Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)] = SEARCH_LIMIT_DEFAULT,
+        cursor: Cursor | Omitted = None,
+    ) -> SearchPageOut:
+        """Find tasks by words in title, description or tags, best match first, each with a
+        snippet (matches in **bold**). Use instead of paging through list_tasks."""
+        if not query.strip():
+            raise InvalidInput(
+                "query is empty: give one or more words to search for, or use list_tasks."
+            )
+        offset = decode_cursor(cursor, "offset") if cursor is not None else 0
+        fts_query = store.to_fts_query(query)
+        if fts_query is None:  # only punctuation, symbols or exclusions: nothing can match
+            return SearchPageOut(results=[], total=0, next_cursor=None)
+
+        def run(s: Session) -> SearchPageOut:
+            page = store.search_tasks(
+                s,
+                fts_query=fts_query,
+                status=status,
+                priority=priority,
+                tag=tag,
+                offset=offset,
+                limit=limit,
+            )
+            return search_out(page, offset=offset)
+
+        return read(run)
+
     @resource(
         "tasks://all",
         name="all_tasks",
@@ -407,7 +506,7 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
     def all_tasks() -> str:
         with reading() as s:
             page = store.overview(s, limit=OVERVIEW_LIMIT)
-            lines = [task_line(t) for t in page.items]
+            lines = within_char_budget([task_line(t) for t in page.items])
         if not lines:
             return "No tasks yet. Create one with add_task."
         left_out = page.total - len(lines)
@@ -437,15 +536,12 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
     ) -> str:
         with reading() as s:
             page = store.list_tasks(s, status=status, tag=tag, limit=OVERVIEW_LIMIT)
-            lines = [task_line(t) for t in page.items]
+            lines = within_char_budget([task_line(t) for t in page.items])
         scope = f"{status} tasks" + (f" tagged '{tag}'" if tag else "")
         if not lines:
             return f"There are no {scope}. Suggest what to add, if anything."
-        more = (
-            f"\n({page.total - len(lines)} more not shown; use list_tasks to see them.)"
-            if page.has_more
-            else ""
-        )
+        left_out = page.total - len(lines)
+        more = f"\n({left_out} more not shown; use list_tasks to see them.)" if left_out else ""
         return (
             f"Review these {scope} ({page.total} in all). Point out what should be done next, "
             "what is overdue or stale, what is unclear and should be split or reworded, and "
@@ -492,6 +588,9 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
     return mcp
 
 
+LINE_TAGS_SHOWN = 5
+
+
 def task_line(task: Task) -> str:
     """One compact, readable line per task for resources and prompts."""
     parts = [f"#{task.id} [{task.status}] ({task.priority}) {task.title}"]
@@ -499,5 +598,18 @@ def task_line(task: Task) -> str:
         parts.append(f"due {task.due_date}")
     tags = store.tags_of(task)
     if tags:
-        parts.append("tags: " + ", ".join(tags))
+        hidden = len(tags) - LINE_TAGS_SHOWN
+        parts.append(
+            "tags: " + ", ".join(tags[:LINE_TAGS_SHOWN]) + (f" +{hidden}" if hidden > 0 else "")
+        )
     return " — ".join(parts)
+
+
+def within_char_budget(lines: list[str]) -> list[str]:
+    """The leading lines whose total length stays within PAGE_CHAR_BUDGET."""
+    used = 0
+    for count, line in enumerate(lines):
+        used += len(line) + 1
+        if used > PAGE_CHAR_BUDGET:
+            return lines[:count]
+    return lines

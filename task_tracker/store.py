@@ -6,12 +6,13 @@ The caller owns the transaction; nothing here commits.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Integer, Select, case, column, func, literal_column, select, table
 from sqlalchemy.orm import Session
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
@@ -243,3 +244,130 @@ def standup(
         overdue=pick(is_open, Task.due_date < today.isoformat(), order=Task.due_date),
         stale=pick(is_open, Task.updated_at < stale_before, order=Task.updated_at),
     )
+
+
+# --- full-text search (FTS5 index tasks_fts, created by migration 0002) ------------------------
+
+FTS_TABLE = table("tasks_fts", column("rowid", Integer))
+FTS = literal_column("tasks_fts")  # the table itself, as MATCH target and function argument
+# bm25 column weights, in index column order: title, description, tags.
+TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT = 10.0, 1.0, 4.0
+MAX_QUERY_TERMS = 32
+MAX_EXCLUDED_TERMS = 8
+SNIPPET_TOKENS = 12
+# How many of the newest matches a search scores; see search_tasks.
+RANK_WINDOW = 2_000
+
+# A quoted phrase (an unbalanced quote runs to the end) or a run of non-space characters.
+_QUERY_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
+_HAS_WORD = re.compile(r"[^\W_]")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+# Typed as operators out of habit; searching for them as words would only lose matches.
+_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
+
+
+def _fts_string(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def to_fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query, or None if it has no words.
+
+    Supported: words (all must match, in any field, any form: "deploying" finds "deploy"),
+    "quoted phrases", -word to exclude, and the last word matching as a prefix while typing.
+    Everything else (operators, *, :, parentheses, stray quotes) is treated as plain text:
+    every part is passed to FTS5 as a quoted string, so no input is FTS syntax.
+    """
+    text = _CONTROL_CHARS.sub(" ", text)  # FTS5 strings cannot hold NUL; none mean anything
+    parts = list(_QUERY_PART.finditer(text))
+    typing_last_word = bool(text) and not text[-1].isspace()
+    include: list[str] = []
+    exclude: list[str] = []
+    for index, part in enumerate(parts):
+        phrase, word = part.group(1), part.group(2)
+        excluded = word is not None and word.startswith("-") and len(word) > 1
+        body = word[1:] if excluded else (word if word is not None else phrase)
+        if not _HAS_WORD.search(body) or (word is not None and word in _OPERATOR_WORDS):
+            continue
+        term = _fts_string(body)
+        if excluded:
+            exclude.append(term)
+            continue
+        if word is not None and index == len(parts) - 1 and typing_last_word:
+            # The word as typed so far, or (stemmed) as a whole word.
+            term = f"({term}* OR {term})"
+        include.append(term)
+    if not include:
+        return None
+    query = " AND ".join(include[:MAX_QUERY_TERMS])
+    if exclude:
+        query = f"({query}) NOT ({' OR '.join(exclude[:MAX_EXCLUDED_TERMS])})"
+    return query
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    task: Task
+    snippet: str
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    has_more: bool
+
+
+def search_tasks(
+    session: Session,
+    *,
+    fts_query: str,
+    status: str | None = None,
+    priority: str | None = None,
+    tag: str | None = None,
+    offset: int = 0,
+    limit: int = 10,
+) -> SearchPage:
+    """Tasks matching an FTS5 query (see to_fts_query), best first by BM25.
+
+    Cost stays bounded for words found in most tasks: only the RANK_WINDOW newest matches
+    are scored (all of them whenever a query matches fewer), and snippets are made for the
+    returned page only. The total still counts every match.
+    """
+    filters = {"status": status, "priority": priority, "tag": tag, "due_before": None}
+    matching = FTS.op("MATCH")(fts_query)
+    joined = Task.id == FTS_TABLE.c.rowid
+    count = select(func.count()).select_from(FTS_TABLE).join(Task, joined).where(matching)
+    total = session.scalar(_filtered(count, **filters)) or 0
+    if total == 0 or offset >= min(total, RANK_WINDOW):
+        return SearchPage(hits=[], total=total, has_more=False)
+
+    score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
+    newest = _filtered(
+        select(FTS_TABLE.c.rowid.label("id"), score)
+        .select_from(FTS_TABLE)
+        .join(Task, joined)
+        .where(matching),
+        **filters,
+    )
+    window = newest.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).subquery()
+    ranked = session.execute(
+        select(window.c.id, window.c.score)
+        .order_by(window.c.score, window.c.id.desc())
+        .offset(offset)
+        .limit(limit + 1)
+    ).all()
+    page = ranked[:limit]
+    ids = [row.id for row in page]
+    snippet = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
+    snippets = dict(
+        session.execute(
+            select(FTS_TABLE.c.rowid, snippet).where(matching, FTS_TABLE.c.rowid.in_(ids))
+        ).all()
+    )
+    tasks = {task.id: task for task in session.scalars(select(Task).where(Task.id.in_(ids)))}
+    hits = [
+        SearchHit(task=tasks[row.id], snippet=snippets[row.id], score=-row.score) for row in page
+    ]
+    return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)

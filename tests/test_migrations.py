@@ -9,6 +9,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from alembic.script import ScriptDirectory
 
 from task_tracker.db import alembic_config, current_revision, migrations_dir, upgrade_to_head
@@ -104,3 +105,47 @@ def test_wheel_ships_migrations_and_runs_without_a_checkout(tmp_path: Path) -> N
     assert package_file.startswith(str(unpacked))
     assert script_dir == str(unpacked / "task_tracker" / "_migrations")
     assert current_revision(db) == head_revision()
+
+
+def all_revisions() -> list[str]:
+    script = ScriptDirectory.from_config(alembic_config(Path("unused.db")))
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+SEED_ROWS = [
+    (1, "Deploy the service", "before the release", "in_progress", "high", '["ops"]'),
+    (2, "Café menu", "", "pending", "low", "[]"),
+    (5, "Old finished work", "kept forever", "complete", "medium", '["archive","x"]'),
+]
+
+
+def seed(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO tasks (id, title, description, status, priority, tags, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000000+00:00',"
+            " '2026-01-02T00:00:00.000000+00:00')",
+            SEED_ROWS,
+        )
+
+
+@pytest.mark.parametrize("revision", all_revisions()[:-1])
+def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: str) -> None:
+    done = alembic_cli("upgrade", revision, db_path=db_path)
+    assert done.returncode == 0, done.stderr
+    seed(db_path)
+    with sqlite3.connect(db_path) as conn:
+        before = conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT * FROM tasks ORDER BY id").fetchall() == before
+        assert conn.execute("SELECT task_id, tag FROM task_tags ORDER BY 1, 2").fetchall() == [
+            (1, "ops"),
+            (5, "archive"),
+            (5, "x"),
+        ]
+        found = conn.execute(
+            "SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH 'deploying OR cafe OR forever'"
+            " ORDER BY rowid"
+        ).fetchall()
+    assert found == [(1,), (2,), (5,)]

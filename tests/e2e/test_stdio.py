@@ -27,6 +27,7 @@ def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
             "complete_task",
             "delete_task",
             "list_tasks",
+            "search_tasks",
         ]
         assert server.close() == 0
 
