@@ -172,7 +172,7 @@ class SearchHitOut(TaskOut):
 
 class SearchPageOut(BaseModel):
     results: list[SearchHitOut] = Field(description="Best match first.")
-    total: int
+    total: int = Field(description="Matches, counted up to 10000.")
     next_cursor: str | None
 
 

@@ -255,8 +255,9 @@ TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT = 10.0, 1.0, 4.0
 MAX_QUERY_TERMS = 32
 MAX_EXCLUDED_TERMS = 8
 SNIPPET_TOKENS = 12
-# How many of the newest matches a search scores; see search_tasks.
+# How many of the newest matches a search scores, and how far it counts; see search_tasks.
 RANK_WINDOW = 2_000
+COUNT_CAP = 10_000
 
 # A quoted phrase (an unbalanced quote runs to the end) or a run of non-space characters.
 _QUERY_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
@@ -331,27 +332,33 @@ def search_tasks(
 ) -> SearchPage:
     """Tasks matching an FTS5 query (see to_fts_query), best first by BM25.
 
-    Cost stays bounded for words found in most tasks: only the RANK_WINDOW newest matches
-    are scored (all of them whenever a query matches fewer), and snippets are made for the
-    returned page only. The total still counts every match.
+    Cost stays bounded for words found in most tasks: matches are counted up to COUNT_CAP,
+    only the RANK_WINDOW newest matches are scored (all of them whenever fewer match), and
+    snippets are made for the returned page only. Every statement walks the index newest
+    first (ORDER BY rowid DESC), which keeps SQLite from driving a filter join from the
+    other side.
     """
-    filters = {"status": status, "priority": priority, "tag": tag, "due_before": None}
-    matching = FTS.op("MATCH")(fts_query)
-    joined = Task.id == FTS_TABLE.c.rowid
-    count = select(func.count()).select_from(FTS_TABLE).join(Task, joined).where(matching)
-    total = session.scalar(_filtered(count, **filters)) or 0
+    newest_first = FTS_TABLE.c.rowid.desc()
+    matches = select(FTS_TABLE.c.rowid.label("id")).where(FTS.op("MATCH")(fts_query))
+    if status is not None or priority is not None:
+        matches = _filtered(
+            matches.join(Task, Task.id == FTS_TABLE.c.rowid),
+            status=status,
+            priority=priority,
+            tag=None,
+            due_before=None,
+        )
+    if tag is not None:
+        matches = matches.join(
+            TaskTag, (TaskTag.task_id == FTS_TABLE.c.rowid) & (TaskTag.tag == tag.strip().lower())
+        )
+    counted = matches.order_by(newest_first).limit(COUNT_CAP + 1).subquery()
+    total = min(session.scalar(select(func.count()).select_from(counted)) or 0, COUNT_CAP)
     if total == 0 or offset >= min(total, RANK_WINDOW):
         return SearchPage(hits=[], total=total, has_more=False)
 
     score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
-    newest = _filtered(
-        select(FTS_TABLE.c.rowid.label("id"), score)
-        .select_from(FTS_TABLE)
-        .join(Task, joined)
-        .where(matching),
-        **filters,
-    )
-    window = newest.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).subquery()
+    window = matches.add_columns(score).order_by(newest_first).limit(RANK_WINDOW).subquery()
     ranked = session.execute(
         select(window.c.id, window.c.score)
         .order_by(window.c.score, window.c.id.desc())
@@ -363,7 +370,9 @@ def search_tasks(
     snippet = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
     snippets = dict(
         session.execute(
-            select(FTS_TABLE.c.rowid, snippet).where(matching, FTS_TABLE.c.rowid.in_(ids))
+            select(FTS_TABLE.c.rowid, snippet).where(
+                FTS.op("MATCH")(fts_query), FTS_TABLE.c.rowid.in_(ids)
+            )
         ).all()
     )
     tasks = {task.id: task for task in session.scalars(select(Task).where(Task.id.in_(ids)))}

@@ -83,6 +83,10 @@ async def test_filters(client: Client) -> None:
     assert await ids(client, "alpha", priority="high") == [a]
     assert await ids(client, "alpha", tag="x") == [a]
     assert (await search(client, "alpha", status="complete"))["total"] == 1
+    # status and priority are filters, never matched by the user's words
+    assert await ids(client, "progress ") == []
+    assert await ids(client, "high ") == []
+    assert await ids(client, "pending ", status="open") == []
 
 
 async def test_pagination_covers_every_match_once(client: Client) -> None:

@@ -70,7 +70,7 @@ def tokens_of_result(result) -> int:
 )
 async def test_tool_output_is_bounded(big_client: Client, tool: str, arguments: dict) -> None:
     result = await big_client.call_tool(tool, arguments)
-    assert result.structured_content["total"] >= TASKS - WORST_CASE
+    assert result.structured_content["total"] >= 10_000  # search counts up to 10,000
     assert result.structured_content["next_cursor"] is not None
     assert tokens_of_result(result) <= MAX_TOKENS
 

@@ -1,0 +1,104 @@
+"""Shared pieces of the benchmarks: realistic data, a stdio client, and statistics."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import random
+import sqlite3
+import statistics
+import string
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from task_tracker.db import upgrade_to_head  # noqa: E402
+from tests.e2e.rpc import StdioServer  # noqa: E402
+
+STAMP = "2026-01-01T00:00:00.000000+00:00"
+STATUSES = ("pending", "in_progress", "complete")
+PRIORITIES = ("low", "medium", "high")
+TAGS = ("work", "home", "ops", "bug", "docs", "urgent", "later", "idea")
+
+
+class Corpus:
+    """Text drawn from a Zipf-like vocabulary (frequency ~ 1/rank), as real text is."""
+
+    def __init__(self, vocabulary_size: int = 20_000, seed: int = 7) -> None:
+        self.rng = random.Random(seed)
+        words: set[str] = set()
+        while len(words) < vocabulary_size:
+            length = self.rng.choice((3, 4, 5, 5, 6, 6, 7, 7, 8, 9, 10, 11))
+            words.add("".join(self.rng.choices(string.ascii_lowercase, k=length)))
+        self.words = sorted(words, key=lambda w: (len(w), w))  # rank 1 = short, common
+        weights = [1 / (rank**1.07) for rank in range(1, vocabulary_size + 1)]
+        self.cumulative = list(itertools.accumulate(weights))
+
+    def text(self, n_words: int) -> str:
+        return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=n_words))
+
+    def task(self) -> tuple[str, str, str, str, str]:
+        title = self.text(self.rng.randint(3, 9)).capitalize()
+        description = self.text(self.rng.randint(10, 60))
+        tags = json.dumps(self.rng.sample(TAGS, self.rng.randint(0, 3)))
+        status = self.rng.choices(STATUSES, weights=(5, 2, 3))[0]
+        return title, description, tags, status, self.rng.choice(PRIORITIES)
+
+
+def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
+    """A database at Alembic head holding n_tasks tasks; returns each word's task count."""
+    path.unlink(missing_ok=True)
+    upgrade_to_head(path)
+    document_frequency: Counter[str] = Counter()
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for _ in range(n_tasks):
+            title, description, tags, status, priority = corpus.task()
+            document_frequency.update(set(f"{title.lower()} {description}".split()))
+            yield title, description, tags, status, priority
+
+    with sqlite3.connect(path) as conn:
+        conn.executemany(
+            "INSERT INTO tasks (title, description, tags, status, priority, created_at,"
+            f" updated_at) VALUES (?, ?, ?, ?, ?, '{STAMP}', '{STAMP}')",
+            rows(),
+        )
+    return document_frequency
+
+
+def percentiles(samples_ms: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def time_calls(call: Callable[[], Any], repeats: int, warmup: int = 5) -> list[float]:
+    for _ in range(warmup):
+        call()
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        call()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def started_server(db_path: Path, command: list[str] | None = None) -> StdioServer:
+    server = StdioServer(db_path, command=command)
+    server.initialize()
+    return server
+
+
+def print_table(headers: list[str], rows: list[list[Any]]) -> None:
+    cells = [headers, *[[f"{c:.3f}" if isinstance(c, float) else str(c) for c in r] for r in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for index, row in enumerate(cells):
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
+        if index == 0:
+            print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
