@@ -332,15 +332,15 @@ def search_tasks(
 ) -> SearchPage:
     """Tasks matching an FTS5 query (see to_fts_query), best first by BM25.
 
-    Cost stays bounded for words found in most tasks: matches are counted up to COUNT_CAP,
-    only the RANK_WINDOW newest matches are scored (all of them whenever fewer match), and
-    snippets are made for the returned page only. Every statement walks the index newest
-    first (ORDER BY rowid DESC), which keeps SQLite from driving a filter join from the
-    other side.
+    Cost stays bounded for words found in most tasks: only the RANK_WINDOW newest matches are
+    scored (all of them whenever fewer match, and then they are also the count), matches are
+    counted up to COUNT_CAP, and snippets are made for the returned page only. Statements walk
+    the index newest first (ORDER BY rowid DESC), which also keeps SQLite from driving a
+    filter join from the other side.
     """
     newest_first = FTS_TABLE.c.rowid.desc()
     matches = select(FTS_TABLE.c.rowid.label("id")).where(FTS.op("MATCH")(fts_query))
-    if status is not None or priority is not None:
+    if status not in (None, "all") or priority is not None:
         matches = _filtered(
             matches.join(Task, Task.id == FTS_TABLE.c.rowid),
             status=status,
@@ -352,19 +352,21 @@ def search_tasks(
         matches = matches.join(
             TaskTag, (TaskTag.task_id == FTS_TABLE.c.rowid) & (TaskTag.tag == tag.strip().lower())
         )
-    counted = matches.order_by(newest_first).limit(COUNT_CAP + 1).subquery()
-    total = min(session.scalar(select(func.count()).select_from(counted)) or 0, COUNT_CAP)
-    if total == 0 or offset >= min(total, RANK_WINDOW):
-        return SearchPage(hits=[], total=total, has_more=False)
-
     score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
     window = matches.add_columns(score).order_by(newest_first).limit(RANK_WINDOW).subquery()
     ranked = session.execute(
-        select(window.c.id, window.c.score)
-        .order_by(window.c.score, window.c.id.desc())
+        select(window.c.id, window.c.score, func.count().over().label("in_window"))
+        .order_by(window.c.score, window.c.id.desc())  # bm25: lower is better
         .offset(offset)
         .limit(limit + 1)
     ).all()
+    if not ranked:
+        return SearchPage(hits=[], total=0, has_more=False)  # (an offset past the end: 0 too)
+    if ranked[0].in_window < RANK_WINDOW:
+        total = ranked[0].in_window  # the window holds every match: no separate count
+    else:
+        counted = matches.order_by(newest_first).limit(COUNT_CAP + 1).subquery()
+        total = min(session.scalar(select(func.count()).select_from(counted)) or 0, COUNT_CAP)
     page = ranked[:limit]
     ids = [row.id for row in page]
     snippet = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
