@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from task_tracker import __version__
 from task_tracker.config import resolve_db_path
@@ -45,6 +47,18 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
 
+    export = sub.add_parser("export", help="write all tasks as JSON (to stdout by default)")
+    export.add_argument("--db", help=db_help)
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+    imp = sub.add_parser("import", help="restore tasks from an export file, all or nothing")
+    imp.add_argument("file", help="a file written by `task-tracker export`")
+    imp.add_argument("--db", help=db_help)
+    imp.add_argument(
+        "--new-ids", action="store_true", help="add the tasks as new ones instead of keeping ids"
+    )
+
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     for name, text in (
@@ -70,7 +84,9 @@ def _serve(args: argparse.Namespace) -> int:
     server = build_server(engine=engine)
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
     if args.transport == "stdio":
-        server.run("stdio", show_banner=False, log_level=args.log_level)
+        from task_tracker.stdio import run_stdio
+
+        run_stdio(server, log_level=args.log_level)
     else:
         server.run(
             args.transport,
@@ -90,16 +106,66 @@ def _db(args: argparse.Namespace) -> int:
     from task_tracker import db
 
     if args.db_command == "upgrade":
-        db.upgrade_to_head(db_path)
+        db.prepare_database(db_path)
         sys.stdout.write(f"{db_path} is at revision {db.current_revision(db_path)}\n")
         return 0
-    sys.stdout.write(f"{db.current_revision(db_path) or 'empty (no revision)'}\n")
+    revision = db.check_database(db_path)
+    sys.stdout.write(f"{revision or 'empty (no revision)'}\n")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from task_tracker.db import open_database
+    from task_tracker.transfer import export_lines
+
+    engine = open_database(resolve_db_path(args.db))
+    try:
+        if args.output is None:
+            sys.stdout.writelines(export_lines(engine))
+            return 0
+        target = Path(args.output)
+        partial = target.with_name(target.name + ".partial")
+        with partial.open("w", encoding="utf-8") as out:
+            out.writelines(export_lines(engine))
+        partial.replace(target)  # a reader never sees half a file
+        return 0
+    finally:
+        engine.dispose()
+
+
+def _import(args: argparse.Namespace) -> int:
+    from task_tracker.db import open_database
+    from task_tracker.errors import InvalidInput
+    from task_tracker.transfer import import_document
+
+    try:
+        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        sys.stderr.write(f"task-tracker: error: cannot read {args.file}: {exc}\n")
+        return 1
+    db_path = resolve_db_path(args.db)
+    engine = open_database(db_path)
+    try:
+        count = import_document(engine, document, new_ids=args.new_ids)
+    except InvalidInput as exc:
+        sys.stderr.write(f"task-tracker: error: {args.file}: {exc}\n")
+        return 1
+    finally:
+        engine.dispose()
+    sys.stderr.write(f"imported {count} task(s) into {db_path}\n")
+    return 0
+
+
+COMMANDS = {"serve": _serve, "db": _db, "export": _export, "import": _import}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.log_level)
-    if args.command == "serve":
-        return _serve(args)
-    return _db(args)
+    from task_tracker.db import StartupError
+
+    try:
+        return COMMANDS[args.command](args)
+    except StartupError as exc:
+        sys.stderr.write(f"task-tracker: error: {exc}\n")
+        return 2

@@ -7,7 +7,9 @@ from pathlib import Path
 
 DB_ENV_VAR = "TASK_TRACKER_DB"
 AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
+BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
 DB_FILENAME = "tasks.db"
+DEFAULT_BUSY_TIMEOUT_MS = 10_000
 
 
 def default_db_path() -> Path:
@@ -26,3 +28,9 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     raw = cli_value if cli_value not in (None, "") else os.environ.get(DB_ENV_VAR) or None
     path = Path(raw).expanduser() if raw is not None else default_db_path()
     return path.absolute()
+
+
+def busy_timeout_ms() -> int:
+    """How long a writer waits for another process's write lock before failing (retryable)."""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
+    return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS

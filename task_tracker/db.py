@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
+from task_tracker.config import busy_timeout_ms
+
 if TYPE_CHECKING:
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
-# How long a writer waits for another process's write lock before giving up (milliseconds).
-BUSY_TIMEOUT_MS = 10_000
 
 # synchronous=FULL: in WAL mode every commit fsyncs the WAL, so an acknowledged write survives
 # a crash of the process *and* of the machine. NORMAL would only survive a process crash.
@@ -48,7 +50,8 @@ def _configure_connection(dbapi_conn: sqlite3.Connection, *, foreign_keys: bool)
     dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     try:
-        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # How long a writer waits for another process's write lock before giving up.
+        cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
@@ -106,9 +109,97 @@ def upgrade_to_head(db_path: Path) -> None:
     command.upgrade(alembic_config(db_path), "head")
 
 
+# Every revision in migrations/versions, oldest first. Kept here so that starting on a
+# database already at head needs neither Alembic nor a scan of the scripts (startup time);
+# tests/test_migrations.py checks it against Alembic's own view.
+KNOWN_REVISIONS = ("0001", "0002")
+HEAD_REVISION = KNOWN_REVISIONS[-1]
+
+
+class StartupError(Exception):
+    """The database cannot be used; the message is one line for a person to act on."""
+
+
+def check_database(db_path: Path) -> str | None:
+    """Check that db_path can be used without changing anything; return its revision.
+
+    Creates the parent directory if missing (an empty directory is not the database).
+    """
+    if db_path.is_dir():
+        raise StartupError(f"database path {db_path} is a directory; pass a file path")
+    parent = db_path.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StartupError(f"cannot create directory {parent}: {exc.strerror}") from None
+    if not parent.is_dir():
+        raise StartupError(f"cannot use {parent} as the database's directory: not a directory")
+    # SQLite writes the -wal and -shm files next to the database, so the directory must be
+    # writable even when the file is.
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StartupError(f"directory {parent} is not writable")
+    if not db_path.exists():
+        return None
+    try:
+        revision = current_revision(db_path)
+        foreign = revision is None and _table_names(db_path) - {"sqlite_sequence"}
+    except sqlite3.DatabaseError as exc:
+        raise StartupError(f"{db_path} is not a task-tracker database ({exc})") from None
+    if foreign:
+        raise StartupError(
+            f"{db_path} is a SQLite database of something else (tables: "
+            f"{', '.join(sorted(foreign))}); pass a new file path"
+        )
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StartupError(
+            f"{db_path} has schema revision {revision}, newer than this task-tracker knows "
+            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
+        )
+    return revision
+
+
+def backup_database(db_path: Path, *, label: str) -> Path:
+    """A consistent copy of the database next to it (SQLite's online backup API)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = db_path.with_name(f"{db_path.name}.backup-{label}-{stamp}")
+    with closing(sqlite3.connect(db_path)) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+    return target
+
+
+def _table_names(db_path: Path) -> set[str]:
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
+        return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+def _has_tasks(db_path: Path) -> bool:
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
+        try:
+            return conn.execute("SELECT 1 FROM tasks LIMIT 1").fetchone() is not None
+        except sqlite3.OperationalError:
+            return False
+
+
+def prepare_database(db_path: Path) -> None:
+    """Check the database and bring it to head, backing it up first if it holds tasks."""
+    revision = check_database(db_path)
+    if revision == HEAD_REVISION:
+        return  # the common case: no Alembic import, no migration work
+    if revision is not None and _has_tasks(db_path):
+        backup = backup_database(db_path, label=revision)
+        log.warning(
+            "upgrading %s from schema %s to %s; backup written to %s",
+            db_path,
+            revision,
+            HEAD_REVISION,
+            backup,
+        )
+    upgrade_to_head(db_path)
+
+
 def open_database(db_path: Path) -> Engine:
     """Bring the database to head and return an engine for it."""
-    upgrade_to_head(db_path)
+    prepare_database(db_path)
     return create_db_engine(db_path)
 
 

@@ -8,7 +8,7 @@ import functools
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
@@ -16,7 +16,6 @@ from fastmcp import FastMCP
 from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
 from fastmcp.tools import Tool
 from pydantic import BaseModel, Field
-from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
@@ -24,13 +23,21 @@ from sqlalchemy.orm import Session
 from task_tracker import __version__, store
 from task_tracker.db import open_database, read_session, write_session
 from task_tracker.errors import DatabaseBusy, InvalidInput, TaskTrackerError
-from task_tracker.models import (
-    DESCRIPTION_MAX,
-    TAG_MAX,
-    TAGS_MAX,
-    TITLE_MAX,
-    Task,
-    utcnow,
+from task_tracker.models import TAGS_MAX, Task, utcnow
+from task_tracker.schemas import (
+    Cursor,
+    Description,
+    DueDate,
+    ExpectedVersion,
+    Omitted,
+    PriorityName,
+    StatusFilter,
+    StatusName,
+    Tag,
+    Tags,
+    TaskId,
+    TaskOut,
+    Title,
 )
 
 log = logging.getLogger(__name__)
@@ -47,7 +54,6 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
 - complete_task is safe to repeat. delete_task is permanent.
 - Lists cut descriptions to 280 characters (ending in …); get_task returns the full text."""
 
-DESCRIPTION_PREVIEW = 280
 LIST_LIMIT_DEFAULT = 50
 LIST_LIMIT_MAX = 200
 # Upper bound on the JSON characters of one page of tasks. The result travels twice (text and
@@ -57,84 +63,6 @@ OVERVIEW_LIMIT = 100
 SEARCH_LIMIT_DEFAULT = 10
 SEARCH_LIMIT_MAX = 50
 SEARCH_QUERY_MAX = 10_000
-
-# An optional argument: None (or leaving it out) means "not given". The null branch is kept
-# out of the published schema, which stays smaller and tells the model simply to omit it.
-Omitted = SkipJsonSchema[None]
-
-StatusName = Literal["pending", "in_progress", "complete"]
-PriorityName = Literal["low", "medium", "high"]
-StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
-
-TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
-Title = Annotated[
-    str,
-    Field(
-        description="Short summary; trimmed.",
-        min_length=1,
-        max_length=TITLE_MAX,
-    ),
-]
-Description = Annotated[
-    str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
-]
-Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$")]
-Tags = Annotated[
-    list[Tag],
-    Field(
-        description="Labels (no spaces/commas); lower-cased.",
-        max_length=TAGS_MAX,
-    ),
-]
-DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
-ExpectedVersion = Annotated[
-    int,
-    Field(
-        description="Fail if the task is no longer at this version.",
-        ge=1,
-    ),
-]
-Cursor = Annotated[
-    str,
-    Field(
-        description="next_cursor from the previous page; omit for the first page.", max_length=100
-    ),
-]
-
-
-class TaskOut(BaseModel):
-    # No docstring on purpose: it would be repeated in every tool's outputSchema.
-
-    id: int
-    title: str
-    description: str
-    status: StatusName
-    priority: PriorityName
-    tags: list[str]
-    due_date: date | None
-    created_at: datetime
-    updated_at: datetime
-    completed_at: datetime | None
-    version: int
-
-    @classmethod
-    def of(cls, task: Task, *, preview: bool = False) -> TaskOut:
-        description = task.description
-        if preview and len(description) > DESCRIPTION_PREVIEW:
-            description = description[: DESCRIPTION_PREVIEW - 1] + "…"
-        return cls(
-            id=task.id,
-            title=task.title,
-            description=description,
-            status=task.status,  # type: ignore[arg-type]
-            priority=task.priority,  # type: ignore[arg-type]
-            tags=store.tags_of(task),
-            due_date=date.fromisoformat(task.due_date) if task.due_date else None,
-            created_at=task.created_at,
-            updated_at=task.updated_at,
-            completed_at=task.completed_at,
-            version=task.version,
-        )
 
 
 class TaskPageOut(BaseModel):
@@ -223,6 +151,11 @@ def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError
         except TaskTrackerError as exc:
             # Expected outcomes (unknown id, conflict): no traceback in the log.
             raise error(str(exc), log_level=logging.INFO) from exc
+        except UnicodeEncodeError as exc:  # a lone surrogate that reached SQLite
+            raise error(
+                "Text must be valid Unicode (it contains a lone surrogate); nothing was changed.",
+                log_level=logging.INFO,
+            ) from exc
         except OperationalError as exc:
             if "locked" in str(exc.orig) or "busy" in str(exc.orig):
                 raise error(str(DatabaseBusy()), log_level=logging.WARNING) from exc

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -382,3 +382,47 @@ def search_tasks(
         SearchHit(task=tasks[row.id], snippet=snippets[row.id], score=-row.score) for row in page
     ]
     return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
+
+
+# --- export / import ----------------------------------------------------------------------------
+
+
+def iter_tasks(session: Session, *, batch: int = 1_000) -> Iterator[Task]:
+    """Every task in id order, loaded in batches."""
+    yield from session.scalars(select(Task).order_by(Task.id).execution_options(yield_per=batch))
+
+
+def insert_task(
+    session: Session,
+    *,
+    task_id: int | None,
+    title: str,
+    description: str,
+    status: str,
+    priority: str,
+    tags: Sequence[str],
+    due_date: date | None,
+    created_at: datetime,
+    updated_at: datetime,
+    completed_at: datetime | None,
+    version: int,
+) -> Task:
+    """Insert a task exactly as given (a restore), keeping its id unless task_id is None."""
+    if task_id is not None and session.get(Task, task_id) is not None:
+        raise InvalidInput(f"a task with id {task_id} already exists")
+    task = Task(
+        id=task_id,
+        title=normalize_title(title),
+        description=description,
+        status=status,
+        priority=priority,
+        tags=normalize_tags(tags),
+        due_date=due_date.isoformat() if due_date else None,
+        created_at=created_at,
+        updated_at=updated_at,
+        completed_at=completed_at,
+        version=version,
+    )
+    session.add(task)
+    session.flush()
+    return task

@@ -1,0 +1,92 @@
+"""The task's shape as the outside world sees it (MCP results, export files), in pydantic."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from task_tracker import store
+from task_tracker.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, Task
+
+DESCRIPTION_PREVIEW = 280
+
+# An optional argument: None (or leaving it out) means "not given". The null branch is kept
+# out of the published schema, which stays smaller and tells the model simply to omit it.
+Omitted = SkipJsonSchema[None]
+
+StatusName = Literal["pending", "in_progress", "complete"]
+PriorityName = Literal["low", "medium", "high"]
+StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
+
+TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
+Title = Annotated[
+    str,
+    Field(
+        description="Short summary; trimmed.",
+        min_length=1,
+        max_length=TITLE_MAX,
+    ),
+]
+Description = Annotated[
+    str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
+]
+Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$")]
+Tags = Annotated[
+    list[Tag],
+    Field(
+        description="Labels (no spaces/commas); lower-cased.",
+        max_length=TAGS_MAX,
+    ),
+]
+DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
+ExpectedVersion = Annotated[
+    int,
+    Field(
+        description="Fail if the task is no longer at this version.",
+        ge=1,
+    ),
+]
+Cursor = Annotated[
+    str,
+    Field(
+        description="next_cursor from the previous page; omit for the first page.", max_length=100
+    ),
+]
+
+
+class TaskOut(BaseModel):
+    # No docstring on purpose: it would be repeated in every tool's outputSchema.
+
+    id: int
+    title: str
+    description: str
+    status: StatusName
+    priority: PriorityName
+    tags: list[str]
+    due_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    completed_at: datetime | None
+    version: int
+
+    @classmethod
+    def of(cls, task: Task, *, preview: bool = False) -> TaskOut:
+        description = task.description
+        if preview and len(description) > DESCRIPTION_PREVIEW:
+            description = description[: DESCRIPTION_PREVIEW - 1] + "…"
+        return cls(
+            id=task.id,
+            title=task.title,
+            description=description,
+            status=task.status,  # type: ignore[arg-type]
+            priority=task.priority,  # type: ignore[arg-type]
+            tags=store.tags_of(task),
+            due_date=date.fromisoformat(task.due_date) if task.due_date else None,
+            created_at=task.created_at,
+            updated_at=task.updated_at,
+            completed_at=task.completed_at,
+            version=task.version,
+        )

@@ -1,0 +1,147 @@
+"""Startup faults: one clear line on stderr, a non-zero exit, and the file left untouched.
+Upgrades of databases holding tasks write a backup first."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from alembic.script import ScriptDirectory
+
+from task_tracker.db import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, current_revision
+
+SERVE = [sys.executable, "-m", "task_tracker", "serve", "--db"]
+
+
+def fingerprint(path: Path) -> tuple[bytes, int] | None:
+    if not path.exists() or path.is_dir():
+        return None
+    return hashlib.sha256(path.read_bytes()).digest(), path.stat().st_mtime_ns
+
+
+def run(cmd: list[str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60, stdin=subprocess.PIPE)
+
+
+def test_known_revisions_match_alembic() -> None:
+    script = ScriptDirectory.from_config(alembic_config(Path("unused.db")))
+    walked = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert tuple(walked) == KNOWN_REVISIONS
+    assert script.get_current_head() == HEAD_REVISION
+
+
+def not_sqlite(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.txt"
+    path.write_bytes(b"these are my notes, not a database\n" * 100)
+    return path
+
+
+def other_apps_db(tmp_path: Path) -> Path:
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, amount REAL)")
+    return path
+
+
+def from_the_future(tmp_path: Path) -> Path:
+    path = tmp_path / "future.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) PRIMARY KEY)")
+        conn.execute("INSERT INTO alembic_version VALUES ('9999')")
+        conn.execute("CREATE TABLE tasks (id INTEGER PRIMARY KEY, title TEXT)")
+        conn.execute("INSERT INTO tasks VALUES (1, 'keep me')")
+    return path
+
+
+def a_directory(tmp_path: Path) -> Path:
+    (tmp_path / "adir").mkdir()
+    return tmp_path / "adir"
+
+
+def parent_is_a_file(tmp_path: Path) -> Path:
+    (tmp_path / "file").write_text("x")
+    return tmp_path / "file" / "tasks.db"
+
+
+def parent_not_writable(tmp_path: Path) -> Path:
+    if os.geteuid() == 0:  # root writes anywhere but here
+        return Path("/proc/task-tracker-test/tasks.db")
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    return locked / "tasks.db"
+
+
+@pytest.mark.parametrize(
+    "make, expected",
+    [
+        (a_directory, "is a directory; pass a file path"),
+        (parent_is_a_file, "cannot create directory"),
+        (parent_not_writable, "cannot create directory"),
+        (not_sqlite, "is not a task-tracker database (file is not a database)"),
+        (other_apps_db, "is a SQLite database of something else (tables: invoices)"),
+        (from_the_future, "has schema revision 9999, newer than this task-tracker knows"),
+    ],
+)
+@pytest.mark.parametrize("command", ["serve", "db upgrade"])
+def test_startup_fault_is_one_clear_line(tmp_path: Path, make, expected: str, command: str) -> None:
+    path = make(tmp_path)
+    before = fingerprint(path)
+    args = [sys.executable, "-m", "task_tracker", *command.split(), "--db", str(path)]
+    done = run(args)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("task-tracker: error: ") and expected in lines[0]
+    assert fingerprint(path) == before
+    assert not list(tmp_path.glob("*.backup-*"))
+
+
+def test_locked_directory_for_non_root(tmp_path: Path) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root can write to any directory; covered by the /proc case")
+    done = run([*SERVE, str(parent_not_writable(tmp_path))])
+    assert done.returncode == 2 and "is not writable" in done.stderr
+
+
+def seed_at_first_revision(db: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", KNOWN_REVISIONS[0]],
+        cwd=Path(__file__).resolve().parents[1],
+        env={**os.environ, "TASK_TRACKER_DB": str(db)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO tasks (title, created_at, updated_at) VALUES "
+            "('precious', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
+        )
+
+
+def test_upgrade_with_data_writes_a_backup_first(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.db"
+    seed_at_first_revision(db)
+    done = run([sys.executable, "-m", "task_tracker", "db", "upgrade", "--db", str(db)])
+    assert done.returncode == 0, done.stderr
+    (backup,) = tmp_path.glob(f"tasks.db.backup-{KNOWN_REVISIONS[0]}-*")
+    assert f"backup written to {backup}" in done.stderr
+    assert current_revision(backup) == KNOWN_REVISIONS[0]
+    assert current_revision(db) == HEAD_REVISION
+    with sqlite3.connect(backup) as conn:
+        assert conn.execute("SELECT title FROM tasks").fetchall() == [("precious",)]
+
+
+def test_no_backup_when_there_is_nothing_to_lose(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.db"
+    done = run([sys.executable, "-m", "task_tracker", "db", "upgrade", "--db", str(db)])
+    assert done.returncode == 0, done.stderr
+    assert not list(tmp_path.glob("*.backup-*"))

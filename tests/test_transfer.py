@@ -1,0 +1,124 @@
+"""export / import through the real CLI: lossless round trip, all-or-nothing refusals."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from task_tracker import store
+from task_tracker.db import open_database, write_session
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "task_tracker", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def seed(engine: Engine) -> None:
+    with write_session(engine) as s:
+        store.add_task(s, title="Plain")
+        store.add_task(
+            s,
+            title="Ünïcødé ✓ 東京",
+            description='line 1\nline 2 "quoted" 🚀',
+            priority="high",
+            tags=["a", "b-c"],
+            due_date=__import__("datetime").date(2026, 2, 28),
+            status="in_progress",
+        )
+        gone = store.add_task(s, title="deleted later")
+        done = store.add_task(s, title="Done", status="complete")
+        store.update_task(s, task_id=done.id, changes={"description": "edited"})
+        store.delete_task(s, task_id=gone.id)
+
+
+def rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
+
+
+def test_round_trip_loses_nothing(tmp_path: Path) -> None:
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    engine = open_database(source)
+    seed(engine)
+    engine.dispose()
+    exported = tmp_path / "tasks.json"
+    done = cli("export", "--db", str(source), "--output", str(exported))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(exported.read_text())
+    assert document["format"] == "task-tracker/1"
+    assert [t["id"] for t in document["tasks"]] == [1, 2, 4]
+    imported = cli("import", str(exported), "--db", str(target))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr == f"imported 3 task(s) into {target}\n"
+    assert rows(target) == rows(source)
+    again = json.loads(cli("export", "--db", str(target)).stdout)
+    assert again["tasks"] == document["tasks"]
+
+
+def write(tmp_path: Path, document: object) -> Path:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(document) if not isinstance(document, str) else document)
+    return path
+
+
+GOOD = {
+    "id": 1,
+    "title": "ok",
+    "status": "pending",
+    "priority": "low",
+    "tags": [],
+    "due_date": None,
+    "created_at": "2026-01-01T00:00:00+00:00",
+    "updated_at": "2026-01-01T00:00:00+00:00",
+    "completed_at": None,
+    "version": 1,
+}
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ("{not json", "cannot read"),
+        ({"tasks": []}, 'not a task-tracker export: expected "format": "task-tracker/1"'),
+        ({"format": "task-tracker/1", "tasks": {}}, '"tasks" must be a list'),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 7, "status": "done"}]},
+            "record 2 (id 7): status: Input should be 'pending', 'in_progress' or 'complete'",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 2, "created_at": "x"}]},
+            "record 2 (id 2): created_at:",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 3, "surprise": 1}]},
+            "record 2 (id 3): surprise: Extra inputs are not permitted",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD]},
+            "record 2 (id 1): a task with id 1 already exists; nothing was imported",
+        ),
+    ],
+)
+def test_malformed_import_is_refused_whole(tmp_path: Path, document: object, message: str) -> None:
+    db = tmp_path / "t.db"
+    done = cli("import", str(write(tmp_path, document)), "--db", str(db))
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not db.exists() or rows(db) == []
+
+
+def test_new_ids_appends(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    path = write(tmp_path, {"format": "task-tracker/1", "tasks": [GOOD, GOOD]})
+    done = cli("import", str(path), "--db", str(db), "--new-ids")
+    assert done.returncode == 0, done.stderr
+    assert [r[0] for r in rows(db)] == [1, 2]
