@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from task_tracker import __version__
+from task_tracker.client_config import CLIENTS, WHERE, client_config
 from task_tracker.config import resolve_db_path
+from task_tracker.errors import StartupError
 
 log = logging.getLogger("task_tracker")
 
@@ -44,8 +46,34 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the MCP server (stdio by default)")
     serve.add_argument("--db", help=db_help)
     serve.add_argument("--transport", choices=["stdio", "http", "sse"], default="stdio")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP/SSE bind address")
+    serve.add_argument("--port", type=int, default=8000, help="HTTP/SSE port")
+    serve.add_argument(
+        "--stateless",
+        action="store_true",
+        help="stateless streamable HTTP: several processes can serve one database behind a "
+        "load balancer",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host header to accept besides localhost and the bind address (repeatable); "
+        "needed when clients reach the server by a DNS name",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a browser Origin to accept, e.g. https://app.example.com (repeatable)",
+    )
+    serve.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve on a non-loopback address without TASK_TRACKER_AUTH_TOKEN (dangerous)",
+    )
 
     export = sub.add_parser("export", help="write all tasks as JSON (to stdout by default)")
     export.add_argument("--db", help=db_help)
@@ -58,6 +86,11 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument(
         "--new-ids", action="store_true", help="add the tasks as new ones instead of keeping ids"
     )
+
+    config = sub.add_parser("config", help="print MCP client configuration to paste")
+    config.add_argument("client", choices=CLIENTS)
+    config.add_argument("--db", help=db_help)
+    config.add_argument("--url", help="a remote server, e.g. https://tasks.example.com/mcp")
 
     db = sub.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", required=True)
@@ -72,29 +105,70 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.transport == "stdio":
+        return _serve_stdio(args)
+    return _serve_http(args)
+
+
+def _serve_stdio(args: argparse.Namespace) -> int:
     from task_tracker.db import open_database
     from task_tracker.server import build_server
+    from task_tracker.stdio import run_stdio
 
     db_path = resolve_db_path(args.db)
-    if args.transport == "stdio" and sys.stdin.isatty():
+    if sys.stdin.isatty():
         command = f"{sys.executable} -m task_tracker serve --db {db_path}"
         sys.stderr.write(TTY_HINT.format(command=command) + "\n")
     engine = open_database(db_path)
-    log.info("serving %s over %s", db_path, args.transport)
-    server = build_server(engine=engine)
+    log.info("serving %s over stdio", db_path)
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
-    if args.transport == "stdio":
-        from task_tracker.stdio import run_stdio
+    run_stdio(build_server(engine=engine), log_level=args.log_level)
+    return 0
 
-        run_stdio(server, log_level=args.log_level)
-    else:
-        server.run(
-            args.transport,
-            show_banner=False,
-            log_level=args.log_level,
-            host=args.host,
-            port=args.port,
+
+def _serve_http(args: argparse.Namespace) -> int:
+    from task_tracker.config import auth_token
+    from task_tracker.db import open_database
+    from task_tracker.remote import SharedTokenVerifier, check_bind
+    from task_tracker.server import build_server
+
+    if args.stateless and args.transport == "sse":
+        raise StartupError("--stateless works with --transport http only")
+    token = auth_token()
+    check_bind(args.host, token=token, allow_unauthenticated=args.allow_unauthenticated)
+    if not token:
+        log.warning(
+            "TASK_TRACKER_AUTH_TOKEN is not set: anyone who can reach %s:%s can read and "
+            "change every task",
+            args.host,
+            args.port,
         )
+    db_path = resolve_db_path(args.db)
+    engine = open_database(db_path)
+    path = "/mcp" if args.transport == "http" else "/sse"
+    log.warning(
+        "serving %s over %s at http://%s:%s%s (auth: %s)",
+        db_path,
+        args.transport,
+        args.host,
+        args.port,
+        path,
+        "bearer token" if token else "none",
+    )
+    server = build_server(engine=engine, auth=SharedTokenVerifier(token) if token else None)
+    server.run(
+        args.transport,
+        show_banner=False,
+        log_level=args.log_level,
+        host=args.host,
+        port=args.port,
+        path=path,
+        stateless_http=args.stateless or None,
+        # Always check Host and Origin (DNS-rebinding protection), wherever we bind.
+        host_origin_protection=True,
+        allowed_hosts=args.allowed_host,
+        allowed_origins=args.allowed_origin or None,
+    )
     return 0
 
 
@@ -156,14 +230,29 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"serve": _serve, "db": _db, "export": _export, "import": _import}
+def _config(args: argparse.Namespace) -> int:
+    from task_tracker.config import auth_token
+
+    block = client_config(
+        args.client, db_path=resolve_db_path(args.db), url=args.url, token=auth_token()
+    )
+    sys.stdout.write(json.dumps(block, indent=2) + "\n")
+    sys.stderr.write(WHERE[args.client] + "\n")
+    return 0
+
+
+COMMANDS = {
+    "serve": _serve,
+    "db": _db,
+    "export": _export,
+    "import": _import,
+    "config": _config,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     _setup_logging(args.log_level)
-    from task_tracker.db import StartupError
-
     try:
         return COMMANDS[args.command](args)
     except StartupError as exc:

@@ -34,3 +34,8 @@ def busy_timeout_ms() -> int:
     """How long a writer waits for another process's write lock before failing (retryable)."""
     raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
     return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def auth_token() -> str | None:
+    """The bearer token HTTP clients must send, if remote access is protected."""
+    return os.environ.get(AUTH_TOKEN_ENV_VAR) or None

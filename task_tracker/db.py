@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session
 
 from task_tracker.config import busy_timeout_ms
+from task_tracker.errors import StartupError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -114,10 +115,6 @@ def upgrade_to_head(db_path: Path) -> None:
 # tests/test_migrations.py checks it against Alembic's own view.
 KNOWN_REVISIONS = ("0001", "0002")
 HEAD_REVISION = KNOWN_REVISIONS[-1]
-
-
-class StartupError(Exception):
-    """The database cannot be used; the message is one line for a person to act on."""
 
 
 def check_database(db_path: Path) -> str | None:

@@ -37,3 +37,7 @@ class DatabaseBusy(TaskTrackerError):
             "The task database is busy with another writer and the wait timed out. "
             "Nothing was changed; retry the call."
         )
+
+
+class StartupError(Exception):
+    """The server cannot start as asked; the message is one line for a person to act on."""

@@ -12,13 +12,17 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any, Literal, ParamSpec, TypeVar
 
+import anyio
 from fastmcp import FastMCP
 from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
+from fastmcp.server.auth import AuthProvider
 from fastmcp.tools import Tool
 from pydantic import BaseModel, Field
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from starlette.requests import Request
+from starlette.responses import JSONResponse
 
 from task_tracker import __version__, store
 from task_tracker.db import open_database, read_session, write_session
@@ -207,8 +211,16 @@ def annotations(
     }
 
 
-def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -> FastMCP:
-    """The MCP server for one database, given by path (opened on start) or as an engine."""
+def build_server(
+    db_path: Path | None = None,
+    *,
+    engine: Engine | None = None,
+    auth: AuthProvider | None = None,
+) -> FastMCP:
+    """The MCP server for one database, given by path (opened on start) or as an engine.
+
+    With auth, the HTTP transports require it on every MCP endpoint; /health stays open.
+    """
     if (db_path is None) == (engine is None):
         raise ValueError("pass exactly one of db_path or engine")
     runtime: dict[str, Engine] = {}
@@ -237,6 +249,7 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
         version=__version__,
         lifespan=lifespan,
         mask_error_details=True,
+        auth=auth,
     )
 
     def tool(title: str, tool_annotations: dict[str, Any]) -> Callable[[Callable[P, T]], Any]:
@@ -429,6 +442,12 @@ def build_server(db_path: Path | None = None, *, engine: Engine | None = None) -
             return search_out(page, offset=offset)
 
         return read(run)
+
+    @mcp.custom_route("/health", methods=["GET"], include_in_schema=False)
+    async def health(_request: Request) -> JSONResponse:
+        """Liveness for load balancers: no auth, no task data."""
+        revision = await anyio.to_thread.run_sync(lambda: read(store.schema_revision))
+        return JSONResponse({"status": "ok", "schema_revision": revision})
 
     @resource(
         "tasks://all",

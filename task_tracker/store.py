@@ -12,7 +12,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, column, func, literal_column, select, table
+from sqlalchemy import (
+    Integer,
+    Select,
+    case,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
@@ -86,6 +96,10 @@ def add_task(
     session.add(task)
     session.flush()
     return task
+
+
+def schema_revision(session: Session) -> str | None:
+    return session.scalar(text("SELECT version_num FROM alembic_version"))
 
 
 def get_task(session: Session, *, task_id: int) -> Task:

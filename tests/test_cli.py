@@ -49,3 +49,53 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     assert revision is not None
     assert upgraded.stdout == f"{db} is at revision {revision}\n"
     assert cli("db", "current", "--db", str(db), cwd=tmp_path).stdout == f"{revision}\n"
+
+
+def config(client: str, tmp_path: Path, *extra: str, token: str | None = None) -> dict:
+    env = {"TASK_TRACKER_AUTH_TOKEN": token} if token else {}
+    done = cli("config", client, *extra, cwd=tmp_path, env=env)
+    assert done.returncode == 0, done.stderr
+    return __import__("json").loads(done.stdout)
+
+
+def test_config_stdio_blocks_use_absolute_paths(tmp_path: Path) -> None:
+    python = str(Path(sys.executable).absolute())
+    args = ["-m", "task_tracker", "serve", "--db", str(tmp_path / "rel.db")]
+    assert config("claude-desktop", tmp_path, "--db", "rel.db") == {
+        "mcpServers": {"task-tracker": {"command": python, "args": args}}
+    }
+    assert config("cursor", tmp_path, "--db", "rel.db") == {
+        "mcpServers": {"task-tracker": {"command": python, "args": args}}
+    }
+    assert config("vscode", tmp_path, "--db", "rel.db") == {
+        "servers": {"task-tracker": {"type": "stdio", "command": python, "args": args}}
+    }
+    assert config("claude-code", tmp_path, "--db", "rel.db") == {
+        "mcpServers": {
+            "task-tracker": {"type": "stdio", "command": python, "args": args, "env": {}}
+        }
+    }
+
+
+def test_config_remote_blocks_carry_the_token_header(tmp_path: Path) -> None:
+    url = "https://tasks.example.com/mcp"
+    header = {"Authorization": "Bearer t0ken"}
+    assert config("vscode", tmp_path, "--url", url, token="t0ken") == {
+        "servers": {"task-tracker": {"type": "http", "url": url, "headers": header}}
+    }
+    assert config("cursor", tmp_path, "--url", url, token="t0ken") == {
+        "mcpServers": {"task-tracker": {"url": url, "headers": header}}
+    }
+    assert config("claude-code", tmp_path, "--url", url) == {
+        "mcpServers": {
+            "task-tracker": {
+                "type": "http",
+                "url": url,
+                "headers": {"Authorization": "Bearer <TASK_TRACKER_AUTH_TOKEN>"},
+            }
+        }
+    }
+    desktop = config("claude-desktop", tmp_path, "--url", url, token="t0ken")
+    entry = desktop["mcpServers"]["task-tracker"]
+    assert entry["command"] == "npx" and url in entry["args"]
+    assert entry["env"] == {"AUTH_HEADER": "Bearer t0ken"}

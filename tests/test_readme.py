@@ -25,3 +25,13 @@ def test_readme_opens_with_exactly_two_setup_commands() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     ci = (REPO / ".ci" / "run").read_text().splitlines()
     assert setup_commands()[1] in ci
+
+
+def test_dockerfile_installs_with_the_readme_command() -> None:
+    run_lines = [
+        line.removeprefix("RUN ")
+        for line in (REPO / "Dockerfile").read_text().splitlines()
+        if line.startswith("RUN ")
+    ]
+    assert len(run_lines) == 1
+    assert setup_commands()[0].startswith(run_lines[0] + " && ")

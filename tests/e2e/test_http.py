@@ -1,0 +1,311 @@
+"""Remote mode: the real server on a loopback port, real HTTP clients, bearer-token auth."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import anyio
+import httpx2
+import pytest
+from fastmcp import Client
+from fastmcp.client.transports import SSETransport, StreamableHttpTransport
+from mcp import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+from tests.e2e.rpc import StdioServer
+
+TOKEN = "test-token-5f2c9a7e"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+PING = {"jsonrpc": "2.0", "id": 1, "method": "ping"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class HttpServer:
+    def __init__(self, proc: subprocess.Popen, port: int, stderr) -> None:
+        self.proc, self.port, self._stderr = proc, port, stderr
+        self.base = f"http://127.0.0.1:{port}"
+
+    def stderr_text(self) -> str:
+        self._stderr.seek(0)
+        return self._stderr.read().decode(errors="replace")
+
+
+@contextmanager
+def http_server(
+    db_path: Path,
+    *args: str,
+    token: str | None = TOKEN,
+    transport: str = "http",
+    log_level: str = "WARNING",
+) -> Iterator[HttpServer]:
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "TASK_TRACKER_AUTH_TOKEN"}
+    if token:
+        env["TASK_TRACKER_AUTH_TOKEN"] = token
+    cmd = [sys.executable, "-m", "task_tracker", "--log-level", log_level, "serve"]
+    cmd += ["--transport", transport, "--port", str(port), "--db", str(db_path), *args]
+    stderr = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+    server = HttpServer(proc, port, stderr)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx2.get(f"{server.base}/health", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"server did not start: {server.stderr_text()}")
+            time.sleep(0.05)
+        yield server
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
+
+
+def count_tasks(db_path: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+
+
+BAD_AUTH = [
+    {},
+    {"Authorization": "Bearer wrong-token"},
+    {"Authorization": f"Bearer {TOKEN}x"},
+    {"Authorization": TOKEN},
+    {"Authorization": f"Basic {TOKEN}"},
+    {"Authorization": "Bearer"},
+    {"Authorization": "Bearer  " + TOKEN},
+    {"Authorization": "bearer-" + TOKEN},
+]
+
+
+@pytest.mark.parametrize("headers", BAD_AUTH, ids=range(len(BAD_AUTH)))
+def test_missing_or_wrong_token_is_401_on_every_endpoint(db_path: Path, headers: dict) -> None:
+    call = {
+        "jsonrpc": "2.0",
+        "id": 2,
+        "method": "tools/call",
+        "params": {"name": "add_task", "arguments": {"title": "sneaky"}},
+    }
+    with http_server(db_path) as server:
+        response = httpx2.post(f"{server.base}/mcp", json=call, headers=MCP_HEADERS | headers)
+        assert response.status_code == 401
+    with http_server(db_path, transport="sse") as server:
+        with httpx2.stream("GET", f"{server.base}/sse", headers=headers, timeout=5) as response:
+            assert response.status_code == 401
+        response = httpx2.post(f"{server.base}/messages/?session_id=x", json=call, headers=headers)
+        assert response.status_code == 401
+    assert count_tasks(db_path) == 0
+
+
+def test_fastmcp_http_client_round_trip(db_path: Path) -> None:
+    async def scenario(url: str) -> None:
+        async with Client(StreamableHttpTransport(url, headers=AUTH)) as client:
+            added = await client.call_tool("add_task", {"title": "over http", "tags": ["remote"]})
+            task_id = added.structured_content["id"]
+            got = await client.call_tool("get_task", {"task_id": task_id})
+            assert got.structured_content["title"] == "over http"
+            found = await client.call_tool("search_tasks", {"query": "http"})
+            assert [t["id"] for t in found.structured_content["results"]] == [task_id]
+            missing = await client.call_tool("get_task", {"task_id": 999}, raise_on_error=False)
+            assert missing.is_error and missing.content[0].text.startswith("Task 999 not found")
+
+    with http_server(db_path) as server:
+        anyio.run(scenario, f"{server.base}/mcp")
+        assert TOKEN not in server.stderr_text()
+
+
+def test_fastmcp_sse_client_round_trip(db_path: Path) -> None:
+    async def scenario(url: str) -> None:
+        async with Client(SSETransport(url, headers=AUTH)) as client:
+            added = await client.call_tool("add_task", {"title": "over sse"})
+            page = await client.call_tool("list_tasks", {})
+            assert [t["title"] for t in page.structured_content["tasks"]] == ["over sse"]
+            assert added.structured_content["id"] == 1
+
+    with http_server(db_path, transport="sse") as server:
+        anyio.run(scenario, f"{server.base}/sse")
+
+
+def test_official_sdk_http_client_round_trip(db_path: Path) -> None:
+    async def scenario(url: str) -> None:
+        async with (
+            create_mcp_http_client(headers=AUTH) as http,
+            streamable_http_client(url, http_client=http) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            init = await session.initialize()
+            assert init.server_info.name == "task-tracker"
+            result = await session.call_tool("add_task", {"title": "via sdk"})
+            assert result.is_error is False and result.structured_content["id"] == 1
+            listing = await session.list_tools()
+            assert "search_tasks" in {t.name for t in listing.tools}
+
+    with http_server(db_path) as server:
+        anyio.run(scenario, f"{server.base}/mcp")
+
+
+def test_health_needs_no_token_and_shows_no_tasks(db_path: Path) -> None:
+    with http_server(db_path) as server:
+        response = httpx2.post(
+            f"{server.base}/mcp",
+            json={
+                "jsonrpc": "2.0",
+                "id": 1,
+                "method": "initialize",
+                "params": {
+                    "protocolVersion": "2025-06-18",
+                    "capabilities": {},
+                    "clientInfo": {"name": "t", "version": "0"},
+                },
+            },
+            headers=MCP_HEADERS | AUTH,
+        )
+        assert response.status_code == 200
+        health = httpx2.get(f"{server.base}/health")
+        assert health.status_code == 200
+        assert health.json() == {"status": "ok", "schema_revision": "0002"}
+
+
+def test_foreign_host_or_origin_is_refused(db_path: Path) -> None:
+    with http_server(db_path, "--allowed-host", "tasks.example.com") as server:
+        url = f"{server.base}/mcp"
+        evil_host = httpx2.post(url, json=PING, headers=MCP_HEADERS | AUTH | {"Host": "evil.test"})
+        assert evil_host.status_code == 421
+        evil_origin = httpx2.post(
+            url, json=PING, headers=MCP_HEADERS | AUTH | {"Origin": "http://evil.test"}
+        )
+        assert evil_origin.status_code == 403
+        allowed = httpx2.post(url, json=PING, headers=MCP_HEADERS | {"Host": "tasks.example.com"})
+        assert allowed.status_code == 401  # past the Host check, stopped by auth
+
+
+def test_non_loopback_bind_without_token_refuses_to_start(db_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "TASK_TRACKER_AUTH_TOKEN"}
+    done = subprocess.run(
+        [sys.executable, "-m", "task_tracker", "serve", "--transport", "http"]
+        + ["--host", "0.0.0.0", "--port", str(free_port()), "--db", str(db_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith("task-tracker: error: refusing to serve on 0.0.0.0 without")
+    assert not db_path.exists()
+
+
+def test_allow_unauthenticated_starts_loudly(db_path: Path) -> None:
+    with http_server(db_path, "--host", "0.0.0.0", "--allow-unauthenticated", token=None) as srv:
+        assert httpx2.post(f"{srv.base}/mcp", json=PING, headers=MCP_HEADERS).status_code != 401
+        assert "TASK_TRACKER_AUTH_TOKEN is not set" in srv.stderr_text()
+
+
+def test_token_never_logged_even_at_debug(db_path: Path) -> None:
+    with http_server(db_path, log_level="DEBUG") as server:
+        for headers in (AUTH, {"Authorization": "Bearer wrong-but-secret-ish"}):
+            httpx2.post(f"{server.base}/mcp", json=PING, headers=MCP_HEADERS | headers)
+        logs = server.stderr_text()
+    assert TOKEN not in logs and "wrong-but-secret-ish" not in logs
+
+
+def test_http_writes_are_visible_to_a_stdio_server(db_path: Path) -> None:
+    async def add(url: str) -> None:
+        async with Client(StreamableHttpTransport(url, headers=AUTH)) as client:
+            await client.call_tool("add_task", {"title": "written remotely"})
+
+    with http_server(db_path) as server:
+        anyio.run(add, f"{server.base}/mcp")
+    with StdioServer(db_path) as stdio:
+        stdio.initialize()
+        assert stdio.call_ok("get_task", {"task_id": 1})["title"] == "written remotely"
+        stdio.close()
+
+
+def test_a_slow_call_does_not_block_other_clients(db_path: Path) -> None:
+    import sqlite3
+
+    async def scenario(url: str) -> None:
+        async with (
+            Client(StreamableHttpTransport(url, headers=AUTH)) as writer,
+            Client(StreamableHttpTransport(url, headers=AUTH)) as reader,
+        ):
+            await writer.call_tool("add_task", {"title": "first"})
+            blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+            blocker.execute("BEGIN IMMEDIATE")  # the writer's next call must wait for this
+            released = threading.Event()
+            threading.Timer(1.5, lambda: (blocker.execute("ROLLBACK"), released.set())).start()
+            async with anyio.create_task_group() as group:
+                group.start_soon(writer.call_tool, "add_task", {"title": "second"})
+                await anyio.sleep(0.2)
+                page = await reader.call_tool("list_tasks", {})
+                # Answered while the writer still waits for the lock.
+                assert not released.is_set()
+                assert [t["title"] for t in page.structured_content["tasks"]] == ["first"]
+            assert released.is_set()
+            blocker.close()
+
+    with http_server(db_path) as server:
+        anyio.run(scenario, f"{server.base}/mcp")
+    assert count_tasks(db_path) == 2
+
+
+def test_two_stateless_processes_share_one_database(db_path: Path) -> None:
+    async def scenario(first: str, second: str) -> None:
+        async with (
+            Client(StreamableHttpTransport(first, headers=AUTH)) as a,
+            Client(StreamableHttpTransport(second, headers=AUTH)) as b,
+        ):
+            for i in range(10):  # a load balancer alternating between the two
+                await (a if i % 2 else b).call_tool("add_task", {"title": f"task {i}"})
+            seen_by_a = await a.call_tool("list_tasks", {})
+            seen_by_b = await b.call_tool("list_tasks", {})
+            assert seen_by_a.structured_content == seen_by_b.structured_content
+            assert seen_by_a.structured_content["total"] == 10
+
+    with (
+        http_server(db_path, "--stateless") as one,
+        http_server(db_path, "--stateless") as two,
+    ):
+        anyio.run(scenario, f"{one.base}/mcp", f"{two.base}/mcp")
+    assert count_tasks(db_path) == 10
+
+
+def test_stateless_http_answers_without_a_session(db_path: Path) -> None:
+    with http_server(db_path, "--stateless") as server:
+        call = {
+            "jsonrpc": "2.0",
+            "id": 3,
+            "method": "tools/call",
+            "params": {"name": "add_task", "arguments": {"title": "no session"}},
+        }
+        response = httpx2.post(f"{server.base}/mcp", json=call, headers=MCP_HEADERS | AUTH)
+        assert response.status_code == 200
+        body = response.text
+        payload = json.loads(body.split("data: ", 1)[1]) if "data: " in body else response.json()
+        assert payload["result"]["structuredContent"]["title"] == "no session"
