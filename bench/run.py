@@ -1,0 +1,184 @@
+"""Startup, per-call latency and memory of task-tracker against the in-memory baseline.
+
+Both servers run as subprocesses over real stdio, in the same run, on the same machine:
+
+    python bench/run.py --quick          # < 1 minute: 0 and 1k tasks
+    python bench/run.py                  # full: 0, 1k and 100k tasks (a few minutes)
+    python bench/run.py --json out.json  # also write the results as JSON
+
+Prints a table of medians and p95s with each ratio to the baseline's equivalent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from common import (
+    REPO,
+    Corpus,
+    build_database,
+    percentiles,
+    print_table,
+    started_server,
+    time_calls,
+)
+
+from task_tracker.db import upgrade_to_head
+from tests.e2e.rpc import StdioServer
+
+BASELINE = [sys.executable, str(REPO / "bench" / "baseline_server.py")]
+
+
+def ours(db_path: Path) -> list[str]:
+    return [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS")
+
+
+def cold_starts(command: list[str], db_path: Path, starts: int) -> tuple[float, float]:
+    """Median ms from spawn to the initialize reply, and to the first add_task result."""
+    to_init, to_first = [], []
+    for _ in range(starts):
+        began = time.perf_counter()
+        server = StdioServer(db_path, command=command)
+        try:
+            server.initialize()
+            to_init.append((time.perf_counter() - began) * 1000)
+            server.call_ok("add_task", {"title": "first"})
+            to_first.append((time.perf_counter() - began) * 1000)
+            server.close()
+        finally:
+            server.__exit__()
+    return statistics.median(to_init), statistics.median(to_first)
+
+
+def call_latencies(server: StdioServer, repeats: int, list_repeats: int) -> dict[str, list[float]]:
+    ids = iter(range(1, 10**9))
+    first_new = server.call_ok("add_task", {"title": "probe"})["id"]
+    fresh = iter(range(first_new + 1, 10**9))
+    results = {
+        "add_task": time_calls(lambda: server.call_ok("add_task", {"title": "bench"}), repeats),
+        "get_task": time_calls(
+            lambda: server.call_ok("get_task", {"task_id": next(ids)}), repeats
+        ),
+        # complete a task that is not complete yet, each time
+        "complete_task": time_calls(
+            lambda: server.call_ok("complete_task", {"task_id": next(fresh)}), repeats, warmup=0
+        ),
+        "list_tasks": time_calls(lambda: server.call_ok("list_tasks", {}), list_repeats, 2),
+    }
+    return results
+
+
+def tools_list_bytes(server: StdioServer) -> int:
+    server.request("tools/list")
+    return len(server.stdout_lines[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    sizes = [0, 1_000] if args.quick else [0, 1_000, 100_000]
+    starts = 10 if args.quick else 15
+    repeats = 50 if args.quick else 200
+    report: dict[str, Any] = {"sizes": sizes, "starts": starts, "repeats": repeats}
+    rows: list[list[Any]] = []
+
+    with tempfile.TemporaryDirectory() as workdir:
+        work = Path(workdir)
+        head_db = work / "start.db"
+        upgrade_to_head(head_db)  # the common start: an existing database, already at head
+        base_init, base_first = cold_starts(BASELINE, head_db, starts)
+        our_init, our_first = cold_starts(ours(head_db), head_db, starts)
+        rows.append(["cold start: spawn -> initialize", "-", base_init, our_init, 0.0])
+        rows.append(["cold start: spawn -> first add_task", "-", base_first, our_first, 0.0])
+        report["cold_start_ms"] = {
+            "baseline": {"initialize": base_init, "first_add_task": base_first},
+            "task_tracker": {"initialize": our_init, "first_add_task": our_first},
+        }
+
+        corpus = Corpus()
+        report["calls"] = {}
+        for size in sizes:
+            db_path = work / f"calls-{size}.db"
+            build_database(db_path, size, corpus)
+            # The tutorial's list returns every task; at 100k that is megabytes per call.
+            base_list_repeats = repeats if size <= 1_000 else 5
+            base = started_server(db_path, [*BASELINE, "--preload", str(size)])
+            mine = started_server(db_path, ours(db_path))
+            try:
+                base_samples = call_latencies(base, repeats, base_list_repeats)
+                our_samples = call_latencies(mine, repeats, repeats)
+                if size == max(sizes):
+                    report["rss_mb"] = {
+                        "baseline_empty": None,
+                        "task_tracker": rss_mb(mine.proc.pid),
+                        "tasks": size,
+                    }
+                if size == 0:
+                    report["tools_list_bytes"] = {
+                        "baseline": tools_list_bytes(base),
+                        "task_tracker": tools_list_bytes(mine),
+                    }
+                    baseline_rss = rss_mb(base.proc.pid)
+            finally:
+                base.__exit__()
+                mine.__exit__()
+            report["calls"][size] = {}
+            for name in our_samples:
+                b50, b95 = percentiles(base_samples[name])
+                o50, o95 = percentiles(our_samples[name])
+                report["calls"][size][name] = {
+                    "baseline": {"p50": b50, "p95": b95},
+                    "task_tracker": {"p50": o50, "p95": o95},
+                }
+                rows.append([f"{name} p50 (p95)", size, b50, o50, o95])
+        report["rss_mb"]["baseline_empty"] = baseline_rss
+
+    # Table: value columns are milliseconds unless the row says otherwise.
+    table = []
+    for label, size, base_value, our_value, our_p95 in rows:
+        ratio = our_value / base_value
+        extra = f"{our_p95:.2f}" if our_p95 else ""
+        table.append([label, size, f"{base_value:.2f}", f"{our_value:.2f}", extra, f"{ratio:.2f}x"])
+    largest = max(sizes)
+    add_p50 = report["calls"][largest]["add_task"]["task_tracker"]["p50"]
+    list_p50 = report["calls"][largest]["list_tasks"]["task_tracker"]["p50"]
+    rss = report["rss_mb"]
+    table.append(
+        [f"list_tasks / add_task p50 (ours, {largest} tasks)", largest, "", "", "",
+         f"{list_p50 / add_p50:.2f}x"]
+    )
+    table.append(
+        [f"RSS MB (baseline empty; ours at {rss['tasks']} tasks)", rss["tasks"],
+         f"{rss['baseline_empty']:.1f}", f"{rss['task_tracker']:.1f}", "",
+         f"+{rss['task_tracker'] - rss['baseline_empty']:.1f} MB"]
+    )
+    sizes_bytes = report["tools_list_bytes"]
+    table.append(
+        ["tools/list response bytes", "-", str(sizes_bytes["baseline"]),
+         str(sizes_bytes["task_tracker"]), "", f"{7} tools vs 4"]
+    )
+    print_table(
+        ["measure", "tasks", "baseline ms", "task-tracker ms", "ours p95", "ratio"], table
+    )
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
