@@ -70,9 +70,7 @@ def call_latencies(server: StdioServer, repeats: int, list_repeats: int) -> dict
     fresh = iter(range(first_new + 1, 10**9))
     results = {
         "add_task": time_calls(lambda: server.call_ok("add_task", {"title": "bench"}), repeats),
-        "get_task": time_calls(
-            lambda: server.call_ok("get_task", {"task_id": next(ids)}), repeats
-        ),
+        "get_task": time_calls(lambda: server.call_ok("get_task", {"task_id": next(ids)}), repeats),
         # complete a task that is not complete yet, each time
         "complete_task": time_calls(
             lambda: server.call_ok("complete_task", {"task_id": next(fresh)}), repeats, warmup=0
@@ -160,22 +158,37 @@ def main() -> None:
     list_p50 = report["calls"][largest]["list_tasks"]["task_tracker"]["p50"]
     rss = report["rss_mb"]
     table.append(
-        [f"list_tasks / add_task p50 (ours, {largest} tasks)", largest, "", "", "",
-         f"{list_p50 / add_p50:.2f}x"]
+        [
+            f"list_tasks / add_task p50 (ours, {largest} tasks)",
+            largest,
+            "",
+            "",
+            "",
+            f"{list_p50 / add_p50:.2f}x",
+        ]
     )
     table.append(
-        [f"RSS MB (baseline empty; ours at {rss['tasks']} tasks)", rss["tasks"],
-         f"{rss['baseline_empty']:.1f}", f"{rss['task_tracker']:.1f}", "",
-         f"+{rss['task_tracker'] - rss['baseline_empty']:.1f} MB"]
+        [
+            f"RSS MB (baseline empty; ours at {rss['tasks']} tasks)",
+            rss["tasks"],
+            f"{rss['baseline_empty']:.1f}",
+            f"{rss['task_tracker']:.1f}",
+            "",
+            f"+{rss['task_tracker'] - rss['baseline_empty']:.1f} MB",
+        ]
     )
     sizes_bytes = report["tools_list_bytes"]
     table.append(
-        ["tools/list response bytes", "-", str(sizes_bytes["baseline"]),
-         str(sizes_bytes["task_tracker"]), "", f"{7} tools vs 4"]
+        [
+            "tools/list response bytes",
+            "-",
+            str(sizes_bytes["baseline"]),
+            str(sizes_bytes["task_tracker"]),
+            "",
+            f"{7} tools vs 4",
+        ]
     )
-    print_table(
-        ["measure", "tasks", "baseline ms", "task-tracker ms", "ours p95", "ratio"], table
-    )
+    print_table(["measure", "tasks", "baseline ms", "task-tracker ms", "ours p95", "ratio"], table)
     if args.json:
         args.json.write_text(json.dumps(report, indent=2))
 

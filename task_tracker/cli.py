@@ -111,24 +111,28 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _serve_stdio(args: argparse.Namespace) -> int:
-    from task_tracker.db import open_database
-    from task_tracker.server import build_server
-    from task_tracker.stdio import run_stdio
+    from task_tracker.db import prepare_database
 
     db_path = resolve_db_path(args.db)
     if sys.stdin.isatty():
         command = f"{sys.executable} -m task_tracker serve --db {db_path}"
         sys.stderr.write(TTY_HINT.format(command=command) + "\n")
-    engine = open_database(db_path)
+    # Checks (and, if needed, migrates) now, so a bad database fails fast with one line;
+    # at head this needs only the sqlite3 module.
+    prepare_database(db_path)
+
+    from task_tracker.server import build_server
+    from task_tracker.stdio import run_stdio
+
     log.info("serving %s over stdio", db_path)
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
-    run_stdio(build_server(engine=engine), log_level=args.log_level)
+    run_stdio(build_server(db_path), log_level=args.log_level)
     return 0
 
 
 def _serve_http(args: argparse.Namespace) -> int:
     from task_tracker.config import auth_token
-    from task_tracker.db import open_database
+    from task_tracker.db import prepare_database
     from task_tracker.remote import SharedTokenVerifier, check_bind
     from task_tracker.server import build_server
 
@@ -144,7 +148,7 @@ def _serve_http(args: argparse.Namespace) -> int:
             args.port,
         )
     db_path = resolve_db_path(args.db)
-    engine = open_database(db_path)
+    prepare_database(db_path)
     path = "/mcp" if args.transport == "http" else "/sse"
     log.warning(
         "serving %s over %s at http://%s:%s%s (auth: %s)",
@@ -155,7 +159,7 @@ def _serve_http(args: argparse.Namespace) -> int:
         path,
         "bearer token" if token else "none",
     )
-    server = build_server(engine=engine, auth=SharedTokenVerifier(token) if token else None)
+    server = build_server(db_path, auth=SharedTokenVerifier(token) if token else None)
     server.run(
         args.transport,
         show_banner=False,

@@ -1,24 +1,28 @@
-"""Engine and sessions, SQLite connection setup, and bringing the schema to Alembic head."""
+"""Engine and sessions, SQLite connection setup, and bringing the schema to Alembic head.
+
+SQLAlchemy and Alembic are imported inside the functions that need them: checking a database
+that is already at head (every normal start) needs neither, which keeps startup fast.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.orm import Session
-
 from task_tracker.config import busy_timeout_ms
 from task_tracker.errors import StartupError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +76,8 @@ def create_db_engine(db_path: Path, *, foreign_keys: bool = True) -> Engine:
     Migrations pass foreign_keys=False: batch ALTERs recreate tables, and dropping the old
     copy with foreign keys on would cascade-delete rows that point at it.
     """
+    from sqlalchemy import create_engine, event
+
     engine = create_engine(f"sqlite:///{db_path}")
     event.listen(engine, "connect", _connection_setup(foreign_keys))
     event.listen(engine, "begin", _on_begin)
@@ -81,6 +87,8 @@ def create_db_engine(db_path: Path, *, foreign_keys: bool = True) -> Engine:
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
     """One read-only transaction (a consistent snapshot)."""
+    from sqlalchemy.orm import Session
+
     with Session(engine, expire_on_commit=False) as session, session.begin():
         yield session
 
@@ -88,6 +96,8 @@ def read_session(engine: Engine) -> Iterator[Session]:
 @contextmanager
 def write_session(engine: Engine) -> Iterator[Session]:
     """One write transaction, holding the write lock from its first statement."""
+    from sqlalchemy.orm import Session
+
     bind = engine.execution_options(sqlite_begin="BEGIN IMMEDIATE")
     with Session(bind, expire_on_commit=False) as session, session.begin():
         yield session
@@ -102,12 +112,17 @@ def alembic_config(db_path: Path) -> Config:
     return config
 
 
+# Alembic keeps its migration context in module globals: one migration at a time per process.
+_MIGRATION_LOCK = threading.Lock()
+
+
 def upgrade_to_head(db_path: Path) -> None:
     """Bring the database at db_path to the newest Alembic revision."""
     from alembic import command
 
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    command.upgrade(alembic_config(db_path), "head")
+    with _MIGRATION_LOCK:
+        command.upgrade(alembic_config(db_path), "head")
 
 
 # Every revision in migrations/versions, oldest first. Kept here so that starting on a
@@ -211,3 +226,55 @@ def current_revision(db_path: Path) -> str | None:
         except sqlite3.OperationalError:
             return None
     return row[0] if row else None
+
+
+class EngineSlot:
+    """The server's engine, opened off the startup path.
+
+    Importing SQLAlchemy and opening the database take a noticeable share of startup, and
+    the MCP handshake needs neither: the server answers `initialize` while a background
+    thread does this work. The first call that needs the database waits for it.
+    """
+
+    def __init__(self) -> None:
+        self._ready = threading.Event()
+        self._engine: Engine | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+
+    def set(self, engine: Engine) -> None:
+        self._engine = engine
+        self._ready.set()
+
+    def open_in_background(self, db_path: Path) -> None:
+        self._thread = threading.Thread(
+            target=self._open, args=(db_path,), name="open-database", daemon=True
+        )
+        self._thread.start()
+
+    def _open(self, db_path: Path) -> None:
+        try:
+            engine = open_database(db_path)
+            with read_session(engine) as session:  # connect, set pragmas, load the ORM
+                from task_tracker import store
+
+                store.schema_revision(session)
+            self._engine = engine
+        except BaseException as exc:  # noqa: BLE001 - re-raised by get() in the caller
+            self._error = exc
+        finally:
+            self._ready.set()
+
+    def get(self) -> Engine:
+        self._ready.wait()
+        if self._error is not None:
+            raise self._error
+        assert self._engine is not None
+        return self._engine
+
+    def dispose(self) -> None:
+        """Wait for a background open still running (never leave it behind), then close."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._engine is not None:
+            self._engine.dispose()

@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from task_tracker.fields import DESCRIPTION_MAX, TAG_MAX, TITLE_MAX, Priority, Status
+
 # Stable constraint names, so Alembic autogenerate and batch migrations produce clean diffs.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,27 +27,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-TITLE_MAX = 200
-DESCRIPTION_MAX = 10_000
-TAG_MAX = 40
-TAGS_MAX = 20
-
-
-class Status(enum.StrEnum):
-    PENDING = "pending"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-
-
-class Priority(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def _sql_in(column: str, values: type[enum.StrEnum]) -> str:

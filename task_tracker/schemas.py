@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from task_tracker import store
-from task_tracker.models import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, Task
+from task_tracker.fields import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, parse_tags
+
+if TYPE_CHECKING:
+    from task_tracker.models import Task
 
 DESCRIPTION_PREVIEW = 280
 
@@ -83,7 +85,7 @@ class TaskOut(BaseModel):
             description=description,
             status=task.status,  # type: ignore[arg-type]
             priority=task.priority,  # type: ignore[arg-type]
-            tags=store.tags_of(task),
+            tags=parse_tags(task.tags),
             due_date=date.fromisoformat(task.due_date) if task.due_date else None,
             created_at=task.created_at,
             updated_at=task.updated_at,

@@ -1,16 +1,23 @@
-"""The FastMCP app: tools, resources and prompts. Thin: validate -> call the store -> shape."""
+"""The FastMCP app: tools, resources and prompts. Thin: validate -> call the store -> shape.
+
+Nothing here imports SQLAlchemy at module level: `store` is loaded on first use and the
+engine is opened in the background (db.EngineSlot), so a client's `initialize` is answered
+as soon as FastMCP itself is ready.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
 import functools
+import importlib
 import logging
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Annotated, Any, Literal, ParamSpec, TypeVar
+from types import ModuleType
+from typing import TYPE_CHECKING, Annotated, Any, Literal, ParamSpec, TypeVar
 
 import anyio
 from fastmcp import FastMCP
@@ -18,16 +25,13 @@ from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
 from fastmcp.server.auth import AuthProvider
 from fastmcp.tools import Tool
 from pydantic import BaseModel, Field
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from task_tracker import __version__, store
-from task_tracker.db import open_database, read_session, write_session
+from task_tracker import __version__
+from task_tracker.db import EngineSlot, read_session, write_session
 from task_tracker.errors import DatabaseBusy, InvalidInput, TaskTrackerError
-from task_tracker.models import TAGS_MAX, Task, utcnow
+from task_tracker.fields import TAGS_MAX, parse_tags, utcnow
 from task_tracker.schemas import (
     Cursor,
     Description,
@@ -43,6 +47,28 @@ from task_tracker.schemas import (
     TaskOut,
     Title,
 )
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
+    from task_tracker import store
+    from task_tracker.models import Task
+else:
+
+    class _LazyModule:
+        """A module imported on first attribute access (then cached)."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+            self._module: ModuleType | None = None
+
+        def __getattr__(self, attribute: str) -> Any:
+            if self._module is None:
+                self._module = importlib.import_module(self._name)
+            return getattr(self._module, attribute)
+
+    store = _LazyModule("task_tracker.store")
 
 log = logging.getLogger(__name__)
 
@@ -160,12 +186,20 @@ def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError
                 "Text must be valid Unicode (it contains a lone surrogate); nothing was changed.",
                 log_level=logging.INFO,
             ) from exc
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "busy" in str(exc.orig):
+        except Exception as exc:
+            if _is_lock_timeout(exc):
                 raise error(str(DatabaseBusy()), log_level=logging.WARNING) from exc
             raise
 
     return wrapper
+
+
+def _is_lock_timeout(exc: Exception) -> bool:
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, OperationalError) and (
+        "locked" in str(exc.orig) or "busy" in str(exc.orig)
+    )
 
 
 def _compact(schema: Any) -> Any:
@@ -223,24 +257,27 @@ def build_server(
     """
     if (db_path is None) == (engine is None):
         raise ValueError("pass exactly one of db_path or engine")
-    runtime: dict[str, Engine] = {}
+    slot = EngineSlot()
 
     @asynccontextmanager
     async def lifespan(_server: FastMCP) -> AsyncIterator[dict[str, Any]]:
-        runtime["engine"] = engine if engine is not None else open_database(db_path)  # type: ignore[arg-type]
+        if engine is not None:
+            slot.set(engine)
+        else:
+            slot.open_in_background(db_path)  # type: ignore[arg-type]
         try:
             yield {}
         finally:
-            runtime.pop("engine").dispose()
+            slot.dispose()
 
     @contextmanager
     def reading() -> Iterator[Session]:
-        with read_session(runtime["engine"]) as session:
+        with read_session(slot.get()) as session:
             yield session
 
     @contextmanager
     def writing() -> Iterator[Session]:
-        with write_session(runtime["engine"]) as session:
+        with write_session(slot.get()) as session:
             yield session
 
     mcp = FastMCP(
@@ -548,7 +585,7 @@ def task_line(task: Task) -> str:
     parts = [f"#{task.id} [{task.status}] ({task.priority}) {task.title}"]
     if task.due_date:
         parts.append(f"due {task.due_date}")
-    tags = store.tags_of(task)
+    tags = parse_tags(task.tags)
     if tags:
         hidden = len(tags) - LINE_TAGS_SHOWN
         parts.append(

@@ -26,7 +26,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
-from task_tracker.models import Priority, Status, Task, TaskTag, utcnow
+from task_tracker.fields import Priority, Status, parse_tags, utcnow
+from task_tracker.models import Task, TaskTag
 
 OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
 UPDATABLE_FIELDS = frozenset({"title", "description", "status", "priority", "tags", "due_date"})
@@ -40,8 +41,7 @@ class TaskPage:
 
 
 def tags_of(task: Task) -> list[str]:
-    value = json.loads(task.tags)
-    return [tag for tag in value if isinstance(tag, str)] if isinstance(value, list) else []
+    return parse_tags(task.tags)
 
 
 def normalize_title(title: str) -> str:

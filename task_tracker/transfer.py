@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from task_tracker import store
 from task_tracker.db import HEAD_REVISION, read_session, write_session
 from task_tracker.errors import InvalidInput
-from task_tracker.models import DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX
+from task_tracker.fields import DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX
 from task_tracker.schemas import Tag, TaskOut
 
 FORMAT = "task-tracker/1"

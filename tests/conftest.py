@@ -7,7 +7,7 @@ import pytest
 from fastmcp import Client
 from sqlalchemy import Engine
 
-from task_tracker.db import open_database
+from task_tracker.db import open_database, prepare_database
 from task_tracker.server import build_server
 
 
@@ -30,5 +30,6 @@ def engine(db_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 async def client(db_path: Path) -> AsyncIterator[Client]:
+    prepare_database(db_path)  # as `task-tracker serve` does before it starts serving
     async with Client(build_server(db_path)) as c:
         yield c
