@@ -89,8 +89,10 @@ def time_calls(call: Callable[[], Any], repeats: int, warmup: int = 5) -> list[f
     return samples
 
 
-def started_server(db_path: Path, command: list[str] | None = None) -> StdioServer:
-    server = StdioServer(db_path, command=command)
+def started_server(
+    db_path: Path, command: list[str] | None = None, env: dict[str, str] | None = None
+) -> StdioServer:
+    server = StdioServer(db_path, command=command, env=env)
     server.initialize()
     return server
 

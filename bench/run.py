@@ -80,6 +80,17 @@ def call_latencies(server: StdioServer, repeats: int, list_repeats: int) -> dict
     return results
 
 
+def add_latency_without_fsync(db_path: Path, repeats: int) -> tuple[float, float]:
+    """add_task with synchronous=NORMAL: what the per-commit fsync of the default costs."""
+    server = started_server(db_path, ours(db_path), env={"TASK_TRACKER_SYNCHRONOUS": "NORMAL"})
+    try:
+        return percentiles(
+            time_calls(lambda: server.call_ok("add_task", {"title": "bench"}), repeats)
+        )
+    finally:
+        server.__exit__()
+
+
 def tools_list_bytes(server: StdioServer) -> int:
     server.request("tools/list")
     return len(server.stdout_lines[-1])
@@ -136,6 +147,11 @@ def main() -> None:
             finally:
                 base.__exit__()
                 mine.__exit__()
+            if size == 0:
+                p50, p95 = add_latency_without_fsync(db_path, repeats)
+                report["add_task_synchronous_normal"] = {"p50": p50, "p95": p95}
+                base_add = percentiles(base_samples["add_task"])[0]
+                rows.append(["add_task p50 (p95), synchronous=NORMAL", 0, base_add, p50, p95])
             report["calls"][size] = {}
             for name in our_samples:
                 b50, b95 = percentiles(base_samples[name])

@@ -8,6 +8,7 @@ from pathlib import Path
 DB_ENV_VAR = "TASK_TRACKER_DB"
 AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
 BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
+SYNCHRONOUS_ENV_VAR = "TASK_TRACKER_SYNCHRONOUS"
 DB_FILENAME = "tasks.db"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 
@@ -39,3 +40,14 @@ def busy_timeout_ms() -> int:
 def auth_token() -> str | None:
     """The bearer token HTTP clients must send, if remote access is protected."""
     return os.environ.get(AUTH_TOKEN_ENV_VAR) or None
+
+
+def synchronous_level() -> str:
+    """SQLite's synchronous setting: FULL (default) or NORMAL.
+
+    In WAL mode FULL fsyncs every commit, so an acknowledged write survives a power cut.
+    NORMAL skips that fsync (much faster on slow disks): a write still survives the server
+    being killed, but the last commits before a power cut may be lost.
+    """
+    value = os.environ.get(SYNCHRONOUS_ENV_VAR, "FULL").strip().upper()
+    return value if value in ("FULL", "NORMAL") else "FULL"

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from task_tracker.config import busy_timeout_ms
+from task_tracker.config import busy_timeout_ms, synchronous_level
 from task_tracker.errors import StartupError
 
 if TYPE_CHECKING:
@@ -26,10 +26,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-
-# synchronous=FULL: in WAL mode every commit fsyncs the WAL, so an acknowledged write survives
-# a crash of the process *and* of the machine. NORMAL would only survive a process crash.
-SYNCHRONOUS = "FULL"
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -58,7 +54,8 @@ def _configure_connection(dbapi_conn: sqlite3.Connection, *, foreign_keys: bool)
         # How long a writer waits for another process's write lock before giving up.
         cur.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute(f"PRAGMA synchronous = {SYNCHRONOUS}")
+        # FULL by default: every commit is fsynced before the tool answers (see config).
+        cur.execute(f"PRAGMA synchronous = {synchronous_level()}")
         cur.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     finally:
         cur.close()

@@ -227,3 +227,29 @@ def test_standup_sections(engine: Engine, db_path: Path) -> None:
         assert [t.id for t in report.pending] == [late, old]
         assert [t.id for t in report.overdue] == [late]
         assert [t.id for t in report.stale] == [old]
+
+
+def test_connections_use_the_documented_pragmas(engine: Engine) -> None:
+    with read_session(engine) as s:
+        pragmas = {
+            name: s.execute(text(f"PRAGMA {name}")).scalar()
+            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
+        }
+    assert pragmas == {
+        "journal_mode": "wal",
+        "foreign_keys": 1,
+        "synchronous": 2,
+        "busy_timeout": 10_000,
+    }
+
+
+def test_synchronous_normal_can_be_chosen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from task_tracker.db import open_database
+
+    monkeypatch.setenv("TASK_TRACKER_SYNCHRONOUS", "normal")
+    engine = open_database(db_path)
+    try:
+        with read_session(engine) as s:
+            assert s.execute(text("PRAGMA synchronous")).scalar() == 1
+    finally:
+        engine.dispose()
