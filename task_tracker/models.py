@@ -108,3 +108,15 @@ class TaskTag(Base):
         ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
     )
     tag: Mapped[str] = mapped_column(String(TAG_MAX), primary_key=True)
+
+
+class TaskCount(Base):
+    """How many tasks have each status, kept exact by database triggers (revision 0003).
+
+    It makes list totals O(1). The application never writes it.
+    """
+
+    __tablename__ = "task_counts"
+
+    status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int] = mapped_column(Integer, server_default="0")

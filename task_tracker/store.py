@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
 from task_tracker.fields import Priority, Status, parse_tags, utcnow
-from task_tracker.models import Task, TaskTag
+from task_tracker.models import Task, TaskCount, TaskTag
 
 OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
 UPDATABLE_FIELDS = frozenset({"title", "description", "status", "priority", "tags", "due_date"})
@@ -183,6 +183,16 @@ def _filtered(
     return query
 
 
+def count_by_status(session: Session, *, status: str | None) -> int:
+    """Tasks with a status (None/"all": every task; "open"), from the trigger-kept counts."""
+    query = select(func.coalesce(func.sum(TaskCount.n), 0))
+    if status == "open":
+        query = query.where(TaskCount.status.in_(OPEN_STATUSES))
+    elif status is not None and status != "all":
+        query = query.where(TaskCount.status == status)
+    return session.scalar(query) or 0
+
+
 def list_tasks(
     session: Session,
     *,
@@ -195,7 +205,10 @@ def list_tasks(
 ) -> TaskPage:
     """Tasks matching the filters in id order, starting after after_id (keyset pagination)."""
     filters = {"status": status, "priority": priority, "tag": tag, "due_before": due_before}
-    total = session.scalar(_filtered(select(func.count(Task.id)), **filters)) or 0
+    if priority is None and tag is None and due_before is None:
+        total = count_by_status(session, status=status)
+    else:
+        total = session.scalar(_filtered(select(func.count(Task.id)), **filters)) or 0
     query = _filtered(select(Task), **filters)
     if after_id is not None:
         query = query.where(Task.id > after_id)
@@ -217,7 +230,7 @@ _PRIORITY_RANK = case(
 
 def overview(session: Session, *, limit: int) -> TaskPage:
     """Open tasks first (in progress, then pending; high priority first), then completed."""
-    total = session.scalar(select(func.count(Task.id))) or 0
+    total = count_by_status(session, status=None)
     rows = list(
         session.scalars(
             select(Task).order_by(_STATUS_RANK, _PRIORITY_RANK, Task.id).limit(limit + 1)

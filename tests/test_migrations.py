@@ -149,3 +149,6 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
             " ORDER BY rowid"
         ).fetchall()
     assert found == [(1,), (2,), (5,)]
+    with sqlite3.connect(db_path) as conn:
+        counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
+    assert counts == {"pending": 1, "in_progress": 1, "complete": 1}

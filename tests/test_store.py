@@ -253,3 +253,26 @@ def test_synchronous_normal_can_be_chosen(db_path: Path, monkeypatch: pytest.Mon
             assert s.execute(text("PRAGMA synchronous")).scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_status_counts_follow_every_write_including_hand_edits(
+    engine: Engine, db_path: Path
+) -> None:
+    for status in ("pending", "pending", "in_progress", "complete"):
+        add(engine, status=status)
+    with write_session(engine) as s:
+        store.complete_task(s, task_id=1)
+        store.delete_task(s, task_id=3)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE tasks SET status = 'in_progress' WHERE id = 2")
+        conn.execute("UPDATE tasks SET title = 'same status' WHERE id = 2")
+        conn.execute(
+            "INSERT INTO tasks (title, status, created_at, updated_at) VALUES "
+            "('by hand', 'pending', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
+        )
+        real = dict(conn.execute("SELECT status, count(*) FROM tasks GROUP BY status"))
+    with read_session(engine) as s:
+        for status in ("pending", "in_progress", "complete"):
+            assert store.count_by_status(s, status=status) == real.get(status, 0), status
+        assert store.list_tasks(s).total == sum(real.values()) == 4
+        assert store.list_tasks(s, status="open").total == 2

@@ -23,6 +23,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
+from task_tracker.db import HEAD_REVISION
 from tests.e2e.rpc import StdioServer
 
 TOKEN = "test-token-5f2c9a7e"
@@ -189,7 +190,7 @@ def test_health_needs_no_token_and_shows_no_tasks(db_path: Path) -> None:
         assert response.status_code == 200
         health = httpx2.get(f"{server.base}/health")
         assert health.status_code == 200
-        assert health.json() == {"status": "ok", "schema_revision": "0002"}
+        assert health.json() == {"status": "ok", "schema_revision": HEAD_REVISION}
 
 
 def test_foreign_host_or_origin_is_refused(db_path: Path) -> None:
