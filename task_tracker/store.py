@@ -80,22 +80,20 @@ def add_task(
     status: str = Status.PENDING.value,
 ) -> Task:
     now = utcnow()
-    task = Task(
-        title=normalize_title(title),
+    return insert_task(
+        session,
+        task_id=None,
+        title=title,
         description=description,
-        status=Status.PENDING.value,
+        status=status,
         priority=priority,
-        tags=normalize_tags(tags),
-        due_date=due_date.isoformat() if due_date else None,
+        tags=tags,
+        due_date=due_date,
         created_at=now,
         updated_at=now,
-        completed_at=None,
+        completed_at=now if status == Status.COMPLETE.value else None,
         version=1,
     )
-    _set_status(task, status, now)
-    session.add(task)
-    session.flush()
-    return task
 
 
 def schema_revision(session: Session) -> str | None:
