@@ -23,6 +23,12 @@ Nothing will happen until a client talks to it; press Ctrl+C to quit.
   Set up a client: see README.md ("Client configuration")."""
 
 
+def emit(*chunks: str) -> None:
+    """A command's result on stdout. Only the one-shot commands use it, never `serve`:
+    in stdio mode stdout belongs to JSON-RPC alone."""
+    sys.stdout.writelines(chunks)
+
+
 def _setup_logging(level: str) -> None:
     # stderr only: in stdio mode stdout carries nothing but JSON-RPC.
     logging.basicConfig(
@@ -179,16 +185,16 @@ def _serve_http(args: argparse.Namespace) -> int:
 def _db(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     if args.db_command == "path":
-        sys.stdout.write(f"{db_path}\n")
+        emit(f"{db_path}\n")
         return 0
     from task_tracker import db
 
     if args.db_command == "upgrade":
         db.prepare_database(db_path)
-        sys.stdout.write(f"{db_path} is at revision {db.current_revision(db_path)}\n")
+        emit(f"{db_path} is at revision {db.current_revision(db_path)}\n")
         return 0
     revision = db.check_database(db_path)
-    sys.stdout.write(f"{revision or 'empty (no revision)'}\n")
+    emit(f"{revision or 'empty (no revision)'}\n")
     return 0
 
 
@@ -199,7 +205,7 @@ def _export(args: argparse.Namespace) -> int:
     engine = open_database(resolve_db_path(args.db))
     try:
         if args.output is None:
-            sys.stdout.writelines(export_lines(engine))
+            emit(*export_lines(engine))
             return 0
         target = Path(args.output)
         partial = target.with_name(target.name + ".partial")
@@ -240,7 +246,7 @@ def _config(args: argparse.Namespace) -> int:
     block = client_config(
         args.client, db_path=resolve_db_path(args.db), url=args.url, token=auth_token()
     )
-    sys.stdout.write(json.dumps(block, indent=2) + "\n")
+    emit(json.dumps(block, indent=2) + "\n")
     sys.stderr.write(WHERE[args.client] + "\n")
     return 0
 
