@@ -5,6 +5,7 @@ The caller owns the transaction; nothing here commits.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     Integer,
     Select,
+    bindparam,
     case,
     column,
     func,
@@ -345,6 +347,60 @@ class SearchPage:
     has_more: bool
 
 
+def _status_values(status: str | None) -> list[str] | None:
+    if status == "open":
+        return list(OPEN_STATUSES)
+    if status is None or status == "all":
+        return None
+    return [status]
+
+
+@dataclass(frozen=True, slots=True)
+class _SearchStatements:
+    ranked: Select[Any]
+    count: Select[Any]
+    snippets: Select[Any]
+    tasks: Select[Any]
+
+
+@functools.cache
+def _search_statements(*, by_status: bool, by_priority: bool, by_tag: bool) -> _SearchStatements:
+    """search_tasks' statements, built once per combination of filters (values are bound
+    parameters): building SQLAlchemy constructs on every call costs more than running them.
+
+    Every statement walks the index newest first (ORDER BY rowid DESC), which also keeps
+    SQLite from driving a filter join from the other side.
+    """
+    newest_first = FTS_TABLE.c.rowid.desc()
+    matching = FTS.op("MATCH")(bindparam("query"))
+    matches = select(FTS_TABLE.c.rowid.label("id")).where(matching)
+    if by_status or by_priority:
+        matches = matches.join(Task, Task.id == FTS_TABLE.c.rowid)
+    if by_status:
+        matches = matches.where(Task.status.in_(bindparam("statuses", expanding=True)))
+    if by_priority:
+        matches = matches.where(Task.priority == bindparam("priority"))
+    if by_tag:
+        matches = matches.join(
+            TaskTag, (TaskTag.task_id == FTS_TABLE.c.rowid) & (TaskTag.tag == bindparam("tag"))
+        )
+    score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
+    window = matches.add_columns(score).order_by(newest_first).limit(RANK_WINDOW).subquery()
+    counted = matches.order_by(newest_first).limit(COUNT_CAP + 1).subquery()
+    page_ids = bindparam("ids", expanding=True)
+    return _SearchStatements(
+        ranked=select(window.c.id, window.c.score, func.count().over().label("in_window"))
+        .order_by(window.c.score, window.c.id.desc())  # bm25: lower is better
+        .offset(bindparam("offset"))
+        .limit(bindparam("limit")),
+        count=select(func.count()).select_from(counted),
+        snippets=select(
+            FTS_TABLE.c.rowid, func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
+        ).where(matching, FTS_TABLE.c.rowid.in_(page_ids)),
+        tasks=select(Task).where(Task.id.in_(page_ids)),
+    )
+
+
 def search_tasks(
     session: Session,
     *,
@@ -359,50 +415,30 @@ def search_tasks(
 
     Cost stays bounded for words found in most tasks: only the RANK_WINDOW newest matches are
     scored (all of them whenever fewer match, and then they are also the count), matches are
-    counted up to COUNT_CAP, and snippets are made for the returned page only. Statements walk
-    the index newest first (ORDER BY rowid DESC), which also keeps SQLite from driving a
-    filter join from the other side.
+    counted up to COUNT_CAP, and snippets are made for the returned page only.
     """
-    newest_first = FTS_TABLE.c.rowid.desc()
-    matches = select(FTS_TABLE.c.rowid.label("id")).where(FTS.op("MATCH")(fts_query))
-    if status not in (None, "all") or priority is not None:
-        matches = _filtered(
-            matches.join(Task, Task.id == FTS_TABLE.c.rowid),
-            status=status,
-            priority=priority,
-            tag=None,
-            due_before=None,
-        )
+    statuses = _status_values(status)
+    statements = _search_statements(
+        by_status=statuses is not None, by_priority=priority is not None, by_tag=tag is not None
+    )
+    params: dict[str, Any] = {"query": fts_query, "offset": offset, "limit": limit + 1}
+    if statuses is not None:
+        params["statuses"] = statuses
+    if priority is not None:
+        params["priority"] = priority
     if tag is not None:
-        matches = matches.join(
-            TaskTag, (TaskTag.task_id == FTS_TABLE.c.rowid) & (TaskTag.tag == tag.strip().lower())
-        )
-    score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
-    window = matches.add_columns(score).order_by(newest_first).limit(RANK_WINDOW).subquery()
-    ranked = session.execute(
-        select(window.c.id, window.c.score, func.count().over().label("in_window"))
-        .order_by(window.c.score, window.c.id.desc())  # bm25: lower is better
-        .offset(offset)
-        .limit(limit + 1)
-    ).all()
+        params["tag"] = tag.strip().lower()
+    ranked = session.execute(statements.ranked, params).all()
     if not ranked:
         return SearchPage(hits=[], total=0, has_more=False)  # (an offset past the end: 0 too)
     if ranked[0].in_window < RANK_WINDOW:
         total = ranked[0].in_window  # the window holds every match: no separate count
     else:
-        counted = matches.order_by(newest_first).limit(COUNT_CAP + 1).subquery()
-        total = min(session.scalar(select(func.count()).select_from(counted)) or 0, COUNT_CAP)
+        total = min(session.scalar(statements.count, params) or 0, COUNT_CAP)
     page = ranked[:limit]
     ids = [row.id for row in page]
-    snippet = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
-    snippets = dict(
-        session.execute(
-            select(FTS_TABLE.c.rowid, snippet).where(
-                FTS.op("MATCH")(fts_query), FTS_TABLE.c.rowid.in_(ids)
-            )
-        ).all()
-    )
-    tasks = {task.id: task for task in session.scalars(select(Task).where(Task.id.in_(ids)))}
+    snippets = dict(session.execute(statements.snippets, {"query": fts_query, "ids": ids}).all())
+    tasks = {task.id: task for task in session.scalars(statements.tasks, {"ids": ids})}
     hits = [
         SearchHit(task=tasks[row.id], snippet=snippets[row.id], score=-row.score) for row in page
     ]
