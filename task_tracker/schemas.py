@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, Field
 from pydantic.json_schema import SkipJsonSchema
@@ -75,11 +75,16 @@ class TaskOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, task: Task, *, preview: bool = False) -> TaskOut:
+    def of(cls, task: Task, *, preview: bool = False, **extra: Any) -> Self:
+        """The task as stored; extra fields for subclasses (a search hit's snippet).
+
+        Built without re-validation: every value comes from a row the database's CHECK
+        constraints already vouch for, and this runs for every task of every page.
+        """
         description = task.description
         if preview and len(description) > DESCRIPTION_PREVIEW:
             description = description[: DESCRIPTION_PREVIEW - 1] + "…"
-        return cls(
+        return cls.model_construct(
             id=task.id,
             title=task.title,
             description=description,
@@ -91,4 +96,5 @@ class TaskOut(BaseModel):
             updated_at=task.updated_at,
             completed_at=task.completed_at,
             version=task.version,
+            **extra,
         )

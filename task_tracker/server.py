@@ -159,10 +159,7 @@ def page_out(items: list[Task], *, total: int, has_more: bool) -> TaskPageOut:
 
 
 def search_out(page: store.SearchPage, *, offset: int) -> SearchPageOut:
-    hits = [
-        SearchHitOut(**TaskOut.of(hit.task, preview=True).__dict__, snippet=hit.snippet)
-        for hit in page.hits
-    ]
+    hits = [SearchHitOut.of(hit.task, preview=True, snippet=hit.snippet) for hit in page.hits]
     shaped, cut = fit_budget(hits)
     more = page.has_more or cut
     next_cursor = encode_cursor("offset", offset + len(shaped)) if more and shaped else None
