@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
-from task_tracker.fields import Priority, Status, parse_tags, utcnow
+from task_tracker.fields import Priority, Status, utcnow
 from task_tracker.models import Task, TaskCount, TaskTag
 
 OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
@@ -40,10 +40,6 @@ class TaskPage:
     items: list[Task]
     total: int
     has_more: bool
-
-
-def tags_of(task: Task) -> list[str]:
-    return parse_tags(task.tags)
 
 
 def normalize_title(title: str) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from task_tracker import store
 from task_tracker.db import read_session, write_session
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
+from task_tracker.fields import parse_tags
 
 
 def add(engine: Engine, **kwargs: object) -> int:
@@ -37,7 +38,7 @@ def test_add_and_get_round_trip(engine: Engine) -> None:
             "high",
             "pending",
         )
-        assert store.tags_of(task) == ["docs", "release"]
+        assert parse_tags(task.tags) == ["docs", "release"]
         assert task.due_date == "2026-12-24"
         assert task.version == 1
         assert task.completed_at is None
