@@ -29,6 +29,12 @@ def emit(*chunks: str) -> None:
     sys.stdout.writelines(chunks)
 
 
+def fail(message: str, *, code: int) -> int:
+    """One line on stderr for a person to act on; the exit status to return."""
+    sys.stderr.write(f"task-tracker: error: {message}\n")
+    return code
+
+
 def _setup_logging(level: str) -> None:
     # stderr only: in stdio mode stdout carries nothing but JSON-RPC.
     logging.basicConfig(
@@ -225,15 +231,13 @@ def _import(args: argparse.Namespace) -> int:
     try:
         document = json.loads(Path(args.file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        sys.stderr.write(f"task-tracker: error: cannot read {args.file}: {exc}\n")
-        return 1
+        return fail(f"cannot read {args.file}: {exc}", code=1)
     db_path = resolve_db_path(args.db)
     engine = open_database(db_path)
     try:
         count = import_document(engine, document, new_ids=args.new_ids)
     except InvalidInput as exc:
-        sys.stderr.write(f"task-tracker: error: {args.file}: {exc}\n")
-        return 1
+        return fail(f"{args.file}: {exc}", code=1)
     finally:
         engine.dispose()
     sys.stderr.write(f"imported {count} task(s) into {db_path}\n")
@@ -266,5 +270,4 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except StartupError as exc:
-        sys.stderr.write(f"task-tracker: error: {exc}\n")
-        return 2
+        return fail(str(exc), code=2)

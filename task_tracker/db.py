@@ -181,13 +181,18 @@ def backup_database(db_path: Path, *, label: str) -> Path:
     return target
 
 
+def _read_only(db_path: Path) -> closing[sqlite3.Connection]:
+    """A plain sqlite3 connection that cannot change the file (used before any migration)."""
+    return closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True))
+
+
 def _table_names(db_path: Path) -> set[str]:
-    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
+    with _read_only(db_path) as conn:
         return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
 def _has_tasks(db_path: Path) -> bool:
-    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
+    with _read_only(db_path) as conn:
         try:
             return conn.execute("SELECT 1 FROM tasks LIMIT 1").fetchone() is not None
         except sqlite3.OperationalError:
@@ -221,8 +226,7 @@ def current_revision(db_path: Path) -> str | None:
     """The Alembic revision stamped in the database, or None if it has none (or no file)."""
     if not db_path.exists():
         return None
-    uri = f"{db_path.as_uri()}?mode=ro"
-    with closing(sqlite3.connect(uri, uri=True)) as conn:
+    with _read_only(db_path) as conn:
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError:
