@@ -22,6 +22,7 @@ Omitted = SkipJsonSchema[None]
 StatusName = Literal["pending", "in_progress", "complete"]
 PriorityName = Literal["low", "medium", "high"]
 StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
+StatusFilterArg = Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")]
 
 TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
 Title = Annotated[
@@ -36,6 +37,7 @@ Description = Annotated[
     str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
 ]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$")]
+TagFilter = Annotated[Tag, Field(description="Only tasks with this tag.")]
 Tags = Annotated[
     list[Tag],
     Field(

@@ -40,9 +40,10 @@ from task_tracker.schemas import (
     ExpectedVersion,
     Omitted,
     PriorityName,
-    StatusFilter,
+    StatusFilterArg,
     StatusName,
     Tag,
+    TagFilter,
     Tags,
     TaskId,
     TaskOut,
@@ -409,11 +410,9 @@ def build_server(
 
     @tool("List tasks", annotations(read_only=True))
     def list_tasks(
-        status: Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")] = (
-            "all"
-        ),
+        status: StatusFilterArg = "all",
         priority: PriorityName | Omitted = None,
-        tag: Annotated[Tag | Omitted, Field(description="Only tasks with this tag.")] = None,
+        tag: TagFilter | Omitted = None,
         due_before: Annotated[
             date | Omitted, Field(description="Only tasks due before this date (YYYY-MM-DD).")
         ] = None,
@@ -453,11 +452,9 @@ def build_server(
                 max_length=SEARCH_QUERY_MAX,
             ),
         ],
-        status: Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")] = (
-            "all"
-        ),
+        status: StatusFilterArg = "all",
         priority: PriorityName | Omitted = None,
-        tag: Annotated[Tag | Omitted, Field(description="Only tasks with this tag.")] = None,
+        tag: TagFilter | Omitted = None,
         limit: Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)] = SEARCH_LIMIT_DEFAULT,
         cursor: Cursor | Omitted = None,
     ) -> SearchPageOut:
