@@ -157,6 +157,15 @@ def delete_task(session: Session, *, task_id: int, expected_version: int | None 
     return task
 
 
+def _status_values(status: str | None) -> list[str] | None:
+    """The statuses a status filter means: "open" is two, None and "all" mean no filter."""
+    if status == "open":
+        return list(OPEN_STATUSES)
+    if status is None or status == "all":
+        return None
+    return [status]
+
+
 def _filtered(
     query: Select[Any],
     *,
@@ -165,10 +174,9 @@ def _filtered(
     tag: str | None,
     due_before: date | None,
 ) -> Select[Any]:
-    if status == "open":
-        query = query.where(Task.status.in_(OPEN_STATUSES))
-    elif status is not None and status != "all":
-        query = query.where(Task.status == status)
+    statuses = _status_values(status)
+    if statuses is not None:
+        query = query.where(Task.status.in_(statuses))
     if priority is not None:
         query = query.where(Task.priority == priority)
     if tag is not None:
@@ -182,10 +190,9 @@ def _filtered(
 def count_by_status(session: Session, *, status: str | None) -> int:
     """Tasks with a status (None/"all": every task; "open"), from the trigger-kept counts."""
     query = select(func.coalesce(func.sum(TaskCount.n), 0))
-    if status == "open":
-        query = query.where(TaskCount.status.in_(OPEN_STATUSES))
-    elif status is not None and status != "all":
-        query = query.where(TaskCount.status == status)
+    statuses = _status_values(status)
+    if statuses is not None:
+        query = query.where(TaskCount.status.in_(statuses))
     return session.scalar(query) or 0
 
 
@@ -341,14 +348,6 @@ class SearchPage:
     hits: list[SearchHit]
     total: int
     has_more: bool
-
-
-def _status_values(status: str | None) -> list[str] | None:
-    if status == "open":
-        return list(OPEN_STATUSES)
-    if status is None or status == "all":
-        return None
-    return [status]
 
 
 @dataclass(frozen=True, slots=True)
