@@ -11,7 +11,7 @@ from pydantic.json_schema import SkipJsonSchema
 from task_tracker.fields import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, parse_tags
 
 if TYPE_CHECKING:
-    from task_tracker.models import Task
+    from task_tracker.store import TaskRow
 
 DESCRIPTION_PREVIEW = 280
 
@@ -77,7 +77,7 @@ class TaskOut(BaseModel):
     version: int
 
     @classmethod
-    def of(cls, task: Task, *, preview: bool = False, **extra: Any) -> Self:
+    def of(cls, task: TaskRow, *, preview: bool = False, **extra: Any) -> Self:
         """The task as stored; extra fields for subclasses (a search hit's snippet).
 
         Built without re-validation: every value comes from a row the database's CHECK

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, ValidationError
 from sqlalchemy import Engine
 
 from task_tracker import store
-from task_tracker.db import HEAD_REVISION, read_session, write_session
+from task_tracker.db import HEAD_REVISION, read_transaction, write_transaction
 from task_tracker.errors import InvalidInput
 from task_tracker.fields import DESCRIPTION_MAX, TAGS_MAX, TITLE_MAX
 from task_tracker.schemas import Tag, TaskOut
@@ -42,8 +42,8 @@ def export_lines(engine: Engine) -> Iterator[str]:
         "exported_at": datetime.now(UTC).isoformat(),
     }
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "tasks": [\n'
-    with read_session(engine) as session:
-        for index, task in enumerate(store.iter_tasks(session)):
+    with read_transaction(engine) as conn:
+        for index, task in enumerate(store.iter_tasks(conn)):
             prefix = "" if index == 0 else ",\n"
             yield prefix + TaskOut.of(task).model_dump_json()
     yield "\n]}\n"
@@ -72,11 +72,11 @@ def _records(document: Any) -> list[TaskRecord]:
 def import_document(engine: Engine, document: Any, *, new_ids: bool = False) -> int:
     """Insert every task of an export in one transaction; return how many."""
     records = _records(document)
-    with write_session(engine) as session:
+    with write_transaction(engine) as conn:
         for index, record in enumerate(records, start=1):
             try:
                 store.insert_task(
-                    session,
+                    conn,
                     task_id=None if new_ids else record.id,
                     title=record.title,
                     description=record.description,

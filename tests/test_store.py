@@ -11,13 +11,13 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
 from task_tracker import store
-from task_tracker.db import read_session, write_session
+from task_tracker.db import read_transaction, write_transaction
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
 from task_tracker.fields import parse_tags
 
 
 def add(engine: Engine, **kwargs: object) -> int:
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         return store.add_task(s, **{"title": "t", **kwargs}).id  # type: ignore[arg-type]
 
 
@@ -30,7 +30,7 @@ def test_add_and_get_round_trip(engine: Engine) -> None:
         tags=["Docs", "docs", " release "],
         due_date=date(2026, 12, 24),
     )
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         task = store.get_task(s, task_id=task_id)
         assert (task.title, task.description, task.priority, task.status) == (
             "Write the README",
@@ -60,27 +60,27 @@ def test_timestamps_are_iso_text_in_the_file(engine: Engine, db_path: Path) -> N
 def test_blank_title_is_refused(engine: Engine) -> None:
     with pytest.raises(InvalidInput, match="title must contain"):
         add(engine, title="   ")
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         assert store.list_tasks(s).total == 0
 
 
 def test_ids_are_never_reused(engine: Engine) -> None:
     first = add(engine)
     second = add(engine)
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         store.delete_task(s, task_id=second)
     third = add(engine)
     assert (first, second, third) == (1, 2, 3)
 
 
 def test_get_unknown_raises_not_found(engine: Engine) -> None:
-    with read_session(engine) as s, pytest.raises(TaskNotFound, match="Task 42 not found"):
+    with read_transaction(engine) as s, pytest.raises(TaskNotFound, match="Task 42 not found"):
         store.get_task(s, task_id=42)
 
 
 def test_update_is_partial_and_bumps_version(engine: Engine) -> None:
     task_id = add(engine, title="old", description="keep me", priority="low")
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         task = store.update_task(s, task_id=task_id, changes={"title": "new"})
         assert (task.title, task.description, task.priority, task.version) == (
             "new",
@@ -93,29 +93,29 @@ def test_update_is_partial_and_bumps_version(engine: Engine) -> None:
 
 def test_update_with_no_real_change_keeps_version(engine: Engine) -> None:
     task_id = add(engine, title="same")
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         task = store.update_task(s, task_id=task_id, changes={"title": "same"})
         assert task.version == 1
 
 
 def test_stale_expected_version_conflicts_and_changes_nothing(engine: Engine) -> None:
     task_id = add(engine, title="v1")
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         store.update_task(s, task_id=task_id, changes={"title": "v2"})
     with pytest.raises(VersionConflict, match="now version 2"):
-        with write_session(engine) as s:
+        with write_transaction(engine) as s:
             store.update_task(s, task_id=task_id, changes={"title": "v3"}, expected_version=1)
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         task = store.get_task(s, task_id=task_id)
         assert (task.title, task.version) == ("v2", 2)
 
 
 def test_complete_is_idempotent(engine: Engine) -> None:
     task_id = add(engine)
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         first = store.complete_task(s, task_id=task_id)
         first_state = (first.status, first.completed_at, first.version)
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         again = store.complete_task(s, task_id=task_id)
         assert (again.status, again.completed_at, again.version) == first_state
     assert first_state[0] == "complete" and first_state[2] == 2
@@ -123,7 +123,7 @@ def test_complete_is_idempotent(engine: Engine) -> None:
 
 def test_reopening_clears_completed_at(engine: Engine) -> None:
     task_id = add(engine, status="complete")
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         assert store.get_task(s, task_id=task_id).completed_at is not None
         task = store.update_task(s, task_id=task_id, changes={"status": "in_progress"})
         assert task.completed_at is None
@@ -138,9 +138,9 @@ def test_list_filters_and_keyset_pages(engine: Engine) -> None:
             tags=["even"] if i % 2 == 0 else ["odd"],
             due_date=date(2026, 1, 1 + i),
         )
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         store.complete_task(s, task_id=1)
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         page = store.list_tasks(s, limit=3)
         assert [t.id for t in page.items] == [1, 2, 3]
         assert (page.total, page.has_more) == (7, True)
@@ -161,7 +161,7 @@ def test_tag_index_follows_hand_edits(engine: Engine, db_path: Path) -> None:
     task_id = add(engine, tags=["a"])
     with sqlite3.connect(db_path) as conn:
         conn.execute('UPDATE tasks SET tags = \'["b","c"]\' WHERE id = ?', (task_id,))
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         assert store.list_tasks(s, tag="a").total == 0
         assert [t.id for t in store.list_tasks(s, tag="c").items] == [task_id]
     with sqlite3.connect(db_path) as conn:  # the sqlite3 CLI default: foreign keys off
@@ -187,7 +187,7 @@ def test_database_rejects_invalid_hand_written_values(
 ) -> None:
     task_id = add(engine)
     with pytest.raises(IntegrityError, match="CHECK constraint failed"):
-        with write_session(engine) as s:
+        with write_transaction(engine) as s:
             s.execute(
                 text(f"UPDATE tasks SET {column} = :v WHERE id = :id"), {"v": value, "id": task_id}
             )
@@ -198,7 +198,7 @@ def test_overview_puts_open_tasks_first(engine: Engine) -> None:
     low = add(engine, title="low", priority="low")
     high = add(engine, title="high", priority="high")
     doing = add(engine, title="doing", status="in_progress")
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         page = store.overview(s, limit=3)
     assert [t.id for t in page.items] == [doing, high, low]
     assert (page.total, page.has_more) == (4, True)
@@ -216,7 +216,7 @@ def test_standup_sections(engine: Engine, db_path: Path) -> None:
             "UPDATE tasks SET updated_at = '2001-01-01T00:00:00.000000+00:00' WHERE id = ?",
             (old,),
         )
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         report = store.standup(
             s,
             since=now - timedelta(hours=1),
@@ -231,7 +231,7 @@ def test_standup_sections(engine: Engine, db_path: Path) -> None:
 
 
 def test_connections_use_the_documented_pragmas(engine: Engine) -> None:
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         pragmas = {
             name: s.execute(text(f"PRAGMA {name}")).scalar()
             for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
@@ -250,7 +250,7 @@ def test_synchronous_normal_can_be_chosen(db_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setenv("TASK_TRACKER_SYNCHRONOUS", "normal")
     engine = open_database(db_path)
     try:
-        with read_session(engine) as s:
+        with read_transaction(engine) as s:
             assert s.execute(text("PRAGMA synchronous")).scalar() == 1
     finally:
         engine.dispose()
@@ -261,7 +261,7 @@ def test_status_counts_follow_every_write_including_hand_edits(
 ) -> None:
     for status in ("pending", "pending", "in_progress", "complete"):
         add(engine, status=status)
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         store.complete_task(s, task_id=1)
         store.delete_task(s, task_id=3)
     with sqlite3.connect(db_path) as conn:
@@ -272,7 +272,7 @@ def test_status_counts_follow_every_write_including_hand_edits(
             "('by hand', 'pending', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
         )
         real = dict(conn.execute("SELECT status, count(*) FROM tasks GROUP BY status"))
-    with read_session(engine) as s:
+    with read_transaction(engine) as s:
         for status in ("pending", "in_progress", "complete"):
             assert store.count_by_status(s, status=status) == real.get(status, 0), status
         assert store.list_tasks(s).total == sum(real.values()) == 4

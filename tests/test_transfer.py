@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from task_tracker import store
-from task_tracker.db import open_database, write_session
+from task_tracker.db import open_database, write_transaction
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -22,7 +22,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def seed(engine: Engine) -> None:
-    with write_session(engine) as s:
+    with write_transaction(engine) as s:
         store.add_task(s, title="Plain")
         store.add_task(
             s,
