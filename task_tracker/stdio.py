@@ -64,6 +64,8 @@ def repair_surrogates(line: str) -> str:
 def _is_pipe(fd: int) -> bool:
     """Pipes and sockets work with the event loop; terminals and files stay with the SDK
     (a terminal is shared with the shell, which must not be left non-blocking)."""
+    if os.name != "posix":
+        return False  # asyncio's pipe transports are POSIX-only for arbitrary descriptors
     mode = os.fstat(fd).st_mode
     return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
@@ -81,6 +83,7 @@ def _claimed_stdio() -> Iterator[tuple[int, int]]:
         os.dup2(2, 1)
         yield wire_in, wire_out
     finally:
+        sys.stdout.flush()  # stray output still buffered belongs to stderr, not the wire
         os.dup2(saved_in, 0)
         os.dup2(saved_out, 1)
         for fd in (devnull, saved_in, saved_out, wire_in, wire_out):

@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import pty
+import select
 import sqlite3
 import subprocess
 import sys
 import time
+import tty
 from pathlib import Path
 
 from tests.e2e.rpc import StdioServer
@@ -117,3 +119,52 @@ def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
     assert b"is an MCP server and is now waiting for an MCP client on stdin/stdout" in err
     assert b"npx @modelcontextprotocol/inspector" in err
     assert out == b""
+
+
+def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
+    """Not a pipe: the SDK's threaded reader serves a terminal (never made non-blocking)."""
+    primary, secondary = pty.openpty()
+    tty.setraw(secondary)  # no echo, no line editing: bytes pass as written
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)],
+        stdin=secondary,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(secondary)
+    assert proc.stdout is not None
+    messages = [
+        {
+            "jsonrpc": "2.0",
+            "id": 1,
+            "method": "initialize",
+            "params": {
+                "protocolVersion": "2025-06-18",
+                "capabilities": {},
+                "clientInfo": {"name": "terminal", "version": "0"},
+            },
+        },
+        {"jsonrpc": "2.0", "method": "notifications/initialized"},
+        {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "add_task", "arguments": {"title": "typed in a terminal"}},
+        },
+    ]
+    try:
+        os.write(primary, "".join(json.dumps(m) + "\n" for m in messages).encode())
+        replies = []
+        for _ in range(2):
+            ready, _, _ = select.select([proc.stdout], [], [], 20)
+            assert ready, "no reply from the server within 20 s"
+            replies.append(json.loads(proc.stdout.readline()))
+    finally:
+        os.close(primary)  # hang up: the server sees end of input and exits
+        proc.wait(20)
+    assert [reply["id"] for reply in replies] == [1, 2]
+    assert replies[1]["result"]["structuredContent"]["title"] == "typed in a terminal"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT id, title FROM tasks").fetchall() == [
+            (1, "typed in a terminal")
+        ]
