@@ -154,11 +154,13 @@ def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
     ]
     try:
         os.write(primary, "".join(json.dumps(m) + "\n" for m in messages).encode())
-        replies = []
-        for _ in range(2):
-            ready, _, _ = select.select([proc.stdout], [], [], 20)
-            assert ready, "no reply from the server within 20 s"
-            replies.append(json.loads(proc.stdout.readline()))
+        out = b""
+        deadline = time.monotonic() + 20
+        while out.count(b"\n") < 2:
+            ready, _, _ = select.select([proc.stdout], [], [], deadline - time.monotonic())
+            assert ready, f"no reply from the server within 20 s; got {out!r}"
+            out += os.read(proc.stdout.fileno(), 65536)
+        replies = [json.loads(line) for line in out.splitlines()]
     finally:
         os.close(primary)  # hang up: the server sees end of input and exits
         proc.wait(20)
