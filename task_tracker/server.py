@@ -324,17 +324,21 @@ def build_server(db_path: Path, *, auth: AuthProvider | None = None) -> FastMCP:
         calls), and a call that does not wait is done in about as long. One that would wait
         (another process is writing) must not stall the event loop, so it goes to a thread.
         """
-        engine = slot.no_wait()
+        engine = slot.no_wait()  # None while the database is still opening
         if engine is not None:
             try:
-                return in_transaction(engine, fn, write=write)
+                result = in_transaction(engine, fn, write=write)
             except Exception as exc:
                 if not _is_lock_timeout(exc):
                     raise
-                # Rolled back, nothing was changed: try again, waiting this time.
-        return await anyio.to_thread.run_sync(
-            lambda: in_transaction(slot.get(), fn, write=write)  # waits while opening, too
-        )
+                engine = None  # rolled back, nothing was changed: run it again, waiting
+        if engine is None:
+            result = await anyio.to_thread.run_sync(
+                lambda: in_transaction(slot.get(), fn, write=write)
+            )
+        if write:
+            slot.committed()
+        return result
 
     async def read(fn: Callable[[Connection], T]) -> T:
         return await run(fn, write=False)
