@@ -117,6 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from task_tracker.startup import pause_collection
+
+    pause_collection()  # until the database is open (server lifespan)
     if args.transport == "stdio":
         return _serve_stdio(args)
     return _serve_http(args)

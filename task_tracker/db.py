@@ -10,7 +10,7 @@ import logging
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -312,13 +312,14 @@ class EngineSlot:
         self._thread: threading.Thread | None = None
         self._flusher: WalFlusher | None = None
 
-    def open_in_background(self, db_path: Path) -> None:
+    def open_in_background(self, db_path: Path, *, then: Callable[[], None]) -> None:
+        """Open the database in a thread, then call `then` (whether it opened or failed)."""
         self._thread = threading.Thread(
-            target=self._open, args=(db_path,), name="open-database", daemon=True
+            target=self._open, args=(db_path, then), name="open-database", daemon=True
         )
         self._thread.start()
 
-    def _open(self, db_path: Path) -> None:
+    def _open(self, db_path: Path, then: Callable[[], None]) -> None:
         try:
             engine = open_database(db_path)
             no_wait = create_db_engine(db_path, wait_for_locks=False)
@@ -333,6 +334,7 @@ class EngineSlot:
             self._error = exc
         finally:
             self._ready.set()
+            then()
 
     def get(self) -> Engine:
         """The engine that waits for locks; blocks until the database is open."""

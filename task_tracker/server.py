@@ -49,6 +49,7 @@ from task_tracker.schemas import (
     TaskOut,
     Title,
 )
+from task_tracker.startup import resume_collection
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -272,11 +273,12 @@ def build_server(db_path: Path, *, auth: AuthProvider | None = None) -> FastMCP:
 
     @asynccontextmanager
     async def lifespan(_server: FastMCP) -> AsyncIterator[dict[str, Any]]:
-        slot.open_in_background(db_path)
+        slot.open_in_background(db_path, then=resume_collection)
         try:
             yield {}
         finally:
             slot.dispose()
+            resume_collection()
 
     @contextmanager
     def reading() -> Iterator[Connection]:
