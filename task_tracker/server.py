@@ -13,7 +13,7 @@ import functools
 import importlib
 import inspect
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,7 +24,8 @@ import anyio
 from fastmcp import FastMCP
 from fastmcp.exceptions import FastMCPError, ResourceError, ToolError
 from fastmcp.server.auth import AuthProvider
-from fastmcp.tools import Tool
+from fastmcp.tools import Tool, ToolResult
+from mcp.types import TextContent
 from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -207,6 +208,27 @@ def translating_errors(fn: Callable[P, T], error: type[FastMCPError] = ToolError
     return wrapper
 
 
+def serialized_once(
+    fn: Callable[P, Awaitable[BaseModel]],
+) -> Callable[P, Awaitable[ToolResult]]:
+    """The tool's model result as the ToolResult FastMCP would make of it: the model as
+    structuredContent and the same JSON as text. FastMCP's own conversion serializes the
+    result three times over (0.3 ms for a page of 50 tasks); this does it twice.
+
+    The wrapper keeps fn's signature, so the output schema still comes from fn's annotation.
+    """
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> ToolResult:
+        result = await fn(*args, **kwargs)
+        return ToolResult(
+            content=[TextContent(type="text", text=result.model_dump_json())],
+            structured_content=result.model_dump(mode="json"),
+        )
+
+    return wrapper
+
+
 def _is_lock_timeout(exc: Exception) -> bool:
     from sqlalchemy.exc import OperationalError
 
@@ -304,7 +326,7 @@ def build_server(db_path: Path, *, auth: AuthProvider | None = None) -> FastMCP:
             mcp.add_tool(
                 compact_schemas(
                     Tool.from_function(
-                        translating_errors(fn),
+                        translating_errors(serialized_once(fn)),  # type: ignore[arg-type]
                         title=title,
                         description=description,
                         annotations=tool_annotations,
