@@ -130,6 +130,9 @@ def decode_cursor(cursor: str, kind: CursorKind) -> int:
 class SearchHitOut(TaskOut):
     snippet: str
 
+    def json_size_estimate(self) -> int:
+        return super().json_size_estimate() + len(self.snippet)
+
 
 class SearchPageOut(BaseModel):
     results: list[SearchHitOut] = Field(description="Best match first.")
@@ -145,8 +148,7 @@ def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
     were cut. The cost is a cheap over-estimate of each item's JSON size."""
     used = 0
     for count, out in enumerate(items):
-        used += 300 + len(out.title) + len(out.description) + sum(len(t) + 3 for t in out.tags)
-        used += len(getattr(out, "snippet", ""))
+        used += out.json_size_estimate()
         if count and used > PAGE_CHAR_BUDGET:
             return items[:count], True
     return items, False
