@@ -18,6 +18,18 @@ from typing import Any
 PROTOCOL_VERSION = "2025-06-18"
 
 
+def initialize_params(client_name: str) -> dict[str, Any]:
+    return {
+        "protocolVersion": PROTOCOL_VERSION,
+        "capabilities": {},
+        "clientInfo": {"name": client_name, "version": "0"},
+    }
+
+
+def request_message(request_id: int, method: str, params: dict[str, Any]) -> dict[str, Any]:
+    return {"jsonrpc": "2.0", "id": request_id, "method": method, "params": params}
+
+
 class ServerError(AssertionError):
     pass
 
@@ -83,14 +95,7 @@ class StdioServer:
 
     # -- MCP -------------------------------------------------------------------------------
     def initialize(self) -> dict[str, Any]:
-        reply = self.request(
-            "initialize",
-            {
-                "protocolVersion": PROTOCOL_VERSION,
-                "capabilities": {},
-                "clientInfo": {"name": "raw-test-client", "version": "0"},
-            },
-        )
+        reply = self.request("initialize", initialize_params("raw-test-client"))
         self.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
         return reply
 

@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from task_tracker.db import HEAD_REVISION
-from tests.e2e.rpc import StdioServer
+from tests.e2e.rpc import StdioServer, initialize_params, request_message
 
 TOKEN = "test-token-5f2c9a7e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -175,16 +175,7 @@ def test_health_needs_no_token_and_shows_no_tasks(db_path: Path) -> None:
     with http_server(db_path) as server:
         response = httpx2.post(
             f"{server.base}/mcp",
-            json={
-                "jsonrpc": "2.0",
-                "id": 1,
-                "method": "initialize",
-                "params": {
-                    "protocolVersion": "2025-06-18",
-                    "capabilities": {},
-                    "clientInfo": {"name": "t", "version": "0"},
-                },
-            },
+            json=request_message(1, "initialize", initialize_params("t")),
             headers=MCP_HEADERS | AUTH,
         )
         assert response.status_code == 200

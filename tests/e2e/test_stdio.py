@@ -13,7 +13,7 @@ import time
 import tty
 from pathlib import Path
 
-from tests.e2e.rpc import StdioServer
+from tests.e2e.rpc import StdioServer, initialize_params, request_message
 
 
 def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
@@ -93,15 +93,24 @@ def test_db_path_is_created_and_absolute(tmp_path: Path) -> None:
     assert (nested / "tasks.db").is_file()
 
 
-def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
+def serve_on_a_terminal(db_path: Path, *, raw: bool, stderr: int) -> tuple[int, subprocess.Popen]:
+    """The server with a pseudo-terminal as stdin (stdout a pipe); returns the terminal's
+    other end, to type into or hang up."""
     primary, secondary = pty.openpty()
+    if raw:
+        tty.setraw(secondary)  # no echo, no line editing: bytes pass as written
     proc = subprocess.Popen(
         [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)],
         stdin=secondary,
         stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stderr=stderr,
     )
     os.close(secondary)
+    return primary, proc
+
+
+def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
+    primary, proc = serve_on_a_terminal(db_path, raw=False, stderr=subprocess.PIPE)
     assert proc.stderr is not None
     err = b""
     try:
@@ -123,34 +132,14 @@ def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
 
 def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
     """Not a pipe: the SDK's threaded reader serves a terminal (never made non-blocking)."""
-    primary, secondary = pty.openpty()
-    tty.setraw(secondary)  # no echo, no line editing: bytes pass as written
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)],
-        stdin=secondary,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(secondary)
+    primary, proc = serve_on_a_terminal(db_path, raw=True, stderr=subprocess.DEVNULL)
     assert proc.stdout is not None
     messages = [
-        {
-            "jsonrpc": "2.0",
-            "id": 1,
-            "method": "initialize",
-            "params": {
-                "protocolVersion": "2025-06-18",
-                "capabilities": {},
-                "clientInfo": {"name": "terminal", "version": "0"},
-            },
-        },
+        request_message(1, "initialize", initialize_params("terminal")),
         {"jsonrpc": "2.0", "method": "notifications/initialized"},
-        {
-            "jsonrpc": "2.0",
-            "id": 2,
-            "method": "tools/call",
-            "params": {"name": "add_task", "arguments": {"title": "typed in a terminal"}},
-        },
+        request_message(
+            2, "tools/call", {"name": "add_task", "arguments": {"title": "typed in a terminal"}}
+        ),
     ]
     try:
         os.write(primary, "".join(json.dumps(m) + "\n" for m in messages).encode())
