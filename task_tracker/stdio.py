@@ -21,6 +21,7 @@ import asyncio
 import functools
 import io
 import json
+import logging
 import os
 import re
 import stat
@@ -32,6 +33,8 @@ from typing import Any
 import anyio
 from fastmcp import FastMCP
 from mcp.server.stdio import stdio_server
+
+log = logging.getLogger(__name__)
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
@@ -109,16 +112,29 @@ async def _pipe_lines(fd: int) -> AsyncIterator[str]:
 
 
 class _PipeWriter:
-    """The `write`/`flush` the SDK's stdio transport calls, on a non-blocking pipe."""
+    """The `write`/`flush` the SDK's stdio transport calls, on a non-blocking pipe.
+
+    A client that closes our stdout but not our stdin is gone as far as replies go: they are
+    dropped (once logged) and the server runs on until stdin ends, instead of dying with a
+    traceback as the SDK's writer does.
+    """
 
     def __init__(self, writer: asyncio.StreamWriter) -> None:
         self._writer = writer
+        self._gone = False
 
     async def write(self, text: str) -> None:
-        self._writer.write(text.encode("utf-8"))
+        if not self._gone:
+            self._writer.write(text.encode("utf-8"))
 
     async def flush(self) -> None:
-        await self._writer.drain()
+        if self._gone:
+            return
+        try:
+            await self._writer.drain()
+        except ConnectionError:
+            self._gone = True
+            log.warning("the client closed stdout; replies are dropped until stdin ends")
 
 
 async def _pipe_writer(fd: int) -> _PipeWriter:

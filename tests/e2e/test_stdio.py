@@ -159,3 +159,24 @@ def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
         assert conn.execute("SELECT id, title FROM tasks").fetchall() == [
             (1, "typed in a terminal")
         ]
+
+
+def test_a_client_that_stops_reading_does_not_crash_the_server(db_path: Path) -> None:
+    with StdioServer(db_path) as server:
+        server.initialize()
+        assert server.proc.stdout is not None and server.proc.stdin is not None
+        server.proc.stdout.close()  # the client stops reading replies, keeps writing requests
+        add = {"name": "add_task", "arguments": {"title": "unread"}}
+        server.send(request_message(2, "tools/call", add))
+        server.send(
+            request_message(3, "tools/call", {"name": "get_task", "arguments": {"task_id": 1}})
+        )
+        time.sleep(1)
+        assert server.proc.poll() is None
+        server.proc.stdin.close()  # end of input: now it exits, cleanly
+        assert server.proc.wait(20) == 0
+        stderr = server.stderr_text()
+    assert "the client closed stdout; replies are dropped until stdin ends" in stderr
+    assert "Traceback" not in stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT title FROM tasks").fetchall() == [("unread",)]
