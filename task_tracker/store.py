@@ -45,13 +45,17 @@ UPDATABLE_FIELDS = frozenset({"title", "description", "status", "priority", "tag
 
 TASKS = Task.__table__
 T = TASKS.c
-TAGS = TaskTag.__table__.c
+TASK_TAGS = TaskTag.__table__
+TAGS = TASK_TAGS.c
 COUNTS = TaskCount.__table__.c
 # One task as a row of `tasks`: task.id, task.title, ... as on the model.
 TaskRow = Row[Any]
 
 _SELECT_TASK = select(TASKS).where(T.id == bindparam("task_id"))
 _INSERT_TASK = insert(TASKS).returning(*T)
+# SET takes the columns named in the parameters it is executed with.
+_UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*T)
+_DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +158,7 @@ def update_task(
         values["completed_at"] = now if values["status"] == Status.COMPLETE.value else None
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
-    return conn.execute(update(TASKS).where(T.id == task_id).values(values).returning(*T)).one()
+    return conn.execute(_UPDATE_TASK, {"task_id": task_id, **values}).one()
 
 
 def complete_task(conn: Connection, *, task_id: int) -> TaskRow:
@@ -166,7 +170,7 @@ def delete_task(conn: Connection, *, task_id: int, expected_version: int | None 
     task = get_task(conn, task_id=task_id)
     if expected_version is not None and expected_version != task.version:
         raise VersionConflict(task_id, expected_version, task.version)
-    conn.execute(delete(TASKS).where(T.id == task_id))
+    conn.execute(_DELETE_TASK, {"task_id": task_id})
     return task
 
 
@@ -390,7 +394,7 @@ def _search_statements(*, by_status: bool, by_priority: bool, by_tag: bool) -> _
         matches = matches.where(T.priority == bindparam("priority"))
     if by_tag:
         matches = matches.join(
-            TaskTag.__table__, (TAGS.task_id == FTS_TABLE.c.rowid) & (TAGS.tag == bindparam("tag"))
+            TASK_TAGS, (TAGS.task_id == FTS_TABLE.c.rowid) & (TAGS.tag == bindparam("tag"))
         )
     filtered = by_status or by_priority or by_tag
     score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
