@@ -27,7 +27,7 @@ import re
 import stat
 import sys
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from typing import Any
 
 import anyio
@@ -77,8 +77,7 @@ def _is_pipe(fd: int) -> bool:
 def _claimed_stdio() -> Iterator[tuple[int, int]]:
     """Private copies of fd 0 and fd 1 for the wire; meanwhile fd 0 reads /dev/null and fd 1
     writes to stderr. Restored on exit."""
-    wire_in, wire_out = os.dup(0), os.dup(1)
-    saved_in, saved_out = os.dup(0), os.dup(1)
+    wire_in, wire_out = os.dup(0), os.dup(1)  # also what fd 0 and 1 are restored to
     devnull = os.open(os.devnull, os.O_RDONLY)
     try:
         sys.stdout.flush()
@@ -87,9 +86,9 @@ def _claimed_stdio() -> Iterator[tuple[int, int]]:
         yield wire_in, wire_out
     finally:
         sys.stdout.flush()  # stray output still buffered belongs to stderr, not the wire
-        os.dup2(saved_in, 0)
-        os.dup2(saved_out, 1)
-        for fd in (devnull, saved_in, saved_out, wire_in, wire_out):
+        os.dup2(wire_in, 0)
+        os.dup2(wire_out, 1)
+        for fd in (devnull, wire_in, wire_out):
             os.close(fd)
 
 
@@ -168,12 +167,14 @@ def run_stdio(server: FastMCP, *, log_level: str) -> None:
     import fastmcp.server.mixins.transport as transport  # FastMCP's stdio entry point
 
     # FastMCP's run_stdio_async takes no streams; it calls the module-level stdio_server.
-    if _is_pipe(0) and _is_pipe(1):
-        with _claimed_stdio() as (wire_in, wire_out):
+    with ExitStack() as stack:
+        if _is_pipe(0) and _is_pipe(1):
+            wire_in, wire_out = stack.enter_context(_claimed_stdio())
             transport.stdio_server = functools.partial(  # type: ignore[assignment]
                 _event_loop_stdio_server, wire_in, wire_out
             )
-            server.run("stdio", show_banner=False, log_level=log_level)
-    else:
-        transport.stdio_server = functools.partial(stdio_server, stdin=_repaired(_thread_lines()))  # type: ignore[assignment]
+        else:
+            transport.stdio_server = functools.partial(  # type: ignore[assignment]
+                stdio_server, stdin=_repaired(_thread_lines())
+            )
         server.run("stdio", show_banner=False, log_level=log_level)
