@@ -342,7 +342,7 @@ def build_server(db_path: Path, *, auth: AuthProvider | None = None) -> FastMCP:
     def resource(uri: str, **kwargs: Any) -> Callable[[Callable[P, T]], Any]:
         return lambda fn: mcp.resource(uri, **kwargs)(translating_errors(fn, ResourceError))
 
-    async def run(fn: Callable[[Connection], T], *, write: bool) -> T:
+    async def transact(fn: Callable[[Connection], T], *, write: bool) -> T:
         """One transaction for a tool call, run right here on the event loop when no other
         connection holds the lock it needs, else in a worker thread that waits for the lock.
 
@@ -367,10 +367,10 @@ def build_server(db_path: Path, *, auth: AuthProvider | None = None) -> FastMCP:
         return result
 
     async def read(fn: Callable[[Connection], T]) -> T:
-        return await run(fn, write=False)
+        return await transact(fn, write=False)
 
     async def write(fn: Callable[[Connection], T]) -> T:
-        return await run(fn, write=True)
+        return await transact(fn, write=True)
 
     @tool("Add task", annotations())
     async def add_task(
