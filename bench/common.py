@@ -18,7 +18,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from task_tracker.db import upgrade_to_head  # noqa: E402
+from task_tracker.migrate import upgrade_to_head  # noqa: E402
 from tests.e2e.rpc import StdioServer  # noqa: E402
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"

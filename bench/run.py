@@ -30,7 +30,7 @@ from common import (
     time_calls,
 )
 
-from task_tracker.db import upgrade_to_head
+from task_tracker.migrate import upgrade_to_head
 from tests.e2e.rpc import StdioServer
 
 BASELINE = [sys.executable, str(REPO / "bench" / "baseline_server.py")]

@@ -32,6 +32,22 @@ def include_name(name: str | None, type_: str, _parent: object) -> bool:
     return not (type_ == "table" and name and name.startswith(UNMANAGED_TABLE_PREFIXES))
 
 
+def next_revision_id(context_: object, _revision: object, directives: list) -> None:
+    """`alembic revision` numbers revisions 0001, 0002, ... (the file is NNNN_slug.py, see
+    alembic.ini), so a maintainer's new revision is ready to commit."""
+    script = directives[0] if directives else None
+    if script is None:
+        return
+    from alembic.script import ScriptDirectory
+
+    numbers = [
+        int(rev.revision)
+        for rev in ScriptDirectory.from_config(config).walk_revisions()
+        if rev.revision.isdigit()
+    ]
+    script.rev_id = f"{max(numbers, default=0) + 1:04d}"
+
+
 def run_migrations_online() -> None:
     db_path = _db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,6 +62,7 @@ def run_migrations_online() -> None:
                 target_metadata=Base.metadata,
                 render_as_batch=True,
                 include_name=include_name,
+                process_revision_directives=next_revision_id,
                 # With the driver in autocommit mode SQLite runs DDL inside our transaction,
                 # so a failed migration leaves nothing half-applied.
                 transactional_ddl=True,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 CLIENTS = ("claude-desktop", "claude-code", "cursor", "vscode")
 SERVER_NAME = "task-tracker"
@@ -18,6 +19,17 @@ def _stdio_command(db_path: Path) -> dict[str, Any]:
         "command": str(Path(sys.executable).absolute()),
         "args": ["-m", "task_tracker", "serve", "--db", str(db_path)],
     }
+
+
+def check_url(url: str) -> str | None:
+    """Why a remote server URL cannot be used, or None if it can."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return (
+            f"--url {url!r} is not an http(s) URL with a host; "
+            "use e.g. https://tasks.example.com/mcp"
+        )
+    return None
 
 
 def client_config(

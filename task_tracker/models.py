@@ -14,10 +14,20 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from task_tracker.fields import DESCRIPTION_MAX, TAG_MAX, TITLE_MAX, Priority, Status
+from task_tracker.schemas import (
+    DESCRIPTION_MAX,
+    ID_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    VERSION_MAX,
+    Priority,
+    Status,
+)
 
 # Stable constraint names, so Alembic autogenerate and batch migrations produce clean diffs.
 NAMING_CONVENTION = {
@@ -31,6 +41,25 @@ NAMING_CONVENTION = {
 
 def _sql_in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+# The one stored timestamp format, YYYY-MM-DDTHH:MM:SS.ffffff+00:00: fixed width, so text order
+# is time order (the stand-up compares timestamps as text), and a real day and time.
+ISO_UTC_GLOB = (
+    "[0-9]" * 4
+    + "-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]."
+    + ("[0-9]" * 6 + "+00:00")
+)
+# What a hand insert in sqlite3 gets when it leaves a timestamp out.
+SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'))"
+
+
+def iso_utc_check(column: str) -> str:
+    return (
+        f"{column} GLOB '{ISO_UTC_GLOB}' "
+        f"AND date(substr({column}, 1, 10), '+0 days') IS substr({column}, 1, 10) "
+        f"AND time(substr({column}, 12, 8)) IS substr({column}, 12, 8)"
+    )
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -53,7 +82,12 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: str | None, dialect: object) -> datetime | None:
         if value is None:
             return None
-        parsed = datetime.fromisoformat(value)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            # Not a timestamp (a row written around the CHECK constraints): reading one odd
+            # row must not fail a whole page, so it is read as missing.
+            return None
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
@@ -70,12 +104,26 @@ class Task(Base):
         CheckConstraint(f"length(description) <= {DESCRIPTION_MAX}", name="description"),
         CheckConstraint(_sql_in("status", Status), name="status"),
         CheckConstraint(_sql_in("priority", Priority), name="priority"),
-        CheckConstraint("json_valid(tags) AND json_type(tags) = 'array'", name="tags"),
+        # Each tag's own rules (lower-case, no spaces) need json_each, which SQLite does not
+        # allow in a CHECK: triggers from revision 0004 enforce them (TAG_CHECK_TRIGGERS).
+        CheckConstraint(
+            f"json_valid(tags) AND json_type(tags) = 'array' "
+            f"AND json_array_length(tags) <= {TAGS_MAX}",
+            name="tags",
+        ),
         # The '+0 days' modifier normalises the date, so impossible days (Feb 30) fail too.
         CheckConstraint(
             "due_date IS NULL OR date(due_date, '+0 days') IS due_date", name="due_date"
         ),
-        CheckConstraint("version >= 1", name="version"),
+        CheckConstraint(f"version BETWEEN 1 AND {VERSION_MAX}", name="version"),
+        CheckConstraint(f"id BETWEEN 1 AND {ID_MAX}", name="id"),
+        CheckConstraint(iso_utc_check("created_at"), name="created_at"),
+        CheckConstraint(iso_utc_check("updated_at"), name="updated_at"),
+        CheckConstraint(
+            f"(status = 'complete') = (completed_at IS NOT NULL) "
+            f"AND (completed_at IS NULL OR {iso_utc_check('completed_at')})",
+            name="completed_at",
+        ),
         Index("ix_tasks_status_id", "status", "id"),
         Index("ix_tasks_due_date", "due_date"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
@@ -89,8 +137,8 @@ class Task(Base):
     # JSON array text, e.g. ["work","urgent"]; mirrored into task_tags by triggers.
     tags: Mapped[str] = mapped_column(Text, server_default="[]")
     due_date: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 

@@ -1,14 +1,23 @@
-"""Serving over HTTP: the bearer-token check and the rules that keep remote mode safe."""
+"""Serving over HTTP: the bearer-token check, safe binding, and limits that keep one abusive
+client from starving the others (connections, request heads, sessions, log floods)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import ipaddress
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
 
 from fastmcp.server.auth import TokenVerifier
 from fastmcp.server.auth.auth import AccessToken
 
 from task_tracker.errors import StartupError
+
+log = logging.getLogger(__name__)
 
 CLIENT_ID = "task-tracker-client"
 
@@ -48,3 +57,171 @@ def check_bind(host: str, *, token: str | None, allow_unauthenticated: bool) -> 
         "(clients then send 'Authorization: Bearer <token>'), bind to 127.0.0.1, or pass "
         "--allow-unauthenticated if something in front of this server checks access"
     )
+
+
+# --- limits under abuse -------------------------------------------------------------------------
+
+MAX_CONNECTIONS = 1_000
+MAX_SESSIONS = 1_000
+SESSION_IDLE_S = 30 * 60
+# A connection must send a whole request head this soon after it opens (slowloris), and an idle
+# keep-alive connection is closed this soon after its last response.
+HEADER_TIMEOUT_S = 10
+KEEP_ALIVE_S = 5
+ACCEPT_ERROR_LOG_INTERVAL_S = 60.0
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_connections: int = MAX_CONNECTIONS
+    max_sessions: int = MAX_SESSIONS
+    session_idle_s: int = SESSION_IDLE_S
+
+
+def _header_timeout_protocol() -> type:
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class HeaderTimeoutH11Protocol(H11Protocol):
+        """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request
+        head within HEADER_TIMEOUT_S (uvicorn's own timeouts start after a first request)."""
+
+        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            loop = asyncio.get_running_loop()
+            self._head_deadline = loop.call_later(HEADER_TIMEOUT_S, self._head_timed_out)
+
+        def _head_timed_out(self) -> None:
+            if self.cycle is None and not self.transport.is_closing():
+                self.transport.close()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._head_deadline.cancel()
+            super().connection_lost(exc)
+
+    return HeaderTimeoutH11Protocol
+
+
+def uvicorn_config(limits: Limits) -> dict[str, Any]:
+    """uvicorn settings: a header timeout, a short keep-alive, and a connection cap (503)."""
+    return {
+        "http": _header_timeout_protocol(),
+        "timeout_keep_alive": KEEP_ALIVE_S,
+        "limit_concurrency": limits.max_connections,
+        "timeout_graceful_shutdown": 2,
+    }
+
+
+class SessionLimit:
+    """ASGI middleware: at most max_sessions MCP sessions, each closed after session_idle_s
+    without a request. A request that would open one more session gets 503 and a JSON-RPC
+    error saying so; DELETE (or the SDK's 404 for an unknown id) frees a session.
+
+    It sees sessions only through the public protocol: the Mcp-Session-Id a response assigns
+    and the ones requests carry. The SDK reaps idle sessions on the same timeout.
+    """
+
+    def __init__(self, app: Any, *, max_sessions: int, idle_s: float) -> None:
+        self.app = app
+        self.max_sessions = max_sessions
+        self.idle_s = idle_s
+        self.sessions: dict[str, float] = {}
+
+    def _expire(self, now: float) -> None:
+        for session, seen in list(self.sessions.items()):
+            if now - seen > self.idle_s:
+                del self.sessions[session]
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        now = time.monotonic()
+        headers = dict(scope.get("headers") or [])
+        session = headers.get(b"mcp-session-id", b"").decode("latin-1") or None
+        if session is None and scope["method"] == "POST":
+            self._expire(now)
+            if len(self.sessions) >= self.max_sessions:
+                await _refuse(
+                    send,
+                    f"the server has {self.max_sessions} open MCP sessions, its "
+                    "limit; retry later or close unused sessions (HTTP DELETE)",
+                )
+                return
+        elif session is not None:
+            if scope["method"] == "DELETE":
+                self.sessions.pop(session, None)
+            elif session in self.sessions:
+                self.sessions[session] = now
+
+        async def watch(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                assigned = dict(message.get("headers") or []).get(b"mcp-session-id")
+                if assigned:
+                    self.sessions[assigned.decode("latin-1")] = time.monotonic()
+                elif session is not None and message["status"] == 404:
+                    self.sessions.pop(session, None)
+            await send(message)
+
+        await self.app(scope, receive, watch)
+
+
+async def _refuse(send: Any, reason: str) -> None:
+    body = json.dumps(
+        {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": f"Busy: {reason}."}}
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 503,
+            "headers": [(b"content-type", b"application/json"), (b"retry-after", b"30")],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def asgi_middleware(limits: Limits) -> list[Any]:
+    """Starlette middleware for the HTTP app; sets the SDK's session idle timeout to match."""
+    import fastmcp
+    from starlette.middleware import Middleware
+
+    fastmcp.settings.http_session_idle_timeout = limits.session_idle_s
+    return [
+        Middleware(SessionLimit, max_sessions=limits.max_sessions, idle_s=limits.session_idle_s)
+    ]
+
+
+class AcceptErrorLog:
+    """A loop exception handler that reports a repeated accept() failure (out of file
+    descriptors under a flood of connections) once per interval, with a count, instead of a
+    traceback per attempt."""
+
+    def __init__(self, interval_s: float = ACCEPT_ERROR_LOG_INTERVAL_S) -> None:
+        self.interval_s = interval_s
+        self.suppressed = 0
+        self._last = -interval_s
+
+    def __call__(self, loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if "accept" not in str(context.get("message", "")):
+            loop.default_exception_handler(context)
+            return
+        now = time.monotonic()
+        if now - self._last < self.interval_s:
+            self.suppressed += 1
+            return
+        log.error(
+            "cannot accept connections: %s (%d more such failures since the last report)",
+            context.get("exception") or context.get("message"),
+            self.suppressed,
+        )
+        self._last, self.suppressed = now, 0
+
+
+def raise_file_limit() -> None:
+    """Let the process hold as many connections as the system allows it (soft -> hard)."""
+    try:
+        import resource
+    except ImportError:  # not POSIX
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))

@@ -1,19 +1,81 @@
-"""The task's shape as the outside world sees it (MCP results, export files), in pydantic."""
+"""Every input and output model and every limit, in one place.
+
+The vocabulary (statuses, priorities), the limits (lengths, page sizes, caps), the argument
+types that give the tools their inputSchema, and the models of what tools return and what an
+export file holds. Depends on pydantic only: the MCP layer loads it before SQLAlchemy.
+"""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import enum
+import json
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
-
-from task_tracker.fields import DESCRIPTION_MAX, TAG_MAX, TAGS_MAX, TITLE_MAX, parse_tags
 
 if TYPE_CHECKING:
     from task_tracker.store import TaskRow
 
+# --- limits -------------------------------------------------------------------------------------
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 10_000
+TAG_MAX = 40
+TAGS_MAX = 20
+# Ids and versions live in one range everywhere (schema, import, cursors): 2^53 - 1 keeps them
+# exact in JavaScript clients and far from SQLite's 2^63 AUTOINCREMENT ceiling.
+ID_MAX = 2**53 - 1
+VERSION_MAX = 2**53 - 1
+# Lists and search cut descriptions to this many characters (ending in …); get_task does not.
 DESCRIPTION_PREVIEW = 280
+LIST_LIMIT_DEFAULT = 50
+LIST_LIMIT_MAX = 200
+SEARCH_LIMIT_DEFAULT = 10
+SEARCH_LIMIT_MAX = 50
+SEARCH_QUERY_MAX = 10_000
+# Search scores the RANK_WINDOW newest matches and counts up to COUNT_CAP.
+RANK_WINDOW = 2_000
+COUNT_CAP = 10_000
+# Upper bound on the JSON characters of one page. The result travels twice (text and
+# structuredContent), so a page stays under ~25k tokens even with long titles and many tags.
+PAGE_CHAR_BUDGET = 40_000
+# How many tasks tasks://all and the prompts show.
+OVERVIEW_LIMIT = 100
+CURSOR_MAX_CHARS = 100
+TAG_PATTERN = r"^[^\s,\x00-\x1f\x7f]+$"
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_tags(text: str) -> list[str]:
+    """tasks.tags as stored (JSON array text) -> the tag list; tolerant of hand edits."""
+    try:
+        value = json.loads(text)
+    except (TypeError, ValueError):
+        return []
+    return [tag for tag in value if isinstance(tag, str)] if isinstance(value, list) else []
+
+
+# --- tool arguments -----------------------------------------------------------------------------
 
 # An optional argument: None (or leaving it out) means "not given". The null branch is kept
 # out of the published schema, which stays smaller and tells the model simply to omit it.
@@ -24,41 +86,43 @@ PriorityName = Literal["low", "medium", "high"]
 StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
 StatusFilterArg = Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")]
 
-TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=2**63 - 1)]
+TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=ID_MAX)]
 Title = Annotated[
-    str,
-    Field(
-        description="Short summary; trimmed.",
-        min_length=1,
-        max_length=TITLE_MAX,
-    ),
+    str, Field(description="Short summary; trimmed.", min_length=1, max_length=TITLE_MAX)
 ]
 Description = Annotated[
     str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
 ]
-Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=r"^[^\s,]+$")]
+Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
 TagFilter = Annotated[Tag, Field(description="Only tasks with this tag.")]
 Tags = Annotated[
-    list[Tag],
-    Field(
-        description="Labels (no spaces/commas); lower-cased.",
-        max_length=TAGS_MAX,
-    ),
+    list[Tag], Field(description="Labels (no spaces/commas); lower-cased.", max_length=TAGS_MAX)
 ]
 DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
 ExpectedVersion = Annotated[
-    int,
-    Field(
-        description="Fail if the task is no longer at this version.",
-        ge=1,
-    ),
+    int, Field(description="Fail if the task is no longer at this version.", ge=1, le=VERSION_MAX)
 ]
 Cursor = Annotated[
     str,
     Field(
-        description="next_cursor from the previous page; omit for the first page.", max_length=100
+        description="next_cursor from the previous page; omit for the first page.",
+        max_length=CURSOR_MAX_CHARS,
     ),
 ]
+ListLimit = Annotated[int, Field(description="Page size.", ge=1, le=LIST_LIMIT_MAX)]
+SearchLimit = Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)]
+SearchQuery = Annotated[
+    str,
+    Field(
+        description='Words to find (any order, any form); "exact phrase"; -word '
+        "excludes; the last word also matches as a prefix.",
+        min_length=1,
+        max_length=SEARCH_QUERY_MAX,
+    ),
+]
+
+
+# --- tool results -------------------------------------------------------------------------------
 
 
 class TaskOut(BaseModel):
@@ -86,7 +150,7 @@ class TaskOut(BaseModel):
 
         Validated by pydantic-core, which measured twice as fast as model_construct's Python
         loop (this runs for every task of every page); the row's CHECK constraints mean it
-        never fails.
+        never fails for rows written through the current schema.
         """
         description = task.description
         if preview and len(description) > DESCRIPTION_PREVIEW:
@@ -107,3 +171,45 @@ class TaskOut(BaseModel):
                 **extra,
             }
         )
+
+
+class TaskPageOut(BaseModel):
+    tasks: list[TaskOut]
+    total: int = Field(description="How many tasks match the filters, over all pages.")
+    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end.")
+
+
+class SearchHitOut(TaskOut):
+    snippet: str
+
+    def json_size_estimate(self) -> int:
+        return super().json_size_estimate() + len(self.snippet)
+
+
+class SearchPageOut(BaseModel):
+    results: list[SearchHitOut] = Field(description="Best match first.")
+    total: int = Field(description=f"Matches, counted up to {COUNT_CAP}.")
+    next_cursor: str | None
+
+
+# --- export files -------------------------------------------------------------------------------
+
+EXPORT_FORMAT = "task-tracker/1"
+
+
+class TaskRecord(TaskOut):
+    """One task in an export file: the MCP task shape, with every constraint enforced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    status: StatusName = "pending"
+    priority: PriorityName = "medium"
+    tags: Annotated[list[Tag], Field(max_length=TAGS_MAX)] = []
+    due_date: date | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None = None
+    version: int = Field(default=1, ge=1, le=VERSION_MAX)

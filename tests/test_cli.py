@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from task_tracker import __version__
-from task_tracker.db import current_revision
+from task_tracker.migrate import current_revision
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

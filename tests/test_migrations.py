@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from task_tracker.db import alembic_config, current_revision, migrations_dir, upgrade_to_head
+from task_tracker.migrate import alembic_config, current_revision, migrations_dir, upgrade_to_head
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -88,7 +88,7 @@ def test_wheel_ships_migrations_and_runs_without_a_checkout(tmp_path: Path) -> N
     assert any(n.startswith("task_tracker/_migrations/versions/0001") for n in names)
     db = tmp_path / "wheel.db"
     code = (
-        "import task_tracker, task_tracker.db as d, pathlib, sys;"
+        "import task_tracker, task_tracker.migrate as d, pathlib, sys;"
         "print(task_tracker.__file__); print(d.migrations_dir());"
         f"d.upgrade_to_head(pathlib.Path({str(db)!r}))"
     )
@@ -123,8 +123,9 @@ def seed(db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.executemany(
             "INSERT INTO tasks (id, title, description, status, priority, tags, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000000+00:00',"
-            " '2026-01-02T00:00:00.000000+00:00')",
+            " updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?,"
+            " '2026-01-01T00:00:00.000000+00:00', '2026-01-02T00:00:00.000000+00:00',"
+            " CASE WHEN ?4 = 'complete' THEN '2026-01-02T00:00:00.000000+00:00' END)",
             SEED_ROWS,
         )
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.store import to_fts_query
+from task_tracker.store.search import to_fts_query
 
 pytestmark = pytest.mark.anyio
 
@@ -129,10 +129,7 @@ async def test_index_follows_hand_edits_in_sqlite(client: Client, db_path: Path)
     task_id = await add(client, "Original words")
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE tasks SET description = 'edited by hand' WHERE id = ?", (task_id,))
-        conn.execute(
-            "INSERT INTO tasks (title, created_at, updated_at) VALUES "
-            "('Inserted manually', '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')"
-        )
+        conn.execute("INSERT INTO tasks (title) VALUES ('Inserted manually')")
     assert await ids(client, "hand") == [task_id]
     assert await ids(client, "manually") == [task_id + 1]
     with sqlite3.connect(db_path) as conn:

@@ -11,7 +11,8 @@ import anyio
 import pytest
 from fastmcp import Client
 
-from task_tracker.server import PAGE_CHAR_BUDGET, encode_cursor
+from task_tracker.schemas import PAGE_CHAR_BUDGET
+from task_tracker.server.shaping import encode_cursor
 
 pytestmark = pytest.mark.anyio
 
@@ -67,27 +68,53 @@ async def test_unknown_id_is_an_actionable_error(client: Client) -> None:
     assert message.startswith("Task 42 not found.")
 
 
+INVALID = "Invalid arguments for add_task; nothing was changed. Fix these and call again:\n"
+BAD_TAG = "is not a valid tag; use one word without spaces, commas or control characters"
+
+
 @pytest.mark.parametrize(
-    "arguments, fragment",
+    "arguments, expected",
     [
-        ({"title": ""}, "at least 1 character"),
-        ({"title": "x" * 201}, "at most 200 characters"),
+        ({"title": ""}, INVALID + "title: must not be empty"),
+        ({"title": "x" * 201}, INVALID + "title: is 201 characters long; at most 200 are allowed"),
         ({"title": "   "}, "title must contain at least one non-space character."),
-        ({"title": "x", "priority": "urgent"}, "'low', 'medium' or 'high'"),
-        ({"title": "x", "status": "done"}, "'pending', 'in_progress' or 'complete'"),
-        ({"title": "x", "due_date": "2026-02-30"}, "due_date"),
-        ({"title": "x", "tags": ["has space"]}, "pattern"),
-        ({"title": "x", "tags": [f"t{i}" for i in range(21)]}, "at most 20 items"),
-        ({"title": "x", "description": "d" * 10_001}, "at most 10000 characters"),
-        ({"title": "x", "extra": 1}, "extra"),
-        ({}, "title"),
+        (
+            {"title": "x", "priority": "urgent"},
+            INVALID + "priority: 'urgent' is not allowed; use one of 'low', 'medium' or 'high'",
+        ),
+        (
+            {"title": "x", "status": "done"},
+            INVALID
+            + "status: 'done' is not allowed; use one of 'pending', 'in_progress' or 'complete'",
+        ),
+        (
+            {"title": "x", "due_date": "2026-02-30"},
+            INVALID + "due_date: '2026-02-30' is not a date; use YYYY-MM-DD",
+        ),
+        (
+            {"title": "x", "due_date": "tomorrow"},
+            INVALID + "due_date: 'tomorrow' is not a date; use YYYY-MM-DD",
+        ),
+        (
+            {"title": "x", "tags": ["ok", "has space", "nul\x00"]},
+            INVALID + f"tags[1]: 'has space' {BAD_TAG}\ntags[2]: 'nul\\x00' {BAD_TAG}",
+        ),
+        (
+            {"title": "x", "tags": [f"t{i}" for i in range(21)]},
+            INVALID + "tags: has too many items; at most 20 are allowed",
+        ),
+        (
+            {"title": "x", "description": "d" * 10_001},
+            INVALID + "description: is 10001 characters long; at most 10000 are allowed",
+        ),
+        ({"title": "x", "extra": 1}, INVALID + "extra: unexpected keyword argument"),
+        ({}, INVALID + "title: missing required argument"),
     ],
 )
 async def test_invalid_add_is_refused_and_changes_nothing(
-    client: Client, db_path: Path, arguments: dict[str, Any], fragment: str
+    client: Client, db_path: Path, arguments: dict[str, Any], expected: str
 ) -> None:
-    message = await error_of(client, "add_task", **arguments)
-    assert fragment in message
+    assert await error_of(client, "add_task", **arguments) == expected
     assert rows(db_path) == []
 
 
@@ -155,8 +182,14 @@ async def test_bad_cursor_is_refused(client: Client, cursor: str) -> None:
 
 
 async def test_list_limit_bounds(client: Client) -> None:
-    assert "less than or equal to 200" in await error_of(client, "list_tasks", limit=201)
-    assert "greater than or equal to 1" in await error_of(client, "list_tasks", limit=0)
+    invalid = "Invalid arguments for list_tasks; nothing was changed. Fix these and call again:\n"
+    assert await error_of(client, "list_tasks", limit=201) == (
+        invalid + "limit: 201 is too large; use at most 200"
+    )
+    assert (
+        await error_of(client, "list_tasks", limit=0)
+        == invalid + "limit: 0 is too small; use 1 or more"
+    )
 
 
 async def test_list_shortens_long_descriptions_and_stays_within_budget(client: Client) -> None:
@@ -221,8 +254,8 @@ async def test_prompts_are_built_from_stored_tasks(client: Client) -> None:
 async def test_garbage_collection_resumes_once_the_database_is_open(db_path: Path) -> None:
     import gc
 
-    from task_tracker.server import build_server
-    from task_tracker.startup import pause_collection
+    from task_tracker.runtime.startup import pause_collection
+    from task_tracker.server.app import build_server
 
     frozen_before = gc.get_freeze_count()
     pause_collection()  # as `serve` does before it imports the server

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 
-from task_tracker.db import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, current_revision
+from task_tracker.migrate import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, current_revision
 
 SERVE = [sys.executable, "-m", "task_tracker", "serve", "--db"]
 

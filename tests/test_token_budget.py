@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from fastmcp import Client
 
-from task_tracker.db import upgrade_to_head
-from task_tracker.server import build_server
+from task_tracker.migrate import upgrade_to_head
+from task_tracker.server.app import build_server
 
 pytestmark = pytest.mark.anyio
 

@@ -35,7 +35,7 @@ def seed(engine: Engine) -> None:
         )
         gone = store.add_task(s, title="deleted later")
         done = store.add_task(s, title="Done", status="complete")
-        store.update_task(s, task_id=done.id, changes={"description": "edited"})
+        store.update_task(s, task_id=done.id, description="edited")
         store.delete_task(s, task_id=gone.id)
 
 
@@ -91,7 +91,8 @@ GOOD = {
         ({"format": "task-tracker/1", "tasks": {}}, '"tasks" must be a list'),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 7, "status": "done"}]},
-            "record 2 (id 7): status: Input should be 'pending', 'in_progress' or 'complete'",
+            "record 2 (id 7): status: 'done' is not allowed; use one of 'pending', "
+            "'in_progress' or 'complete'; nothing was imported",
         ),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 2, "created_at": "x"}]},
@@ -99,7 +100,7 @@ GOOD = {
         ),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 3, "surprise": 1}]},
-            "record 2 (id 3): surprise: Extra inputs are not permitted",
+            "record 2 (id 3): surprise: is not a known field; nothing was imported",
         ),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD]},

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.rpc import StdioServer
+from tests.e2e.rpc import StdioServer, request_message
 
 EXAMPLES = 600
 
@@ -137,36 +137,49 @@ def test_generated_arguments_never_break_the_server(
     assert server.request("ping")["result"] == {}
 
 
+PARSE, INVALID = -32700, -32600
+DEEP = b"[" * 300 + b'"\\ud800"' + b"]" * 300
+# Each line, and the error the server must answer it with: (id, code).
 MALFORMED_LINES = [
-    b"not json at all",
-    b"{",
-    b"[]",
-    b"[1, 2, 3]",
-    b"{}",
-    b'{"jsonrpc": "2.0"}',
-    b'{"jsonrpc": "2.0", "id": 1}',
-    b'{"jsonrpc": "1.0", "id": 2, "method": "ping"}',
-    b'{"jsonrpc": "2.0", "id": 3, "method": 5}',
-    b'{"jsonrpc": "2.0", "id": {"x": 1}, "method": "ping"}',
-    b'{"jsonrpc": "2.0", "id": 4, "method": "tools/call", "params": "nope"}',
-    b'{"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": 7}}',
-    b"\xff\xfe\xfd invalid utf-8",
-    b'"just a string"',
-    b"null",
-    b"x" * 1_000_000,
+    (b"not json at all", (None, PARSE)),
+    (b"{", (None, PARSE)),
+    (b"[]", (None, INVALID)),
+    (b"[1, 2, 3]", (None, INVALID)),
+    (b"{}", (None, INVALID)),
+    (b'{"jsonrpc": "2.0"}', (None, INVALID)),
+    (b'{"jsonrpc": "2.0", "id": 101}', (101, INVALID)),
+    (b'{"jsonrpc": "1.0", "id": 102, "method": "ping"}', (102, INVALID)),
+    (b'{"jsonrpc": "2.0", "id": 103, "method": 5}', (103, INVALID)),
+    (b'{"jsonrpc": "2.0", "id": {"x": 1}, "method": "ping"}', (None, INVALID)),
+    (b'{"jsonrpc": "2.0", "id": 104, "method": "tools/call", "params": "nope"}', (104, INVALID)),
+    (b'{"jsonrpc": "2.0", "id": 105, "method": "tools/call", "params": [1]}', (105, INVALID)),
+    (
+        b'{"jsonrpc": "2.0", "id": 106, "method": "tools/call", "params": {"name": "add_task",'
+        b' "arguments": {"title": ' + DEEP + b"}}}",
+        (106, INVALID),
+    ),
+    (b"\xff\xfe\xfd invalid utf-8", (None, PARSE)),
+    (b'"just a string"', (None, INVALID)),
+    (b"null", (None, INVALID)),
+    (b"x" * 1_000_000, (None, PARSE)),
+    (b"[" + json.dumps(request_message(107, "ping", {})).encode() + b"]", (None, INVALID)),
 ]
 
 
-def test_malformed_json_rpc_lines_are_survived(db_path: Path) -> None:
+def test_every_malformed_line_gets_an_error_reply_and_serving_goes_on(db_path: Path) -> None:
     with StdioServer(db_path) as server:
         server.initialize()
         before = fingerprint(db_path)
-        for line in MALFORMED_LINES:
+        for line, _ in MALFORMED_LINES:
             server.send(line)
+        replies = [server.read_message() for _ in MALFORMED_LINES]
+        assert [(r["id"], r["error"]["code"]) for r in replies] == [
+            expected for _, expected in MALFORMED_LINES
+        ]
+        assert fingerprint(db_path) == before
         # Still alive, still correct.
         assert server.call_ok("add_task", {"title": "still here"})["id"] == 1
         assert server.request("tools/list")["result"]["tools"]
-        assert before != fingerprint(db_path)
         assert server.close() == 0
         for line in server.stdout_lines:
             assert json.loads(line)["jsonrpc"] == "2.0"

@@ -23,7 +23,7 @@ from mcp import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
-from task_tracker.db import HEAD_REVISION
+from task_tracker.migrate import HEAD_REVISION
 from tests.e2e.rpc import StdioServer, initialize_params, request_message
 
 TOKEN = "test-token-5f2c9a7e"

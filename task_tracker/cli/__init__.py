@@ -1,0 +1,48 @@
+"""Command line: `task-tracker serve | db ... | export | import | config`.
+
+No SQL and no MCP types here: commands call the store and the server like any other caller.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from task_tracker.cli.data import config_command, db_command, export_command, import_command
+from task_tracker.cli.output import fail
+from task_tracker.cli.parser import build_parser
+from task_tracker.cli.serve import serve
+from task_tracker.errors import StartupError
+
+
+def _setup_logging(level: str) -> None:
+    # stderr only: in stdio mode stdout carries nothing but JSON-RPC.
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=getattr(logging, level.upper()),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+COMMANDS = {
+    "serve": serve,
+    "db": db_command,
+    "export": export_command,
+    "import": import_command,
+    "config": config_command,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    args.log_level = getattr(args, "log_level", "WARNING")
+    _setup_logging(args.log_level)
+    try:
+        return COMMANDS[args.command](args)
+    except StartupError as exc:
+        return fail(str(exc), code=2)
+    except KeyboardInterrupt:
+        # Ctrl+C: stop at once, quietly, with the shell's conventional status.
+        sys.stderr.write("\n")
+        return 130

@@ -1,0 +1,136 @@
+"""`task-tracker db | export | import | config`: one-shot commands on the database and setup.
+
+No SQL here: the store builds every query, in one transaction per command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from task_tracker.cli.output import emit, fail
+from task_tracker.client_config import WHERE, check_url, client_config
+from task_tracker.config import resolve_db_path
+from task_tracker.errors import InvalidInput, StartupError
+
+
+def db_command(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    if args.db_command == "path":
+        emit(f"{db_path}\n")
+        return 0
+    from task_tracker import migrate
+
+    if args.db_command == "upgrade":
+        migrate.prepare_database(db_path)
+        emit(f"{db_path} is at revision {migrate.current_revision(db_path)}\n")
+        return 0
+    try:
+        revision = migrate.check_database(db_path)
+    except StartupError as exc:
+        if not db_path.is_file() or (revision := migrate.current_revision(db_path)) is None:
+            raise
+        # Newer than this code knows: still say what it is.
+        emit(f"{revision}\n")
+        sys.stderr.write(f"task-tracker: note: {exc}\n")
+        return 0
+    emit(f"{revision or 'empty (no revision)'}\n")
+    return 0
+
+
+def _existing_database(raw: str | None) -> Path:
+    """The database path for a command that only reads it: never creates an empty file."""
+    db_path = resolve_db_path(raw)
+    if not db_path.is_file():
+        raise StartupError(
+            f"no task database at {db_path}; pass --db with an existing file "
+            "(`task-tracker db path` shows the default)"
+        )
+    return db_path
+
+
+def export_command(args: argparse.Namespace) -> int:
+    from task_tracker.cli.files import replace_atomically
+
+    db_path = _existing_database(args.db)
+    if args.output is None:
+        _export_to(db_path, sys.stdout)
+        return 0
+    with replace_atomically(Path(args.output)) as out:
+        _export_to(db_path, out)
+    return 0
+
+
+def _export_to(db_path: Path, out: TextIO) -> None:
+    from task_tracker import store
+    from task_tracker.db import open_database, read_transaction
+
+    engine = open_database(db_path)
+    try:
+        with read_transaction(engine) as conn:
+            revision = store.schema_revision(conn) or ""
+            out.writelines(store.export_lines(conn, schema_revision=revision))
+    finally:
+        engine.dispose()
+
+
+def _import_document(db_path: Path, document: Any, *, new_ids: bool) -> int:
+    """All records in one transaction. A database file this command created is removed again
+    when the import fails, so a failed import leaves nothing behind."""
+    from task_tracker import store
+    from task_tracker.db import open_database, write_transaction
+
+    records = store.parse_document(document, new_ids=new_ids)
+    created = not db_path.exists()
+    engine = open_database(db_path)
+    try:
+        with write_transaction(engine) as conn:
+            return store.import_records(conn, records, new_ids=new_ids)
+    except BaseException:
+        engine.dispose()
+        if created:
+            for suffix in ("", "-wal", "-shm"):
+                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+        raise
+    finally:
+        engine.dispose()
+
+
+def import_command(args: argparse.Namespace) -> int:
+    db_path = resolve_db_path(args.db)
+    try:
+        if args.file == "-":
+            document = json.load(sys.stdin)
+        else:
+            with open(args.file, encoding="utf-8") as source:
+                document = json.load(source)
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        return fail(f"cannot read {args.file}: {exc}", code=1)
+    try:
+        count = _import_document(db_path, document, new_ids=args.new_ids)
+    except InvalidInput as exc:
+        return fail(f"{args.file}: {exc}", code=1)
+    sys.stderr.write(f"imported {count} task(s) into {db_path}\n")
+    return 0
+
+
+def config_command(args: argparse.Namespace) -> int:
+    from task_tracker.config import auth_token
+
+    if args.url is not None:
+        if args.db is not None:
+            return fail(
+                "pass either --db (a local server) or --url (a remote one), not both", code=2
+            )
+        error = check_url(args.url)
+        if error:
+            return fail(error, code=2)
+    block = client_config(
+        args.client, db_path=resolve_db_path(args.db), url=args.url, token=auth_token()
+    )
+    emit(json.dumps(block, indent=2) + "\n")
+    sys.stderr.write(WHERE[args.client] + "\n")
+    return 0

@@ -1,0 +1,125 @@
+"""The command line's grammar: every subcommand, option and help text."""
+
+from __future__ import annotations
+
+import argparse
+
+from task_tracker import __version__, remote
+from task_tracker.client_config import CLIENTS
+
+LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+SERVE_DESCRIPTION = """\
+Run the MCP server. With --transport stdio (the default) an MCP client starts this command and
+talks JSON-RPC over its stdin/stdout; logs go to stderr. With http or sse it listens on
+--host/--port for remote clients (bearer token from TASK_TRACKER_AUTH_TOKEN)."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    # --log-level is accepted before or after the subcommand.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--log-level", choices=LOG_LEVELS, default=argparse.SUPPRESS, help="stderr log level"
+    )
+    parser = argparse.ArgumentParser(
+        prog="task-tracker",
+        description="A persistent task tracker served over MCP.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"task-tracker {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, **kwargs: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    db_help = "SQLite database file (default: $TASK_TRACKER_DB, else the user data dir)"
+    serve = command(
+        "serve", help="run the MCP server (stdio by default)", description=SERVE_DESCRIPTION
+    )
+    serve.add_argument("--db", help=db_help)
+    serve.add_argument(
+        "--transport",
+        choices=["stdio", "http", "sse"],
+        default="stdio",
+        help="stdio (default): for a client that starts the server; http (streamable HTTP, "
+        "at /mcp) or sse (at /sse): for remote clients",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="HTTP/SSE bind address")
+    serve.add_argument("--port", type=int, default=8000, help="HTTP/SSE port")
+    serve.add_argument(
+        "--stateless",
+        action="store_true",
+        help="stateless streamable HTTP: several processes can serve one database behind a "
+        "load balancer",
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a Host header to accept besides localhost and the bind address (repeatable); "
+        "needed when clients reach the server by a DNS name",
+    )
+    serve.add_argument(
+        "--allowed-origin",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="a browser Origin to accept, e.g. https://app.example.com (repeatable)",
+    )
+    serve.add_argument(
+        "--allow-unauthenticated",
+        action="store_true",
+        help="serve on a non-loopback address without TASK_TRACKER_AUTH_TOKEN (dangerous)",
+    )
+
+    serve.add_argument(
+        "--max-connections",
+        type=int,
+        default=remote.MAX_CONNECTIONS,
+        metavar="N",
+        help=f"HTTP/SSE: at most N open connections; more get 503 (default "
+        f"{remote.MAX_CONNECTIONS})",
+    )
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        default=remote.MAX_SESSIONS,
+        metavar="N",
+        help=f"HTTP/SSE: at most N MCP sessions at once; more get 503 (default "
+        f"{remote.MAX_SESSIONS})",
+    )
+    serve.add_argument(
+        "--session-idle-timeout",
+        type=int,
+        default=remote.SESSION_IDLE_S,
+        metavar="SECONDS",
+        help=f"HTTP: a session unused this long is closed (default {remote.SESSION_IDLE_S})",
+    )
+
+    export = command("export", help="write all tasks as JSON (to stdout by default)")
+    export.add_argument("--db", help=db_help)
+    export.add_argument("--format", choices=["json"], default="json")
+    export.add_argument("--output", "-o", help="write to this file instead of stdout")
+
+    imp = command("import", help="restore tasks from an export file, all or nothing")
+    imp.add_argument("file", help="a file written by `task-tracker export`, or - for stdin")
+    imp.add_argument("--db", help=db_help)
+    imp.add_argument(
+        "--new-ids", action="store_true", help="add the tasks as new ones instead of keeping ids"
+    )
+
+    config = command("config", help="print MCP client configuration to paste")
+    config.add_argument("client", choices=CLIENTS)
+    config.add_argument("--db", help=db_help)
+    config.add_argument("--url", help="a remote server, e.g. https://tasks.example.com/mcp")
+
+    db = command("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    for name, text in (
+        ("path", "print the absolute database path that serve would use"),
+        ("upgrade", "upgrade the database schema to the newest revision"),
+        ("current", "print the database's schema revision"),
+    ):
+        cmd = db_sub.add_parser(name, help=text, parents=[common])
+        cmd.add_argument("--db", help=db_help)
+    return parser

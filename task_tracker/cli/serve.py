@@ -1,0 +1,102 @@
+"""`task-tracker serve`: check the database, then run the MCP server over stdio or HTTP."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from task_tracker import remote
+from task_tracker.config import resolve_db_path
+from task_tracker.errors import StartupError
+
+log = logging.getLogger("task_tracker")
+
+TTY_HINT = """\
+task-tracker is an MCP server and is now waiting for an MCP client on stdin/stdout.
+Nothing will happen until a client talks to it; press Ctrl+C to quit.
+  Try it:   npx @modelcontextprotocol/inspector {command}
+  Set up a client: see README.md ("Client configuration")."""
+
+
+def serve(args: argparse.Namespace) -> int:
+    from task_tracker.runtime.startup import pause_collection
+
+    pause_collection()  # until the database is open (server.database)
+    db_path = resolve_db_path(args.db)
+    if args.transport == "stdio":
+        return serve_stdio(args, db_path)
+    return serve_http(args, db_path)
+
+
+def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
+    from task_tracker.migrate import prepare_database
+
+    if sys.stdin.isatty():
+        command = f"{sys.executable} -m task_tracker serve --db {db_path}"
+        sys.stderr.write(TTY_HINT.format(command=command) + "\n")
+    # Checks (and, if needed, migrates) now, so a bad database fails fast with one line;
+    # at head this needs only the sqlite3 module.
+    prepare_database(db_path)
+
+    from task_tracker.runtime.stdio import run_stdio
+    from task_tracker.server.app import build_server
+
+    log.info("serving %s over stdio", db_path)
+    # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
+    run_stdio(build_server(db_path, prepared=True), log_level=args.log_level)
+    return 0
+
+
+def serve_http(args: argparse.Namespace, db_path: Path) -> int:
+    from task_tracker.config import auth_token
+    from task_tracker.migrate import prepare_database
+    from task_tracker.server.app import build_server
+
+    if args.stateless and args.transport == "sse":
+        raise StartupError("--stateless works with --transport http only")
+    token = auth_token()
+    remote.check_bind(args.host, token=token, allow_unauthenticated=args.allow_unauthenticated)
+    if not token:
+        log.warning(
+            "TASK_TRACKER_AUTH_TOKEN is not set: anyone who can reach %s:%s can read and "
+            "change every task",
+            args.host,
+            args.port,
+        )
+    prepare_database(db_path)
+    remote.raise_file_limit()
+    path = "/mcp" if args.transport == "http" else "/sse"
+    log.warning(
+        "serving %s over %s at http://%s:%s%s (auth: %s)",
+        db_path,
+        args.transport,
+        args.host,
+        args.port,
+        path,
+        "bearer token" if token else "none",
+    )
+    verifier = remote.SharedTokenVerifier(token) if token else None
+    server = build_server(db_path, auth=verifier, prepared=True)
+    limits = remote.Limits(
+        max_connections=args.max_connections,
+        max_sessions=args.max_sessions,
+        session_idle_s=args.session_idle_timeout,
+    )
+    server.run(
+        args.transport,
+        show_banner=False,
+        log_level=args.log_level,
+        host=args.host,
+        port=args.port,
+        path=path,
+        stateless_http=args.stateless or None,
+        # Always check Host and Origin (DNS-rebinding protection), wherever we bind.
+        host_origin_protection=True,
+        allowed_hosts=args.allowed_host,
+        allowed_origins=args.allowed_origin or None,
+        uvicorn_config=remote.uvicorn_config(limits),
+        middleware=remote.asgi_middleware(limits),
+    )
+    return 0

@@ -1,0 +1,96 @@
+"""What goes over the wire for tools: results serialized once less, schemas in fewer bytes.
+
+What it buys (bench/run.py):
+- serialized_once: FastMCP's own conversion of a model result dumps it three times over; this
+  builds the same ToolResult (text and structuredContent identical) with two dumps: 0.3 ms
+  less for a page of 50 tasks.
+- compact_schemas: {"anyOf": [{"type": T}, {"type": "null"}]} becomes {"type": [T, "null"]}
+  and optional arguments lose `"default": null`; the tools/list answer, which sits in the
+  model's context for the whole conversation, is ~15% smaller with the same meaning.
+- plain descriptions: the docstring is handed to FastMCP as the description, so it does not
+  load a docstring parser (~70 ms of start-up, 88 -> 26 ms to build the server) to look for
+  parameter sections; our parameters are described by their Field annotations.
+
+Turn it off: TASK_TRACKER_TRICKS_OFF=wire (FastMCP's own conversion and schemas).
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Any, ParamSpec
+
+from fastmcp.tools import Tool, ToolResult
+from mcp.types import TextContent
+from pydantic import BaseModel
+
+from task_tracker.runtime import enabled
+
+P = ParamSpec("P")
+
+
+def serialized_once(
+    fn: Callable[P, Awaitable[BaseModel]],
+) -> Callable[P, Awaitable[ToolResult]]:
+    """The tool's model result as the ToolResult FastMCP would make of it.
+
+    The wrapper keeps fn's signature, so the output schema still comes from fn's annotation.
+    """
+
+    @functools.wraps(fn)
+    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> ToolResult:
+        result = await fn(*args, **kwargs)
+        return ToolResult(
+            content=[TextContent(type="text", text=result.model_dump_json())],
+            structured_content=result.model_dump(mode="json"),
+        )
+
+    return wrapper
+
+
+def _compact(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_compact(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    schema = {key: _compact(value) for key, value in schema.items()}
+    options = schema.get("anyOf")
+    if (
+        isinstance(options, list)
+        and len(options) == 2
+        and options[1] == {"type": "null"}
+        and isinstance(options[0].get("type"), str)
+    ):
+        del schema["anyOf"]
+        schema = {**options[0], **schema, "type": [options[0]["type"], "null"]}
+    if schema.get("default", ...) is None:
+        del schema["default"]
+    return schema
+
+
+def compact_schemas(tool: Tool) -> Tool:
+    tool.parameters = _compact(tool.parameters)
+    if tool.output_schema is not None:
+        tool.output_schema = _compact(tool.output_schema)
+    return tool
+
+
+def tool_from_function(
+    fn: Callable[..., Awaitable[BaseModel]],
+    *,
+    guard: Callable[[Callable[..., Any]], Callable[..., Any]],
+    title: str,
+    annotations: dict[str, Any],
+) -> Tool:
+    """A FastMCP Tool for fn, with `guard` (error translation) around the call."""
+    description = inspect.getdoc(fn)
+    if not enabled("wire"):
+        return Tool.from_function(
+            guard(fn), title=title, description=description, annotations=annotations
+        )
+    wrapped = guard(serialized_once(fn))
+    wrapped.__doc__ = None  # the description is given: no docstring for FastMCP to parse
+    return compact_schemas(
+        Tool.from_function(wrapped, title=title, description=description, annotations=annotations)
+    )

@@ -1,0 +1,1 @@
+"""The MCP layer: app (FastMCP, lifespan, registration), tools, resources, prompts, shaping."""

@@ -1,0 +1,91 @@
+"""The FastMCP app: the lifespan that owns the database, and the registration of every tool,
+resource and prompt (each defined at module level in tools.py, resources.py, prompts.py).
+
+Nothing here imports SQLAlchemy at module level (runtime.startup): a client's `initialize`
+is answered as soon as FastMCP itself is ready.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from fastmcp import FastMCP
+from fastmcp.exceptions import PromptError, ResourceError, ToolError
+from fastmcp.server.auth import AuthProvider
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from task_tracker import __version__
+from task_tracker.remote import AcceptErrorLog
+from task_tracker.runtime.wire import tool_from_function
+from task_tracker.schemas import DESCRIPTION_PREVIEW
+from task_tracker.server.calls import DATABASE_KEY, ArgumentErrors, guarded
+from task_tracker.server.database import Database
+from task_tracker.server.prompts import PROMPTS
+from task_tracker.server.resources import RESOURCES
+from task_tracker.server.tools import TOOLS
+
+INSTRUCTIONS = f"""\
+A persistent task list stored in SQLite; tasks survive restarts and are shared by every client.
+- Find tasks with list_tasks (filters) or search_tasks (words) before get_task; pages are
+  bounded: pass next_cursor back to get the next page.
+- Task ids are stable integers and never reused. update_task changes only the fields you pass;
+  pass expected_version (from the task you read) to avoid overwriting someone else's change.
+- complete_task is safe to repeat. delete_task is permanent.
+- Lists cut descriptions to {DESCRIPTION_PREVIEW} characters (ending in …); get_task returns
+  the full text."""
+
+
+def build_server(
+    db_path: Path, *, auth: AuthProvider | None = None, prepared: bool = False
+) -> FastMCP:
+    """The MCP server for the database at db_path (brought to head and opened on start).
+
+    prepared: the caller has already checked the file and brought it to head (the CLI does,
+    to fail fast with one line). With auth, the HTTP transports require it on every MCP
+    endpoint; /health stays open.
+    """
+    database = Database(db_path, prepared=prepared)
+
+    @asynccontextmanager
+    async def lifespan(_server: FastMCP) -> AsyncIterator[dict[str, Any]]:
+        asyncio.get_running_loop().set_exception_handler(AcceptErrorLog())
+        database.start()
+        try:
+            yield {DATABASE_KEY: database}
+        finally:
+            database.close()
+
+    mcp = FastMCP(
+        "task-tracker",
+        instructions=INSTRUCTIONS,
+        version=__version__,
+        lifespan=lifespan,
+        mask_error_details=True,
+        auth=auth,
+        middleware=[ArgumentErrors()],
+    )
+    for fn, title, hints in TOOLS:
+        mcp.add_tool(
+            tool_from_function(fn, guard=guarded(ToolError), title=title, annotations=hints)
+        )
+    for fn, uri, name, description, mime_type in RESOURCES:
+        mcp.resource(uri, name=name, description=description, mime_type=mime_type)(
+            guarded(ResourceError)(fn)
+        )
+    for fn, description in PROMPTS:
+        mcp.prompt(description=description)(guarded(PromptError)(fn))
+
+    @mcp.custom_route("/health", methods=["GET"], include_in_schema=False)
+    async def health(_request: Request) -> JSONResponse:
+        """Liveness for load balancers: no auth, no task data."""
+        from task_tracker import store
+
+        revision = await database.run(store.schema_revision, write=False)
+        return JSONResponse({"status": "ok", "schema_revision": revision})
+
+    return mcp

@@ -1,0 +1,104 @@
+"""How every tool, resource and prompt runs: one transaction per call, one error translation.
+
+`read` and `write` run a function of a Connection in one transaction on the lifespan's
+Database. `guarded` is the one place where domain errors (and database failures that mean
+something to the caller: busy, disk full) become the MCP error a client sees; anything else is
+masked by FastMCP (mask_error_details) and logged with its traceback. `ArgumentErrors` words a
+refused argument the same way for every tool.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from fastmcp.exceptions import FastMCPError, ToolError, ValidationError
+from fastmcp.server.dependencies import get_context
+from fastmcp.server.middleware import Middleware, MiddlewareContext
+from pydantic import ValidationError as PydanticValidationError
+
+from task_tracker.db import domain_error
+from task_tracker.errors import TaskTrackerError, describe_validation_error
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker.server.database import Database
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+DATABASE_KEY = "database"
+
+
+def current_database() -> Database:
+    return get_context().lifespan_context[DATABASE_KEY]
+
+
+async def read(fn: Callable[[Connection], T]) -> T:
+    """fn(conn) in one read transaction (a consistent snapshot)."""
+    return await current_database().run(fn, write=False)
+
+
+async def write(fn: Callable[[Connection], T]) -> T:
+    """fn(conn) in one write transaction; all of it or nothing is committed."""
+    return await current_database().run(fn, write=True)
+
+
+@contextmanager
+def _translated(error: type[FastMCPError]) -> Iterator[None]:
+    try:
+        yield
+    except TaskTrackerError as exc:
+        # Expected outcomes (unknown id, conflict): no traceback in the log.
+        raise error(str(exc), log_level=logging.INFO) from exc
+    except UnicodeEncodeError as exc:  # a lone surrogate that reached SQLite
+        raise error(
+            "Text must be valid Unicode (it contains a lone surrogate); nothing was changed.",
+            log_level=logging.INFO,
+        ) from exc
+    except PydanticValidationError as exc:  # a prompt's or resource's own argument check
+        raise error(describe_validation_error(exc, sep="\n"), log_level=logging.INFO) from exc
+    except Exception as exc:
+        meaning = domain_error(exc)
+        if meaning is None:
+            raise
+        log.warning("%s (%s)", meaning, exc)
+        raise error(str(meaning), log_level=logging.INFO) from exc
+
+
+def guarded(
+    error: type[FastMCPError],
+) -> Callable[[Callable[..., Awaitable[T]]], Callable[..., Awaitable[T]]]:
+    """Wrap an async tool, resource or prompt so its failures reach the client as `error`."""
+
+    def wrap(fn: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+        @functools.wraps(fn)
+        async def call(*args: Any, **kwargs: Any) -> T:
+            with _translated(error):
+                return await fn(*args, **kwargs)
+
+        return call
+
+    return wrap
+
+
+class ArgumentErrors(Middleware):
+    """A tool call whose arguments fail the inputSchema gets one short line per field
+    (`due_date: 'tomorrow' is not a date; use YYYY-MM-DD`) instead of pydantic's report."""
+
+    async def on_call_tool(self, context: MiddlewareContext[Any], call_next: Any) -> Any:
+        try:
+            return await call_next(context)
+        except ValidationError as exc:
+            cause = exc.__cause__
+            if not isinstance(cause, PydanticValidationError):
+                raise
+            name = context.message.name
+            raise ToolError(
+                f"Invalid arguments for {name}; nothing was changed. Fix these and call again:\n"
+                + describe_validation_error(cause, sep="\n")
+            ) from None

@@ -1,0 +1,135 @@
+"""The server's database: owned by the FastMCP lifespan, reached through the request context.
+
+It holds two engines on the same file: `engine()` waits for other writers' locks (worker
+threads), `no_wait()` never waits (the event loop must not stall; runtime.inline). With the
+startup trick on, they are opened in a background thread while `initialize` is answered.
+
+A failed open is not kept for the life of the process: the next call tries again, and a
+failure that cannot pass by itself (the file is not a task database, its schema is newer than
+this code) is logged and ends the process rather than answering every call with an error.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from task_tracker.config import synchronous_level
+from task_tracker.errors import DatabaseUnavailable, StartupError
+from task_tracker.runtime import enabled
+from task_tracker.runtime.inline import run_transaction
+from task_tracker.runtime.startup import opens_in_background, resume_collection
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from task_tracker.runtime.walsync import WalFlusher
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class Database:
+    def __init__(self, db_path: Path, *, prepared: bool = False) -> None:
+        """prepared: the caller has already checked the file and brought it to head."""
+        self.db_path = db_path
+        self._prepared = prepared
+        self._ready = threading.Event()
+        self._lock = threading.Lock()
+        self._engine: Engine | None = None
+        self._no_wait: Engine | None = None
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        self._flusher: WalFlusher | None = None
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Open now, or in the background when the startup trick is on."""
+        if not opens_in_background():
+            self._open_once()
+            return
+        self._thread = threading.Thread(target=self._open_once, name="open-database", daemon=True)
+        self._thread.start()
+
+    def _open_once(self) -> None:
+        try:
+            with self._lock:
+                self._open()
+        except BaseException as exc:  # noqa: BLE001 - reported to the first call that needs it
+            self._error = exc
+            log.warning("cannot open %s yet: %s", self.db_path, exc)
+        finally:
+            self._ready.set()
+            resume_collection()
+
+    def _open(self) -> None:
+        from task_tracker import db, migrate, store
+
+        if not self._prepared:
+            migrate.prepare_database(self.db_path)
+            self._prepared = True
+        engine = db.create_db_engine(self.db_path)
+        try:
+            with db.read_transaction(engine) as conn:  # connect and set the pragmas now
+                store.schema_revision(conn)
+        except BaseException:
+            engine.dispose()
+            raise
+        self._no_wait = db.create_db_engine(self.db_path, wait_for_locks=False)
+        if synchronous_level() == "NORMAL" and enabled("walsync"):
+            from task_tracker.runtime.walsync import WalFlusher
+
+            self._flusher = WalFlusher(self.db_path)
+        self._engine, self._error = engine, None
+
+    def close(self) -> None:
+        """Wait for a background open still running (never leave it behind), then close."""
+        if self._thread is not None:
+            self._thread.join()
+        if self._flusher is not None:
+            self._flusher.close()
+        for engine in (self._engine, self._no_wait):
+            if engine is not None:
+                engine.dispose()
+
+    # -- use -------------------------------------------------------------------------------
+
+    def engine(self) -> Engine:
+        """The engine that waits for locks; blocks until the database is open."""
+        self._ready.wait()
+        if self._engine is not None:
+            return self._engine
+        with self._lock:
+            if self._engine is None:
+                self._retry_open()
+        assert self._engine is not None
+        return self._engine
+
+    def _retry_open(self) -> None:
+        try:
+            self._open()
+        except StartupError as exc:
+            log.critical("cannot serve %s: %s; stopping the server", self.db_path, exc)
+            os.kill(os.getpid(), signal.SIGTERM)
+            raise DatabaseUnavailable(str(exc)) from None
+        except Exception as exc:
+            log.warning("cannot open %s yet: %s", self.db_path, exc)
+            raise DatabaseUnavailable(str(exc).splitlines()[0]) from None
+
+    def no_wait(self) -> Engine | None:
+        """The engine that never waits for locks, or None until the database is open."""
+        return self._no_wait if self._engine is not None else None
+
+    async def run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+        """fn in one transaction (a write transaction holds the write lock from its start)."""
+        result = await run_transaction(self, fn, write=write)
+        if write and self._flusher is not None:
+            self._flusher.committed()
+        return result

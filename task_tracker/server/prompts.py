@@ -1,0 +1,119 @@
+"""The MCP prompts: review_tasks and daily_standup.
+
+Prompt arguments arrive as strings whatever their declared type, so each prompt declares them
+as strings whose descriptions list what is allowed, and checks them with a model of its own:
+a bad value gets the same one-line-per-field answer as a tool argument.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import BaseModel, Field
+
+from task_tracker.runtime.startup import lazy_module
+from task_tracker.schemas import OVERVIEW_LIMIT, StatusFilter, Tag, utcnow
+from task_tracker.server.calls import read
+from task_tracker.server.shaping import task_lines
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker import store
+else:
+    store = lazy_module("task_tracker.store")
+
+TAG_HELP = "Only tasks with this tag (one word, no spaces or commas)."
+HOURS_MAX = 720
+STALE_DAYS_MAX = 3650
+
+
+class ReviewArgs(BaseModel):
+    status: StatusFilter = "open"
+    tag: Tag | None = None
+
+
+class StandupArgs(BaseModel):
+    hours: int = Field(24, ge=1, le=HOURS_MAX)
+    tag: Tag | None = None
+    stale_days: int = Field(7, ge=1, le=STALE_DAYS_MAX)
+
+
+async def review_tasks(
+    status: Annotated[
+        str,
+        Field(
+            description="Which tasks to review: open (default), all, pending, in_progress "
+            "or complete."
+        ),
+    ] = "open",
+    tag: Annotated[str | None, Field(description=TAG_HELP)] = None,
+) -> str:
+    args = ReviewArgs(status=status, tag=tag)  # type: ignore[arg-type]
+
+    def run(conn: Connection) -> str:
+        page = store.list_tasks(conn, status=args.status, tag=args.tag, limit=OVERVIEW_LIMIT)
+        lines = task_lines(page.items)
+        scope = f"{args.status} tasks" + (f" tagged '{args.tag}'" if args.tag else "")
+        if not lines:
+            return f"There are no {scope}. Suggest what to add, if anything."
+        left_out = page.total - len(lines)
+        more = f"\n({left_out} more not shown; use list_tasks to see them.)" if left_out else ""
+        return (
+            f"Review these {scope} ({page.total} in all). Point out what should be done next, "
+            "what is overdue or stale, what is unclear and should be split or reworded, and "
+            "what could be closed. Use the task tools to make changes the user agrees to.\n\n"
+            + "\n".join(lines)
+            + more
+        )
+
+    return await read(run)
+
+
+async def daily_standup(
+    hours: Annotated[
+        str,
+        Field(description=f"Look back this many hours for completed work: 1 to {HOURS_MAX}."),
+    ] = "24",
+    tag: Annotated[str | None, Field(description=TAG_HELP)] = None,
+    stale_days: Annotated[
+        str,
+        Field(description=f"Open tasks untouched this many days are stale: 1 to {STALE_DAYS_MAX}."),
+    ] = "7",
+) -> str:
+    args = StandupArgs(hours=hours, tag=tag, stale_days=stale_days)  # type: ignore[arg-type]
+    now = utcnow()
+
+    def run(conn: Connection) -> str:
+        report = store.standup(
+            conn,
+            since=now - timedelta(hours=args.hours),
+            today=now.date(),
+            stale_before=now - timedelta(days=args.stale_days),
+            tag=args.tag,
+        )
+        sections = [
+            (f"Completed in the last {args.hours}h", report.completed),
+            ("In progress", report.in_progress),
+            ("Pending (up next)", report.pending),
+            ("Overdue", report.overdue),
+            (f"Stale (open, untouched for {args.stale_days}+ days)", report.stale),
+        ]
+        body = "\n\n".join(
+            f"## {heading}\n" + ("\n".join(task_lines(tasks)) or "(none)")
+            for heading, tasks in sections
+        )
+        return (
+            "Write a short daily stand-up from these tasks: what was done, what is in progress, "
+            "what comes next, and what is blocked, overdue or stale.\n\n" + body
+        )
+
+    return await read(run)
+
+
+# (function, description)
+PROMPTS = (
+    (review_tasks, "Review tasks: what to do next, what to split, close or re-prioritise."),
+    (daily_standup, "Daily stand-up: done since yesterday, in progress, next, blockers."),
+)

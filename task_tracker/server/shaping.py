@@ -1,0 +1,139 @@
+"""Shaping results for a model's context: pages, opaque cursors, character budgets, lines.
+
+Every page ends early rather than pass PAGE_CHAR_BUDGET; a task that cannot be shown as stored
+(a row written around the constraints) is shown with safe stand-ins and logged, so one odd row
+never fails a whole page, resource or prompt.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from pydantic import ValidationError
+
+from task_tracker.errors import InvalidInput
+from task_tracker.schemas import (
+    ID_MAX,
+    PAGE_CHAR_BUDGET,
+    SearchHitOut,
+    SearchPageOut,
+    TaskOut,
+    TaskPageOut,
+    parse_tags,
+)
+
+if TYPE_CHECKING:
+    from task_tracker.store import SearchPage, TaskRow
+
+log = logging.getLogger(__name__)
+
+CursorKind = Literal["after", "offset"]
+LINE_TAGS_SHOWN = 5
+# What an unreadable stored value is shown as (see shaped).
+_STAND_INS: dict[str, Any] = {
+    "status": "pending",
+    "priority": "medium",
+    "created_at": datetime(1970, 1, 1, tzinfo=UTC),
+    "updated_at": datetime(1970, 1, 1, tzinfo=UTC),
+    "completed_at": None,
+    "due_date": None,
+    "version": 1,
+}
+
+Shaped = TypeVar("Shaped", bound=TaskOut)
+
+
+def shaped(model: type[Shaped], task: TaskRow, *, preview: bool = False, **extra: Any) -> Shaped:
+    """model.of(task), or, for a row with values no writer of ours produces, the same with
+    stand-ins for those fields (and a warning naming the task, so a person can fix it)."""
+    try:
+        return model.of(task, preview=preview, **extra)
+    except ValidationError as exc:
+        bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        log.warning("task %s has unreadable stored values in %s", task.id, ", ".join(sorted(bad)))
+        fixed = {name: _STAND_INS[name] for name in bad if name in _STAND_INS}
+        row = {**task._mapping, **fixed}
+        if "title" in bad:
+            row["title"] = str(task.title or "(untitled)")[:200]
+        return model.of(_Row(row), preview=preview, **extra)
+
+
+class _Row:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
+
+
+def encode_cursor(kind: CursorKind, value: int) -> str:
+    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks."""
+    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, kind: CursorKind) -> int:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != kind or not value.isdigit() or int(value) > ID_MAX:
+            raise ValueError(raw)
+        return int(value)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise InvalidInput(
+            "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
+            "or omit cursor for the first page."
+        ) from None
+
+
+def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
+    """The leading items that fit in PAGE_CHAR_BUDGET (always at least one), and whether any
+    were cut. The cost is a cheap over-estimate of each item's JSON size."""
+    used = 0
+    for count, out in enumerate(items):
+        used += out.json_size_estimate()
+        if count and used > PAGE_CHAR_BUDGET:
+            return items[:count], True
+    return items, False
+
+
+def task_page(items: list[TaskRow], *, total: int, has_more: bool) -> TaskPageOut:
+    """A list_tasks page, ended early rather than exceed the character budget."""
+    tasks, cut = fit_budget([shaped(TaskOut, task, preview=True) for task in items])
+    more = has_more or cut
+    next_cursor = encode_cursor("after", tasks[-1].id) if more and tasks else None
+    return TaskPageOut(tasks=tasks, total=total, next_cursor=next_cursor)
+
+
+def search_page(page: SearchPage, *, offset: int) -> SearchPageOut:
+    hits = [shaped(SearchHitOut, hit.task, preview=True, snippet=hit.snippet) for hit in page.hits]
+    results, cut = fit_budget(hits)
+    more = page.has_more or cut
+    next_cursor = encode_cursor("offset", offset + len(results)) if more and results else None
+    return SearchPageOut(results=results, total=page.total, next_cursor=next_cursor)
+
+
+def task_line(task: TaskRow) -> str:
+    """One compact, readable line per task for resources and prompts."""
+    parts = [f"#{task.id} [{task.status}] ({task.priority}) {task.title}"]
+    if task.due_date:
+        parts.append(f"due {task.due_date}")
+    tags = parse_tags(task.tags)
+    if tags:
+        hidden = len(tags) - LINE_TAGS_SHOWN
+        parts.append(
+            "tags: " + ", ".join(tags[:LINE_TAGS_SHOWN]) + (f" +{hidden}" if hidden > 0 else "")
+        )
+    return " — ".join(parts)
+
+
+def task_lines(tasks: list[TaskRow]) -> list[str]:
+    """The leading task lines whose total length stays within PAGE_CHAR_BUDGET."""
+    lines, used = [], 0
+    for task in tasks:
+        line = task_line(task)
+        used += len(line) + 1
+        if used > PAGE_CHAR_BUDGET:
+            break
+        lines.append(line)
+    return lines

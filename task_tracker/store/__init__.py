@@ -1,0 +1,54 @@
+"""The only place that builds queries. Callers pass a Connection in a transaction they own.
+
+The MCP layer, the CLI and the transfer commands all use these names; each lives in the module
+of its concept (tasks, listing, search, transfer).
+"""
+
+from task_tracker.store.listing import (
+    Standup,
+    TaskPage,
+    count_by_status,
+    list_tasks,
+    overview,
+    standup,
+    status_values,
+)
+from task_tracker.store.search import SearchHit, SearchPage, search_tasks
+from task_tracker.store.tasks import (
+    KEEP,
+    TaskRow,
+    add_task,
+    complete_task,
+    delete_task,
+    get_task,
+    insert_task,
+    schema_revision,
+    update_task,
+)
+from task_tracker.store.transfer import export_lines, import_records, iter_tasks, parse_document
+
+__all__ = [
+    "KEEP",
+    "SearchHit",
+    "SearchPage",
+    "Standup",
+    "TaskPage",
+    "TaskRow",
+    "add_task",
+    "complete_task",
+    "count_by_status",
+    "delete_task",
+    "export_lines",
+    "get_task",
+    "import_records",
+    "insert_task",
+    "iter_tasks",
+    "list_tasks",
+    "overview",
+    "parse_document",
+    "schema_revision",
+    "search_tasks",
+    "standup",
+    "status_values",
+    "update_task",
+]
