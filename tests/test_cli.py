@@ -99,3 +99,37 @@ def test_config_remote_blocks_carry_the_token_header(tmp_path: Path) -> None:
     entry = desktop["mcpServers"]["task-tracker"]
     assert entry["command"] == "npx" and url in entry["args"]
     assert entry["env"] == {"AUTH_HEADER": "Bearer t0ken"}
+
+
+def test_log_level_is_accepted_after_the_subcommand(tmp_path: Path) -> None:
+    done = cli("db", "path", "--db", str(tmp_path / "x.db"), "--log-level", "DEBUG", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, f"{tmp_path / 'x.db'}\n")
+
+
+def test_serve_help_describes_the_transports(tmp_path: Path) -> None:
+    done = cli("serve", "--help", cwd=tmp_path)
+    assert done.returncode == 0
+    assert "Run the MCP server." in done.stdout
+    assert "stdio (default): for a client that starts the server" in done.stdout
+
+
+def test_db_current_prints_a_newer_revision(tmp_path: Path) -> None:
+    import sqlite3
+
+    db = tmp_path / "newer.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+        conn.execute("INSERT INTO alembic_version VALUES ('9999')")
+    done = cli("db", "current", "--db", str(db), cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "9999\n")
+    assert "newer than this task-tracker knows" in done.stderr
+
+
+def test_config_url_is_checked_and_not_combined_with_db(tmp_path: Path) -> None:
+    bad = cli("config", "vscode", "--url", "not-a-url", cwd=tmp_path)
+    assert bad.returncode == 2
+    assert "'not-a-url' is not an http(s) URL with a host" in bad.stderr
+    both = cli("config", "vscode", "--url", "https://x.example/mcp", "--db", "a.db", cwd=tmp_path)
+    assert both.returncode == 2
+    assert "pass either --db (a local server) or --url (a remote one), not both" in both.stderr
+    assert bad.stdout == both.stdout == ""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
@@ -244,79 +243,6 @@ def test_standup_sections(engine: Engine, db_path: Path) -> None:
         assert [t.id for t in report.pending] == [late, old]
         assert [t.id for t in report.overdue] == [late]
         assert [t.id for t in report.stale] == [old]
-
-
-def test_connections_use_the_documented_pragmas(engine: Engine) -> None:
-    with read_transaction(engine) as s:
-        pragmas = {
-            name: s.execute(text(f"PRAGMA {name}")).scalar()
-            for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")
-        }
-    assert pragmas == {
-        "journal_mode": "wal",
-        "foreign_keys": 1,
-        "synchronous": 1,  # NORMAL, with the WAL fsynced in the background (WalFlusher)
-        "busy_timeout": 10_000,
-    }
-
-
-def test_synchronous_full_can_be_chosen(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from task_tracker.db import open_database
-
-    monkeypatch.setenv("TASK_TRACKER_SYNCHRONOUS", "full")
-    engine = open_database(db_path)
-    try:
-        with read_transaction(engine) as s:
-            assert s.execute(text("PRAGMA synchronous")).scalar() == 2
-    finally:
-        engine.dispose()
-
-
-def test_no_wait_engine_fails_at_once_on_a_held_write_lock(db_path: Path) -> None:
-    from task_tracker.db import create_db_engine, open_database
-
-    open_database(db_path).dispose()
-    engine = create_db_engine(db_path, wait_for_locks=False)
-    holder = sqlite3.connect(db_path, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        began = time.monotonic()
-        with pytest.raises(OperationalError, match="database is locked"):
-            with write_transaction(engine) as conn:
-                store.add_task(conn, title="never written")
-        assert time.monotonic() - began < 1.0
-        holder.execute("ROLLBACK")
-        assert holder.execute("SELECT count(*) FROM tasks").fetchone() == (0,)
-    finally:
-        holder.close()
-        engine.dispose()
-
-
-def test_wal_flusher_syncs_after_a_commit_and_on_close(engine: Engine, db_path: Path) -> None:
-    from task_tracker.runtime.walsync import WalFlusher
-
-    flusher = WalFlusher(db_path)
-    try:
-        with write_transaction(engine) as conn:
-            store.add_task(conn, title="synced soon")
-        flusher.committed()
-        deadline = time.monotonic() + 10
-        while flusher.syncs < 1 and time.monotonic() < deadline:
-            time.sleep(0.01)
-        assert flusher.syncs == 1
-        flusher.committed()
-    finally:
-        flusher.close()
-    assert flusher.syncs == 2  # the pending one was done before closing
-
-
-def test_wal_flusher_skips_a_wal_that_is_gone(tmp_path: Path) -> None:
-    from task_tracker.runtime.walsync import WalFlusher
-
-    flusher = WalFlusher(tmp_path / "never-created.db")
-    flusher.committed()
-    flusher.close()
-    assert flusher.syncs == 0
 
 
 def test_status_counts_follow_every_write_including_hand_edits(

@@ -1,0 +1,256 @@
+"""export / import through the real CLI: lossless round trip, all-or-nothing refusals."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from task_tracker import store
+from task_tracker.db import open_database, write_transaction
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "task_tracker", *args], capture_output=True, text=True, timeout=60
+    )
+
+
+def seed(engine: Engine) -> None:
+    with write_transaction(engine) as s:
+        store.add_task(s, title="Plain")
+        store.add_task(
+            s,
+            title="Ünïcødé ✓ 東京",
+            description='line 1\nline 2 "quoted" 🚀',
+            priority="high",
+            tags=["a", "b-c"],
+            due_date=__import__("datetime").date(2026, 2, 28),
+            status="in_progress",
+        )
+        gone = store.add_task(s, title="deleted later")
+        done = store.add_task(s, title="Done", status="complete")
+        store.update_task(s, task_id=done.id, description="edited")
+        store.delete_task(s, task_id=gone.id)
+
+
+def rows(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
+
+
+def test_round_trip_loses_nothing(tmp_path: Path) -> None:
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    engine = open_database(source)
+    seed(engine)
+    engine.dispose()
+    exported = tmp_path / "tasks.json"
+    done = cli("export", "--db", str(source), "--output", str(exported))
+    assert done.returncode == 0, done.stderr
+    document = json.loads(exported.read_text())
+    assert document["format"] == "task-tracker/1"
+    assert [t["id"] for t in document["tasks"]] == [1, 2, 4]
+    imported = cli("import", str(exported), "--db", str(target))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stderr == f"imported 3 task(s) into {target}\n"
+    assert rows(target) == rows(source)
+    again = json.loads(cli("export", "--db", str(target)).stdout)
+    assert again["tasks"] == document["tasks"]
+
+
+def write(tmp_path: Path, document: object) -> Path:
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(document) if not isinstance(document, str) else document)
+    return path
+
+
+GOOD = {
+    "id": 1,
+    "title": "ok",
+    "status": "pending",
+    "priority": "low",
+    "tags": [],
+    "due_date": None,
+    "created_at": "2026-01-01T00:00:00+00:00",
+    "updated_at": "2026-01-01T00:00:00+00:00",
+    "completed_at": None,
+    "version": 1,
+}
+
+
+@pytest.mark.parametrize(
+    "document, message",
+    [
+        ("{not json", "cannot read"),
+        ({"tasks": []}, 'not a task-tracker export: expected "format": "task-tracker/1"'),
+        ({"format": "task-tracker/1", "tasks": {}}, '"tasks" must be a list'),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 7, "status": "done"}]},
+            "record 2 (id 7): status: 'done' is not allowed; use one of 'pending', "
+            "'in_progress' or 'complete'; nothing was imported",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 2, "created_at": "x"}]},
+            "record 2 (id 2): created_at:",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 3, "surprise": 1}]},
+            "record 2 (id 3): surprise: is not a known field; nothing was imported",
+        ),
+        (
+            {"format": "task-tracker/1", "tasks": [GOOD, GOOD]},
+            "record 2 (id 1): a task with id 1 already exists; nothing was imported",
+        ),
+    ],
+)
+def test_malformed_import_is_refused_whole(tmp_path: Path, document: object, message: str) -> None:
+    db = tmp_path / "t.db"
+    done = cli("import", str(write(tmp_path, document)), "--db", str(db))
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not db.exists() or rows(db) == []
+
+
+def test_new_ids_appends(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    path = write(tmp_path, {"format": "task-tracker/1", "tasks": [GOOD, GOOD]})
+    done = cli("import", str(path), "--db", str(db), "--new-ids")
+    assert done.returncode == 0, done.stderr
+    assert [r[0] for r in rows(db)] == [1, 2]
+
+
+def export_doc(tasks: list[dict]) -> str:
+    return json.dumps({"format": "task-tracker/1", "tasks": tasks})
+
+
+TS = "2026-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize(
+    "record, message",
+    [
+        ({"id": 2**63 - 2}, "record 1 (id 9223372036854775806): id: 9223372036854775806 is too"),
+        ({"id": 2**53}, "record 1 (id 9007199254740992): id: 9007199254740992 is too large"),
+        ({"id": 1, "version": 2**63 - 1}, "record 1 (id 1): version: 9223372036854775807 is too"),
+    ],
+)
+def test_ids_and_versions_outside_the_one_range_are_refused(
+    tmp_path: Path, record: dict, message: str
+) -> None:
+    source = tmp_path / "in.json"
+    source.write_text(export_doc([{"title": "x", "created_at": TS, "updated_at": TS, **record}]))
+    db = tmp_path / "new.db"
+    done = cli("import", str(source), "--db", str(db))
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert not db.exists()  # a failed import into a new path leaves no database behind
+
+
+def test_import_reads_stdin_and_new_ids_need_no_id(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.db"
+    document = export_doc(
+        [
+            {"title": "no id", "created_at": TS, "updated_at": TS},
+            {
+                "title": "done, no completed_at",
+                "status": "complete",
+                "created_at": TS,
+                "updated_at": TS,
+            },
+        ]
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "task_tracker", "import", "-", "--new-ids", "--db", str(db)],
+        input=document,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT id, title, status, completed_at FROM tasks").fetchall() == [
+            (1, "no id", "pending", None),
+            (2, "done, no completed_at", "complete", "2026-01-01T00:00:00.000000+00:00"),
+        ]
+    refused = subprocess.run(
+        [sys.executable, "-m", "task_tracker", "import", "-", "--db", str(db)],
+        input=document,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 1
+    assert "record 1 has no id; pass --new-ids" in refused.stderr
+
+
+def test_export_of_a_missing_database_creates_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "missing.db"
+    done = cli("export", "--db", str(db))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert f"no task database at {db}" in done.stderr
+    assert not db.exists()
+
+
+@pytest.fixture
+def exported_db(tmp_path: Path) -> Path:
+    db = tmp_path / "tasks.db"
+    engine = open_database(db)
+    seed(engine)
+    engine.dispose()
+    return db
+
+
+def test_export_output_never_follows_a_planted_link(tmp_path: Path, exported_db: Path) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    target = tmp_path / "out.json"
+    # A link where an old exporter put its fixed temporary name, and a link as the target.
+    (tmp_path / "out.json.partial").symlink_to(victim)
+    done = cli("export", "--db", str(exported_db), "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert victim.read_text() == "precious"
+    assert json.loads(target.read_text())["format"] == "task-tracker/1"
+    link = tmp_path / "link.json"
+    link.symlink_to(victim)
+    refused = cli("export", "--db", str(exported_db), "-o", str(link))
+    assert refused.returncode == 2
+    assert f"{link} is a symbolic link" in refused.stderr
+    assert victim.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir() if ".partial" in p.name) == [
+        "out.json.partial"
+    ]
+
+
+@pytest.mark.parametrize("kind", ["fifo", "directory", "missing parent", "device"])
+def test_export_output_refuses_what_is_not_a_regular_file(
+    tmp_path: Path, exported_db: Path, kind: str
+) -> None:
+    import os
+
+    target = {
+        "fifo": tmp_path / "pipe",
+        "directory": tmp_path / "dir",
+        "missing parent": tmp_path / "nowhere" / "out.json",
+        "device": Path("/dev/null"),
+    }[kind]
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "directory":
+        target.mkdir()
+    done = cli("export", "--db", str(exported_db), "-o", str(target))
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    expected = {
+        "fifo": f"{target} is a FIFO",
+        "directory": f"{target} is a directory",
+        "missing parent": f"directory {target.parent} does not exist",
+        "device": "/dev/null is a device",
+    }[kind]
+    assert expected in done.stderr
+    assert not any(".partial" in p.name for p in tmp_path.rglob("*"))
