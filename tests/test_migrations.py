@@ -153,3 +153,97 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
     with sqlite3.connect(db_path) as conn:
         counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
     assert counts == {"pending": 1, "in_progress": 1, "complete": 1}
+
+
+BAD_ROWS = [
+    # id, status, tags, created_at, updated_at, completed_at
+    (1, "pending", '["Work","two words",7,null,"work"]', "2026-01-01 10:00:00", "yesterday", None),
+    (
+        2,
+        "complete",
+        "[]",
+        "2026-01-01T00:00:00.000000+00:00",
+        "2026-01-03T00:00:00.000000+00:00",
+        None,
+    ),
+    (3, "pending", '["ok"]', "garbage", "also garbage", "2026-01-01T00:00:00.000000+00:00"),
+]
+
+
+def test_bad_hand_edited_rows_are_repaired_by_0004_never_dropped(db_path: Path) -> None:
+    assert alembic_cli("upgrade", "0003", db_path=db_path).returncode == 0
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO tasks (id, title, status, tags, created_at, updated_at, completed_at)"
+            " VALUES (?, 'hand made', ?, ?, ?, ?, ?)",
+            BAD_ROWS,
+        )
+        conn.execute("DELETE FROM tasks WHERE id = 3")  # ids are never reused, also after 0004
+        conn.execute(
+            "INSERT INTO tasks (id, title, status, tags, created_at, updated_at) "
+            "SELECT 3, 'again', 'pending', '[]', 'x', 'y'"
+        )
+    upgraded = alembic_cli("upgrade", "head", db_path=db_path)
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "task 1: tags" in upgraded.stderr
+    with sqlite3.connect(db_path) as conn:
+        rows = conn.execute(
+            "SELECT id, status, tags, created_at, updated_at, completed_at FROM tasks ORDER BY id"
+        ).fetchall()
+        conn.execute("INSERT INTO tasks (title) VALUES ('next')")
+        next_id = conn.execute("SELECT max(id) FROM tasks").fetchone()[0]
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+    assert [row[0] for row in rows] == [1, 2, 3]
+    assert rows[0][1:4] == (
+        "pending",
+        '["work","two-words","7"]',
+        "2026-01-01T10:00:00.000000+00:00",
+    )
+    assert rows[0][4] == rows[0][3]  # unreadable updated_at falls back to created_at
+    assert rows[1][5] == "2026-01-03T00:00:00.000000+00:00"  # complete: completed_at = updated_at
+    assert rows[2][5] is None and rows[2][3] == rows[2][4]
+    assert next_id == 4
+    assert {"tasks_fts_ai", "tasks_tags_ai", "task_counts_ai", "tasks_tags_check_bi"} <= triggers
+
+
+def test_alembic_revision_is_numbered_and_ruff_clean(tmp_path: Path, db_path: Path) -> None:
+    import shutil
+
+    scripts = tmp_path / "migrations"
+    shutil.copytree(REPO / "migrations", scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    ini = tmp_path / "alembic.ini"
+    ini.write_text((REPO / "alembic.ini").read_text())
+    assert alembic_cli("upgrade", "head", db_path=db_path, cwd=tmp_path).returncode == 0
+    made = alembic_cli(
+        "revision", "--autogenerate", "-m", "add a column", db_path=db_path, cwd=tmp_path
+    )
+    assert made.returncode == 0, made.stderr
+    number = int(all_revisions()[-1]) + 1
+    new = scripts / "versions" / f"{number:04d}_add_a_column.py"
+    assert new.is_file(), sorted(p.name for p in (scripts / "versions").iterdir())
+    assert f'revision: str = "{number:04d}"' in new.read_text()
+    ruff = subprocess.run(
+        [sys.executable, "-m", "ruff", "check", "--config", str(REPO / "pyproject.toml"), str(new)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ruff.returncode == 0, ruff.stdout
+    formatted = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "format",
+            "--check",
+            "--config",
+            str(REPO / "pyproject.toml"),
+            str(new),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert formatted.returncode == 0, formatted.stdout

@@ -8,11 +8,13 @@ import os
 import sqlite3
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
 
+from task_tracker.errors import StartupError
 from task_tracker.migrate import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, current_revision
 
 SERVE = [sys.executable, "-m", "task_tracker", "serve", "--db"]
@@ -145,3 +147,61 @@ def test_no_backup_when_there_is_nothing_to_lose(tmp_path: Path) -> None:
     done = run([sys.executable, "-m", "task_tracker", "db", "upgrade", "--db", str(db)])
     assert done.returncode == 0, done.stderr
     assert not list(tmp_path.glob("*.backup-*"))
+
+
+def test_a_backup_that_cannot_fit_refuses_the_upgrade(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil as shutil_module
+    from collections import namedtuple
+
+    from task_tracker import migrate
+
+    db = tmp_path / "old.db"
+    assert migrate_to(db, "0003")
+    before = db.read_bytes()
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil_module, "disk_usage", lambda _path: usage(10**9, 10**9, 1024))
+    with pytest.raises(StartupError, match="not enough free disk space .* not changed"):
+        migrate.prepare_database(db)
+    assert db.read_bytes() == before
+    assert migrate.current_revision(db) == "0003"
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+
+
+def test_a_failed_backup_leaves_no_file_named_like_a_backup(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from task_tracker import migrate
+
+    db = tmp_path / "old.db"
+    assert migrate_to(db, "0003")
+
+    class Interrupted:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self.conn = conn
+
+        def backup(self, target: object) -> None:
+            raise KeyboardInterrupt  # killed half-way through the copy
+
+        def close(self) -> None:
+            self.conn.close()
+
+    fake = types.SimpleNamespace(connect=lambda *a, **k: Interrupted(sqlite3.connect(*a, **k)))
+    monkeypatch.setattr(migrate, "sqlite3", fake)
+    with pytest.raises(KeyboardInterrupt):
+        migrate.backup_database(db, label="0003")
+    assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
+
+
+def migrate_to(db: Path, revision: str) -> bool:
+    """A database at an old revision that holds one task."""
+    from alembic import command
+
+    command.upgrade(alembic_config(db), revision)
+    with sqlite3.connect(db) as conn:
+        conn.execute(
+            "INSERT INTO tasks (title, created_at, updated_at) VALUES ('old', "
+            "'2026-01-01T00:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00')"
+        )
+    return current_revision(db) == revision

@@ -177,7 +177,7 @@ def _repair_rows() -> None:
 
     fallbacks = {
         "created_at": f"coalesce({fmt('created_at')}, {fmt('updated_at')}, :now)",
-        "updated_at": f"coalesce({fmt('updated_at')}, {fmt('created_at')}, :now)",
+        "updated_at": f"coalesce({fmt('updated_at')}, created_at, :now)",  # created_at is fixed
         "completed_at": fmt("completed_at"),
     }
     for column, repaired in fallbacks.items():
