@@ -214,10 +214,12 @@ async def pipe_writer(fd: int) -> PipeWriter:
 
 
 async def _file_lines(fd: int) -> AsyncIterator[str]:
-    # As the SDK reads: UTF-8, invalid bytes replaced, one worker-thread read per line.
+    # As the SDK reads: UTF-8, invalid bytes replaced, one worker-thread read per line. A read
+    # blocked on a terminal cannot be interrupted, so on Ctrl+C it is abandoned (the thread is
+    # a daemon) instead of waited for until the next key.
     raw = os.fdopen(fd, "rb", closefd=False)
-    stdin = anyio.wrap_file(io.TextIOWrapper(raw, encoding="utf-8", errors="replace"))
-    async for line in stdin:
+    stdin = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
+    while line := await anyio.to_thread.run_sync(stdin.readline, abandon_on_cancel=True):
         yield line
 
 

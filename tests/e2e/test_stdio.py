@@ -180,3 +180,25 @@ def test_a_client_that_stops_reading_does_not_crash_the_server(db_path: Path) ->
     assert "Traceback" not in stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT title FROM tasks").fetchall() == [("unread",)]
+
+
+def test_ctrl_c_on_a_terminal_stops_at_once_without_a_traceback(db_path: Path) -> None:
+    import signal
+
+    primary, proc = serve_on_a_terminal(db_path, raw=False, stderr=subprocess.PIPE)
+    assert proc.stderr is not None
+    err = b""
+    try:
+        while b"press Ctrl+C to quit" not in err:
+            chunk = os.read(proc.stderr.fileno(), 4096)
+            assert chunk, err
+            err += chunk
+        # What the terminal does on Ctrl+C: SIGINT to the foreground process.
+        proc.send_signal(signal.SIGINT)
+        _, rest = proc.communicate(timeout=20)
+    finally:
+        os.close(primary)
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130
+    assert b"Traceback" not in err + rest

@@ -272,3 +272,25 @@ async def test_garbage_collection_resumes_once_the_database_is_open(db_path: Pat
     finally:
         gc.enable()
         gc.unfreeze()
+
+
+async def test_one_odd_row_never_fails_a_page_resource_or_prompt(
+    client: Client, db_path: Path
+) -> None:
+    await call(client, "add_task", title="fine")
+    with sqlite3.connect(db_path) as conn:  # written around the constraints, as a person could
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(
+            "INSERT INTO tasks (title, status, created_at, updated_at, tags) "
+            "VALUES ('odd', 'weird', 'yesterday', 'never', '[]')"
+        )
+    page = await call(client, "list_tasks")
+    assert [(t["id"], t["title"], t["status"]) for t in page["tasks"]] == [
+        (1, "fine", "pending"),
+        (2, "odd", "pending"),
+    ]
+    assert page["tasks"][1]["created_at"] == "1970-01-01T00:00:00Z"
+    overview = (await client.read_resource("tasks://all"))[0].text
+    assert "#2 [weird] (medium) odd" in overview
+    standup = await client.get_prompt("daily_standup")
+    assert "fine" in standup.messages[0].content.text
