@@ -7,7 +7,6 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from fastmcp import Client
 
@@ -249,29 +248,6 @@ async def test_prompts_are_built_from_stored_tasks(client: Client) -> None:
     review = (await client.get_prompt("review_tasks", {})).messages[0].content.text
     assert "Review these open tasks (2 in all)" in review
     assert "#1 [in_progress]" in review and "shipped" not in review
-
-
-async def test_garbage_collection_resumes_once_the_database_is_open(db_path: Path) -> None:
-    import gc
-
-    from task_tracker.runtime.startup import pause_collection
-    from task_tracker.server.app import build_server
-
-    frozen_before = gc.get_freeze_count()
-    pause_collection()  # as `serve` does before it imports the server
-    try:
-        async with Client(build_server(db_path)) as client:
-            added = await client.call_tool("add_task", {"title": "after start"})
-            assert added.structured_content["id"] == 1
-            for _ in range(500):
-                if gc.isenabled():
-                    break
-                await anyio.sleep(0.01)
-            assert gc.isenabled()
-            assert gc.get_freeze_count() > frozen_before  # startup objects moved out of view
-    finally:
-        gc.enable()
-        gc.unfreeze()
 
 
 async def test_one_odd_row_never_fails_a_page_resource_or_prompt(
