@@ -76,19 +76,20 @@ class Limits:
     max_connections: int = MAX_CONNECTIONS
     max_sessions: int = MAX_SESSIONS
     session_idle_s: int = SESSION_IDLE_S
+    header_timeout_s: float = HEADER_TIMEOUT_S
 
 
-def _header_timeout_protocol() -> type:
+def _header_timeout_protocol(timeout_s: float) -> type:
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     class HeaderTimeoutH11Protocol(H11Protocol):
         """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request
-        head within HEADER_TIMEOUT_S (uvicorn's own timeouts start after a first request)."""
+        head within timeout_s (uvicorn's own timeouts start after a first request)."""
 
         def connection_made(self, transport: Any) -> None:  # type: ignore[override]
             super().connection_made(transport)
             loop = asyncio.get_running_loop()
-            self._head_deadline = loop.call_later(HEADER_TIMEOUT_S, self._head_timed_out)
+            self._head_deadline = loop.call_later(timeout_s, self._head_timed_out)
 
         def _head_timed_out(self) -> None:
             if self.cycle is None and not self.transport.is_closing():
@@ -104,7 +105,7 @@ def _header_timeout_protocol() -> type:
 def uvicorn_config(limits: Limits) -> dict[str, Any]:
     """uvicorn settings: a header timeout, a short keep-alive, and a connection cap (503)."""
     return {
-        "http": _header_timeout_protocol(),
+        "http": _header_timeout_protocol(limits.header_timeout_s),
         "timeout_keep_alive": KEEP_ALIVE_S,
         "limit_concurrency": limits.max_connections,
         "timeout_graceful_shutdown": 2,
@@ -156,7 +157,7 @@ class SessionLimit:
         async def watch(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 assigned = dict(message.get("headers") or []).get(b"mcp-session-id")
-                if assigned:
+                if assigned and session is None:  # a new session (later replies repeat the id)
                     self.sessions[assigned.decode("latin-1")] = time.monotonic()
                 elif session is not None and message["status"] == 404:
                     self.sessions.pop(session, None)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import enum
 import json
+import logging
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 if TYPE_CHECKING:
@@ -171,6 +172,41 @@ class TaskOut(BaseModel):
                 **extra,
             }
         )
+
+
+# What an unreadable stored value is shown as (see shaped).
+_STAND_INS: dict[str, Any] = {
+    "status": "pending",
+    "priority": "medium",
+    "created_at": datetime(1970, 1, 1, tzinfo=UTC),
+    "updated_at": datetime(1970, 1, 1, tzinfo=UTC),
+    "completed_at": None,
+    "due_date": None,
+    "version": 1,
+}
+
+Shaped = TypeVar("Shaped", bound="TaskOut")
+log = logging.getLogger(__name__)
+
+
+def shaped(model: type[Shaped], task: TaskRow, *, preview: bool = False, **extra: Any) -> Shaped:
+    """model.of(task), or, for a row with values no writer of ours produces, the same with
+    stand-ins for those fields (and a warning naming the task, so a person can fix it)."""
+    try:
+        return model.of(task, preview=preview, **extra)
+    except ValidationError as exc:
+        bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
+        log.warning("task %s has unreadable stored values in %s", task.id, ", ".join(sorted(bad)))
+        fixed = {name: _STAND_INS[name] for name in bad if name in _STAND_INS}
+        row = {**task._mapping, **fixed}
+        if "title" in bad:
+            row["title"] = str(task.title or "(untitled)")[:200]
+        return model.of(_Row(row), preview=preview, **extra)
+
+
+class _Row:
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values)
 
 
 class TaskPageOut(BaseModel):

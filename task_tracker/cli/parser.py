@@ -96,6 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"HTTP: a session unused this long is closed (default {remote.SESSION_IDLE_S})",
     )
 
+    serve.add_argument(
+        "--header-timeout",
+        type=float,
+        default=remote.HEADER_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"HTTP/SSE: close a connection that has not sent a whole request head this soon "
+        f"after opening (default {remote.HEADER_TIMEOUT_S})",
+    )
+
     export = command("export", help="write all tasks as JSON (to stdout by default)")
     export.add_argument("--db", help=db_help)
     export.add_argument("--format", choices=["json"], default="json")

@@ -83,6 +83,7 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
         max_connections=args.max_connections,
         max_sessions=args.max_sessions,
         session_idle_s=args.session_idle_timeout,
+        header_timeout_s=args.header_timeout,
     )
     server.run(
         args.transport,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from task_tracker.config import synchronous_level
+from task_tracker.db import sqlite_error_code
 from task_tracker.errors import DatabaseUnavailable, StartupError
 from task_tracker.runtime import enabled
 from task_tracker.runtime.inline import run_transaction
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+# SQLite result codes that waiting will not cure: SQLITE_CORRUPT, SQLITE_NOTADB.
+PERMANENT_ERRORS = (11, 26)
 
 
 class Database:
@@ -115,13 +119,14 @@ class Database:
     def _retry_open(self) -> None:
         try:
             self._open()
-        except StartupError as exc:
-            log.critical("cannot serve %s: %s; stopping the server", self.db_path, exc)
-            os.kill(os.getpid(), signal.SIGTERM)
-            raise DatabaseUnavailable(str(exc)) from None
         except Exception as exc:
-            log.warning("cannot open %s yet: %s", self.db_path, exc)
-            raise DatabaseUnavailable(str(exc).splitlines()[0]) from None
+            reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
+            if isinstance(exc, StartupError) or sqlite_error_code(exc) in PERMANENT_ERRORS:
+                log.critical("cannot serve %s: %s; stopping the server", self.db_path, reason)
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                log.warning("cannot open %s yet: %s", self.db_path, reason)
+            raise DatabaseUnavailable(reason) from None
 
     def no_wait(self) -> Engine | None:
         """The engine that never waits for locks, or None until the database is open."""

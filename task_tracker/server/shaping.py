@@ -9,11 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import logging
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from task_tracker.errors import InvalidInput
 from task_tracker.schemas import (
@@ -24,47 +20,15 @@ from task_tracker.schemas import (
     TaskOut,
     TaskPageOut,
     parse_tags,
+    shaped,
 )
 
 if TYPE_CHECKING:
     from task_tracker.store import SearchPage, TaskRow
 
-log = logging.getLogger(__name__)
-
 CursorKind = Literal["after", "offset"]
 LINE_TAGS_SHOWN = 5
-# What an unreadable stored value is shown as (see shaped).
-_STAND_INS: dict[str, Any] = {
-    "status": "pending",
-    "priority": "medium",
-    "created_at": datetime(1970, 1, 1, tzinfo=UTC),
-    "updated_at": datetime(1970, 1, 1, tzinfo=UTC),
-    "completed_at": None,
-    "due_date": None,
-    "version": 1,
-}
-
 Shaped = TypeVar("Shaped", bound=TaskOut)
-
-
-def shaped(model: type[Shaped], task: TaskRow, *, preview: bool = False, **extra: Any) -> Shaped:
-    """model.of(task), or, for a row with values no writer of ours produces, the same with
-    stand-ins for those fields (and a warning naming the task, so a person can fix it)."""
-    try:
-        return model.of(task, preview=preview, **extra)
-    except ValidationError as exc:
-        bad = {str(error["loc"][0]) for error in exc.errors() if error["loc"]}
-        log.warning("task %s has unreadable stored values in %s", task.id, ", ".join(sorted(bad)))
-        fixed = {name: _STAND_INS[name] for name in bad if name in _STAND_INS}
-        row = {**task._mapping, **fixed}
-        if "title" in bad:
-            row["title"] = str(task.title or "(untitled)")[:200]
-        return model.of(_Row(row), preview=preview, **extra)
-
-
-class _Row:
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
 
 
 def encode_cursor(kind: CursorKind, value: int) -> str:

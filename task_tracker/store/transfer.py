@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from sqlalchemy import Connection, select
 
 from task_tracker.errors import InvalidInput, describe_validation_error
-from task_tracker.schemas import EXPORT_FORMAT, Status, TaskOut, TaskRecord
+from task_tracker.schemas import EXPORT_FORMAT, Status, TaskOut, TaskRecord, shaped
 from task_tracker.store.tasks import TASKS, T, TaskRow, insert_task
 
 
@@ -30,7 +30,7 @@ def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "tasks": [\n'
     for index, task in enumerate(iter_tasks(conn)):
         prefix = "" if index == 0 else ",\n"
-        yield prefix + TaskOut.of(task).model_dump_json()
+        yield prefix + shaped(TaskOut, task).model_dump_json()
     yield "\n]}\n"
 
 

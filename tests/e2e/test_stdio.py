@@ -202,3 +202,20 @@ def test_ctrl_c_on_a_terminal_stops_at_once_without_a_traceback(db_path: Path) -
             proc.kill()
     assert proc.returncode == 130
     assert b"Traceback" not in err + rest
+
+
+def test_a_deleted_database_file_refuses_writes_instead_of_losing_them(db_path: Path) -> None:
+    with StdioServer(db_path) as server:
+        server.initialize()
+        assert server.call_ok("add_task", {"title": "before"})["id"] == 1
+        os.unlink(db_path)
+        result = server.call_tool("add_task", {"title": "would be lost"})
+        assert result["isError"] is True
+        assert result["content"][0]["text"] == (
+            f"The task database file {db_path} was deleted while the server was running, so "
+            "nothing was written. Restart the server (restore the file from a backup first if "
+            "it was deleted by mistake)."
+        )
+        assert server.call_ok("list_tasks", {})["total"] == 1  # reads go on
+        server.close()
+        assert f"refusing writes: the database file {db_path} was deleted" in server.stderr_text()

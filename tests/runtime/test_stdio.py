@@ -147,3 +147,17 @@ def test_claimed_stdio_keeps_stray_output_off_the_wire() -> None:
     # Whether print() reaches fd 1 before os.write does depends on stdout buffering (and so
     # on PYTHONUNBUFFERED in the environment): only where each line goes matters.
     assert sorted(done.stderr.splitlines()) == [b"stray fd write", b"stray print"]
+
+
+def test_the_fastmcp_seam_is_the_sdk_stdio_server() -> None:
+    from mcp.server.stdio import stdio_server
+
+    assert stdio.check_seam().stdio_server is stdio_server
+
+
+def test_a_changed_seam_fails_loudly(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fastmcp.server.mixins.transport as transport
+
+    monkeypatch.delattr(transport, "stdio_server")
+    with pytest.raises(RuntimeError, match="this FastMCP changed how it runs stdio"):
+        stdio.check_seam()

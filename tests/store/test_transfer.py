@@ -254,3 +254,17 @@ def test_export_output_refuses_what_is_not_a_regular_file(
     }[kind]
     assert expected in done.stderr
     assert not any(".partial" in p.name for p in tmp_path.rglob("*"))
+
+
+def test_export_keeps_going_past_an_odd_hand_written_row(tmp_path: Path, exported_db: Path) -> None:
+    with sqlite3.connect(exported_db) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(
+            "INSERT INTO tasks (title, created_at, updated_at) VALUES ('odd', 'yesterday', 'x')"
+        )
+    done = cli("export", "--db", str(exported_db))
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    tasks = json.loads(done.stdout)["tasks"]
+    assert [t["title"] for t in tasks][-1] == "odd"
+    assert tasks[-1]["created_at"] == "1970-01-01T00:00:00Z"
