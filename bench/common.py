@@ -18,8 +18,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from client import BenchClient  # noqa: E402
+
 from task_tracker.migrate import upgrade_to_head  # noqa: E402
-from tests.e2e.rpc import StdioServer  # noqa: E402
 
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 STATUSES = ("pending", "in_progress", "complete")
@@ -66,7 +67,8 @@ def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
     with sqlite3.connect(path) as conn:
         conn.executemany(
             "INSERT INTO tasks (title, description, tags, status, priority, created_at,"
-            f" updated_at) VALUES (?, ?, ?, ?, ?, '{STAMP}', '{STAMP}')",
+            f" updated_at, completed_at) VALUES (?, ?, ?, ?, ?, '{STAMP}', '{STAMP}',"
+            f" CASE WHEN ?4 = 'complete' THEN '{STAMP}' END)",
             rows(),
         )
     return document_frequency
@@ -89,10 +91,14 @@ def time_calls(call: Callable[[], Any], repeats: int, warmup: int = 5) -> list[f
     return samples
 
 
+def ours(db_path: Path) -> list[str]:
+    return [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)]
+
+
 def started_server(
     db_path: Path, command: list[str] | None = None, env: dict[str, str] | None = None
-) -> StdioServer:
-    server = StdioServer(db_path, command=command, env=env)
+) -> BenchClient:
+    server = BenchClient(command or ours(db_path), env=env)
     server.initialize()
     return server
 

@@ -5,6 +5,7 @@ Both servers run as subprocesses over real stdio, in the same run, on the same m
     python bench/run.py --quick          # < 1 minute: 0 and 1k tasks
     python bench/run.py                  # full: 0, 1k and 100k tasks (a few minutes)
     python bench/run.py --json out.json  # also write the results as JSON
+    python bench/run.py --tricks         # what each runtime/ trick buys: on vs off
 
 Prints a table of medians and p95s with each ratio to the baseline's equivalent.
 """
@@ -20,10 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from client import BenchClient
 from common import (
     REPO,
     Corpus,
     build_database,
+    ours,
     percentiles,
     print_table,
     started_server,
@@ -31,13 +34,8 @@ from common import (
 )
 
 from task_tracker.migrate import upgrade_to_head
-from tests.e2e.rpc import StdioServer
 
 BASELINE = [sys.executable, str(REPO / "bench" / "baseline_server.py")]
-
-
-def ours(db_path: Path) -> list[str]:
-    return [sys.executable, "-m", "task_tracker", "serve", "--db", str(db_path)]
 
 
 def rss_mb(pid: int) -> float:
@@ -47,12 +45,14 @@ def rss_mb(pid: int) -> float:
     raise RuntimeError("no VmRSS")
 
 
-def cold_starts(command: list[str], db_path: Path, starts: int) -> tuple[float, float]:
+def cold_starts(
+    command: list[str], db_path: Path, starts: int, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Median ms from spawn to the initialize reply, and to the first add_task result."""
     to_init, to_first = [], []
     for _ in range(starts):
         began = time.perf_counter()
-        server = StdioServer(db_path, command=command)
+        server = BenchClient(command, env=env)
         try:
             server.initialize()
             to_init.append((time.perf_counter() - began) * 1000)
@@ -64,7 +64,7 @@ def cold_starts(command: list[str], db_path: Path, starts: int) -> tuple[float, 
     return statistics.median(to_init), statistics.median(to_first)
 
 
-def call_latencies(server: StdioServer, repeats: int, list_repeats: int) -> dict[str, list[float]]:
+def call_latencies(server: BenchClient, repeats: int, list_repeats: int) -> dict[str, list[float]]:
     ids = iter(range(1, 10**9))
     first_new = server.call_ok("add_task", {"title": "probe"})["id"]
     fresh = iter(range(first_new + 1, 10**9))
@@ -91,16 +91,65 @@ def add_latency_with_fsync(db_path: Path, repeats: int) -> tuple[float, float]:
         server.__exit__()
 
 
-def tools_list_bytes(server: StdioServer) -> int:
+def tools_list_bytes(server: BenchClient) -> int:
     server.request("tools/list")
-    return len(server.stdout_lines[-1])
+    return server.last_reply_bytes
+
+
+TRICKS = ("stdio", "startup", "walsync", "wire", "inline")
+
+
+def trick_costs(work: Path, *, starts: int, repeats: int, size: int) -> None:
+    """Each trick of task_tracker/runtime switched off alone (TASK_TRACKER_TRICKS_OFF), against
+    all of them on, in the same run: cold start, add_task, get_task, list_tasks p50 at `size`
+    tasks, and tools/list bytes."""
+    db_path = work / "tricks.db"
+    build_database(db_path, size, Corpus())
+    head_db = work / "tricks-start.db"
+    upgrade_to_head(head_db)
+    measured: dict[str, dict[str, float]] = {}
+    for off in ("", *TRICKS):
+        env = {"TASK_TRACKER_TRICKS_OFF": off}
+        init, first = cold_starts(ours(head_db), head_db, starts, env=env)
+        server = started_server(db_path, ours(db_path), env=env)
+        try:
+            samples = call_latencies(server, repeats, repeats)
+            listing = tools_list_bytes(server)
+        finally:
+            server.__exit__()
+        measured[off or "none"] = {
+            "spawn -> initialize ms": init,
+            "spawn -> first add_task ms": first,
+            **{f"{name} p50 ms": percentiles(samples[name])[0] for name in samples},
+            "tools/list bytes": float(listing),
+        }
+    rows = []
+    for metric in measured["none"]:
+        on = measured["none"][metric]
+        rows.append(
+            [metric, f"{on:.2f}"]
+            + [f"{measured[t][metric]:.2f} ({measured[t][metric] / on:.2f}x)" for t in TRICKS]
+        )
+    print(f"\nEach trick off alone vs all on ({size} tasks; off/on ratio in brackets)")
+    print_table(["measure", "all on", *(f"{t} off" for t in TRICKS)], rows)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--tricks", action="store_true", help="each runtime/ trick on vs off")
     args = parser.parse_args()
+    if args.tricks:
+        with tempfile.TemporaryDirectory() as workdir:
+            quick = args.quick
+            trick_costs(
+                Path(workdir),
+                starts=5 if quick else 15,
+                repeats=50 if quick else 200,
+                size=1_000 if quick else 100_000,
+            )
+        return
     sizes = [0, 1_000] if args.quick else [0, 1_000, 100_000]
     starts = 10 if args.quick else 15
     repeats = 50 if args.quick else 200

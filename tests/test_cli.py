@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from task_tracker import __version__
-from task_tracker.migrate import current_revision
+from task_tracker.migrate import HEAD_REVISION, current_revision
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -46,7 +46,7 @@ def test_db_upgrade_and_current(tmp_path: Path) -> None:
     upgraded = cli("db", "upgrade", "--db", str(db), cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stderr
     revision = current_revision(db)
-    assert revision is not None
+    assert revision == HEAD_REVISION
     assert upgraded.stdout == f"{db} is at revision {revision}\n"
     assert cli("db", "current", "--db", str(db), cwd=tmp_path).stdout == f"{revision}\n"
 

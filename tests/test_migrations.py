@@ -10,18 +10,15 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 
-from task_tracker.migrate import alembic_config, current_revision, migrations_dir, upgrade_to_head
+from task_tracker.migrate import current_revision, migrations_dir, upgrade_to_head
+from tests.revisions import alembic_revisions
 
 REPO = Path(__file__).resolve().parents[1]
 
 
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(alembic_config(Path("unused.db")))
-    heads = script.get_heads()
-    assert len(heads) == 1, f"expected one head, found {heads}"
-    return heads[0]
+    return alembic_revisions()[-1]
 
 
 def tables(db_path: Path) -> set[str]:
@@ -107,11 +104,6 @@ def test_wheel_ships_migrations_and_runs_without_a_checkout(tmp_path: Path) -> N
     assert current_revision(db) == head_revision()
 
 
-def all_revisions() -> list[str]:
-    script = ScriptDirectory.from_config(alembic_config(Path("unused.db")))
-    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
-
-
 SEED_ROWS = [
     (1, "Deploy the service", "before the release", "in_progress", "high", '["ops"]'),
     (2, "Café menu", "", "pending", "low", "[]"),
@@ -130,7 +122,7 @@ def seed(db_path: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("revision", all_revisions()[:-1])
+@pytest.mark.parametrize("revision", alembic_revisions()[:-1])
 def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: str) -> None:
     done = alembic_cli("upgrade", revision, db_path=db_path)
     assert done.returncode == 0, done.stderr
@@ -220,7 +212,7 @@ def test_alembic_revision_is_numbered_and_ruff_clean(tmp_path: Path, db_path: Pa
         "revision", "--autogenerate", "-m", "add a column", db_path=db_path, cwd=tmp_path
     )
     assert made.returncode == 0, made.stderr
-    number = int(all_revisions()[-1]) + 1
+    number = int(alembic_revisions()[-1]) + 1
     new = scripts / "versions" / f"{number:04d}_add_a_column.py"
     assert new.is_file(), sorted(p.name for p in (scripts / "versions").iterdir())
     assert f'revision: str = "{number:04d}"' in new.read_text()

@@ -8,7 +8,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -250,16 +249,20 @@ def test_a_slow_call_does_not_block_other_clients(db_path: Path) -> None:
             await writer.call_tool("add_task", {"title": "first"})
             blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
             blocker.execute("BEGIN IMMEDIATE")  # the writer's next call must wait for this
-            released = threading.Event()
-            threading.Timer(1.5, lambda: (blocker.execute("ROLLBACK"), released.set())).start()
+            written = anyio.Event()
+
+            async def write() -> None:
+                await writer.call_tool("add_task", {"title": "second"})
+                written.set()
+
             async with anyio.create_task_group() as group:
-                group.start_soon(writer.call_tool, "add_task", {"title": "second"})
-                await anyio.sleep(0.2)
+                group.start_soon(write)
                 page = await reader.call_tool("list_tasks", {})
-                # Answered while the writer still waits for the lock.
-                assert not released.is_set()
+                # Answered while the writer cannot have finished: the lock is still held.
+                assert not written.is_set()
                 assert [t["title"] for t in page.structured_content["tasks"]] == ["first"]
-            assert released.is_set()
+                blocker.execute("ROLLBACK")  # now the writer gets the lock
+            assert written.is_set()
             blocker.close()
 
     with http_server(db_path) as server:

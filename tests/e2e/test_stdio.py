@@ -161,6 +161,15 @@ def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
         ]
 
 
+def stderr_has(server: StdioServer, text: str) -> bool:
+    return text in server.stderr_text()
+
+
+def count_rows(db_path: Path) -> int:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute("SELECT count(*) FROM tasks").fetchone()[0]
+
+
 def test_a_client_that_stops_reading_does_not_crash_the_server(db_path: Path) -> None:
     with StdioServer(db_path) as server:
         server.initialize()
@@ -171,7 +180,11 @@ def test_a_client_that_stops_reading_does_not_crash_the_server(db_path: Path) ->
         server.send(
             request_message(3, "tools/call", {"name": "get_task", "arguments": {"task_id": 1}})
         )
-        time.sleep(1)
+        # Wait for the effect, not for a time: the second call ran after the first reply
+        # could not be written, and the server is still serving.
+        while not stderr_has(server, "replies are dropped") or count_rows(db_path) < 1:
+            assert server.proc.poll() is None, server.stderr_text()
+            time.sleep(0.01)
         assert server.proc.poll() is None
         server.proc.stdin.close()  # end of input: now it exits, cleanly
         assert server.proc.wait(20) == 0

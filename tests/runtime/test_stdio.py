@@ -14,9 +14,7 @@ from task_tracker.runtime.stdio import check_line, repair_surrogates
 
 def test_lines_without_surrogate_escapes_pass_untouched() -> None:
     line = '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":"caf\\u00e9 \\ud83d\\ude80"}}\n'
-    assert repair_surrogates(line) == line or json.loads(repair_surrogates(line)) == json.loads(
-        line
-    )
+    assert repair_surrogates(line) == line  # a pair is an emoji, not a lone surrogate
     plain = '{"jsonrpc":"2.0","id":1,"method":"ping"}\n'
     assert repair_surrogates(plain) is plain
 
