@@ -191,11 +191,3 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction, holding the write lock from its first statement."""
     with engine.execution_options(sqlite_begin="BEGIN IMMEDIATE").begin() as conn:
         yield conn
-
-
-def open_database(db_path: Path) -> Engine:
-    """Bring the database to head and return an engine for it."""
-    from task_tracker.migrate import prepare_database
-
-    prepare_database(db_path)
-    return create_db_engine(db_path)

@@ -21,6 +21,7 @@ from task_tracker.errors import StartupError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
 
@@ -184,3 +185,11 @@ def current_revision(db_path: Path) -> str | None:
         except sqlite3.OperationalError:
             return None
     return row[0] if row else None
+
+
+def open_database(db_path: Path) -> Engine:
+    """Bring the database to head and return an engine for it."""
+    from task_tracker.db import create_db_engine
+
+    prepare_database(db_path)
+    return create_db_engine(db_path)

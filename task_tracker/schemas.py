@@ -11,13 +11,14 @@ import enum
 import json
 import logging
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Annotated, Any, Literal, Self, TypeVar
+from typing import Annotated, Any, Literal, Self, TypeVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
-if TYPE_CHECKING:
-    from task_tracker.store import TaskRow
+# A stored task as the store returns it: a row with the tasks table's columns as attributes.
+# (Typed loosely here: schemas sits below the store and does not import it.)
+TaskRow = Any
 
 # --- limits -------------------------------------------------------------------------------------
 

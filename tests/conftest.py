@@ -7,8 +7,7 @@ import pytest
 from fastmcp import Client
 from sqlalchemy import Engine
 
-from task_tracker.db import open_database
-from task_tracker.migrate import prepare_database
+from task_tracker.migrate import open_database, prepare_database
 from task_tracker.server.app import build_server
 
 

@@ -15,11 +15,11 @@ from task_tracker import store
 from task_tracker.db import (
     create_db_engine,
     domain_error,
-    open_database,
     read_transaction,
     write_transaction,
 )
 from task_tracker.errors import DatabaseBusy, DatabaseFull, DatabaseGone
+from task_tracker.migrate import open_database
 
 
 def count(db_path: Path) -> int:

@@ -66,7 +66,8 @@ def export_command(args: argparse.Namespace) -> int:
 
 def _export_to(db_path: Path, out: TextIO) -> None:
     from task_tracker import store
-    from task_tracker.db import open_database, read_transaction
+    from task_tracker.db import read_transaction
+    from task_tracker.migrate import open_database
 
     engine = open_database(db_path)
     try:
@@ -81,7 +82,8 @@ def _import_document(db_path: Path, document: Any, *, new_ids: bool) -> int:
     """All records in one transaction. A database file this command created is removed again
     when the import fails, so a failed import leaves nothing behind."""
     from task_tracker import store
-    from task_tracker.db import open_database, write_transaction
+    from task_tracker.db import write_transaction
+    from task_tracker.migrate import open_database
 
     records = store.parse_document(document, new_ids=new_ids)
     created = not db_path.exists()

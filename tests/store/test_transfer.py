@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import Engine
 
 from task_tracker import store
-from task_tracker.db import open_database, write_transaction
+from task_tracker.db import write_transaction
+from task_tracker.migrate import open_database
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:

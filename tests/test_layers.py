@@ -1,0 +1,63 @@
+"""The package's shape: data flows one way (cli/server -> store -> db/models) and no module
+grows past ~300 lines. Checked from the source, so a back-edge fails here, not in review."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "task_tracker"
+MODULES = sorted(PACKAGE.rglob("*.py"))
+MAX_LINES = 300
+
+# A module in the first part may not import anything from the layers named after it.
+FORBIDDEN = {
+    "task_tracker.db": ("store", "server", "runtime", "cli", "migrate"),
+    "task_tracker.migrate": ("store", "server", "runtime", "cli"),
+    "task_tracker.models": ("db", "store", "server", "runtime", "cli"),
+    "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.errors": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.config": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.store": ("server", "runtime", "cli"),
+    "task_tracker.server": ("cli",),
+    "task_tracker.runtime": ("server", "cli"),
+}
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.startswith("task_tracker")}
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_no_import_from_a_higher_layer(path: Path) -> None:
+    name = module_name(path)
+    for layer, above in FORBIDDEN.items():
+        if name == layer or name.startswith(layer + "."):
+            bad = {
+                target
+                for target in imported(path)
+                for higher in above
+                if target == f"task_tracker.{higher}"
+                or target.startswith(f"task_tracker.{higher}.")
+            }
+            assert not bad, f"{name} imports from a higher layer: {sorted(bad)}"
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: module_name(p))
+def test_no_module_past_the_size_limit(path: Path) -> None:
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_LINES, f"{module_name(path)} has {lines} lines: split it by concept"
