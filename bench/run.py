@@ -99,37 +99,47 @@ def tools_list_bytes(server: BenchClient) -> int:
 TRICKS = ("stdio", "startup", "walsync", "wire", "inline")
 
 
-def trick_costs(work: Path, *, starts: int, repeats: int, size: int) -> None:
+def trick_costs(work: Path, *, starts: int, repeats: int, size: int, rounds: int = 3) -> None:
     """Each trick of task_tracker/runtime switched off alone (TASK_TRACKER_TRICKS_OFF), against
-    all of them on, in the same run: cold start, add_task, get_task, list_tasks p50 at `size`
-    tasks, and tools/list bytes."""
+    all of them on, in the same run: cold start, per-call p50 at `size` tasks, tools/list
+    bytes. The configurations take turns over several rounds and their samples are pooled, so
+    a slow patch of the machine does not land on one of them."""
     db_path = work / "tricks.db"
     build_database(db_path, size, Corpus())
     head_db = work / "tricks-start.db"
     upgrade_to_head(head_db)
-    measured: dict[str, dict[str, float]] = {}
-    for off in ("", *TRICKS):
-        env = {"TASK_TRACKER_TRICKS_OFF": off}
-        init, first = cold_starts(ours(head_db), head_db, starts, env=env)
-        server = started_server(db_path, ours(db_path), env=env)
-        try:
-            samples = call_latencies(server, repeats, repeats)
-            listing = tools_list_bytes(server)
-        finally:
-            server.__exit__()
-        measured[off or "none"] = {
-            "spawn -> initialize ms": init,
-            "spawn -> first add_task ms": first,
-            **{f"{name} p50 ms": percentiles(samples[name])[0] for name in samples},
-            "tools/list bytes": float(listing),
-        }
+    configs = ("", *TRICKS)
+    samples: dict[str, dict[str, list[float]]] = {c: {} for c in configs}
+    listing: dict[str, int] = {}
+    for _ in range(rounds):
+        for off in configs:
+            env = {"TASK_TRACKER_TRICKS_OFF": off}
+            pooled = samples[off]
+            for _ in range(max(1, starts // rounds)):
+                init, first = cold_starts(ours(head_db), head_db, 1, env=env)
+                pooled.setdefault("spawn -> initialize ms", []).append(init)
+                pooled.setdefault("spawn -> first add_task ms", []).append(first)
+            server = started_server(db_path, ours(db_path), env=env)
+            try:
+                for name, values in call_latencies(
+                    server, repeats // rounds, repeats // rounds
+                ).items():
+                    pooled.setdefault(f"{name} p50 ms", []).extend(values)
+                listing[off] = tools_list_bytes(server)
+            finally:
+                server.__exit__()
     rows = []
-    for metric in measured["none"]:
-        on = measured["none"][metric]
-        rows.append(
-            [metric, f"{on:.2f}"]
-            + [f"{measured[t][metric]:.2f} ({measured[t][metric] / on:.2f}x)" for t in TRICKS]
-        )
+    for metric in samples[""]:
+        on = statistics.median(samples[""][metric])
+        cells = []
+        for trick in TRICKS:
+            off_value = statistics.median(samples[trick][metric])
+            cells.append(f"{off_value:.2f} ({off_value / on:.2f}x)")
+        rows.append([metric, f"{on:.2f}", *cells])
+    rows.append(
+        ["tools/list bytes", str(listing[""])]
+        + [f"{listing[t]} ({listing[t] / listing['']:.2f}x)" for t in TRICKS]
+    )
     print(f"\nEach trick off alone vs all on ({size} tasks; off/on ratio in brackets)")
     print_table(["measure", "all on", *(f"{t} off" for t in TRICKS)], rows)
 
