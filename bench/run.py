@@ -102,8 +102,8 @@ TRICKS = ("stdio", "startup", "walsync", "wire", "inline")
 def trick_costs(work: Path, *, starts: int, repeats: int, size: int, rounds: int = 3) -> None:
     """Each trick of task_tracker/runtime switched off alone (TASK_TRACKER_TRICKS_OFF), against
     all of them on, in the same run: cold start, per-call p50 at `size` tasks, tools/list
-    bytes. The configurations take turns over several rounds and their samples are pooled, so
-    a slow patch of the machine does not land on one of them."""
+    bytes. The configurations take turns over several rounds, each round in another order, and
+    their samples are pooled, so a slow patch of the machine does not land on one of them."""
     db_path = work / "tricks.db"
     build_database(db_path, size, Corpus())
     head_db = work / "tricks-start.db"
@@ -111,8 +111,10 @@ def trick_costs(work: Path, *, starts: int, repeats: int, size: int, rounds: int
     configs = ("", *TRICKS)
     samples: dict[str, dict[str, list[float]]] = {c: {} for c in configs}
     listing: dict[str, int] = {}
-    for _ in range(rounds):
-        for off in configs:
+    for round_ in range(rounds):
+        # Each round starts with another configuration, so none is always first.
+        shift = round_ * len(configs) // rounds
+        for off in configs[shift:] + configs[:shift]:
             env = {"TASK_TRACKER_TRICKS_OFF": off}
             pooled = samples[off]
             for _ in range(max(1, starts // rounds)):

@@ -1,8 +1,9 @@
 """Tool transactions run on the event loop, unless they would wait for a lock.
 
 What it buys: a worker thread costs ~0.25 ms per call on a 2-core machine (two hand-offs),
-more than the SQLite work of most calls; running the transaction right on the loop measured
-add_task 1.61 -> 1.17 ms p50 over stdio together with the stdio trick (bench/run.py). A call
+more than the SQLite work of most calls. `bench/run.py --tricks` (three runs, 1k and 100k
+tasks): with this trick off, add_task p50 is 1.3-1.6x, get_task 1.5-1.7x and list_tasks
+1.3-1.8x what it is with it on. A call
 that would wait (another process holds the write lock) must not stall the loop, so it runs on
 a connection that never waits (busy_timeout 0) and, when that meets a lock, goes to a worker
 thread that waits up to the busy timeout. Nothing is changed by the failed first attempt: it

@@ -1,13 +1,13 @@
 """Fast start: `initialize` is answered before SQLAlchemy loads, with the cyclic GC paused.
 
-What it buys (bench/run.py, spawn -> initialize and spawn -> first add_task): the MCP handshake
-needs neither SQLAlchemy nor the database, so the query layer is imported on first use
-(LazyModule) and the database is opened in a background thread (server.database); measured
-1.33x -> 1.05x of an empty FastMCP server's time to `initialize`. Starting imports some hundred
-thousand objects that live as long as the process; collecting cycles among them while they
-load finds nothing to free and measured ~9% of start-up time, so the collector is paused until
-the database is open, then everything loaded so far is frozen (out of the collector's view for
-good, so later collections stay short) and collection resumes: first add_task 1.26x -> 1.15x.
+What it buys: the MCP handshake needs neither SQLAlchemy nor the database, so the query layer
+is imported on first use (LazyModule) and the database is opened in a background thread
+(server.database). Starting imports some hundred thousand objects that live as long as the
+process; collecting cycles among them while they load finds nothing to free, so the collector
+is paused until the database is open, then everything loaded so far is frozen (out of the
+collector's view for good, so later collections stay short) and collection resumes.
+`bench/run.py --tricks` (three runs): with this trick off, spawn -> `initialize` takes
+1.02-1.29x as long; spawn -> first add_task and per-call times do not move beyond the noise.
 
 Turn it off: TASK_TRACKER_TRICKS_OFF=startup (plain imports, the database opened before
 serving, the GC left alone).

@@ -3,8 +3,9 @@
 What it buys: the MCP SDK's stdio transport reads each line and writes each reply through
 worker threads, three hand-offs per call at ~0.13 ms each on a 2-core machine. When stdin and
 stdout are pipes or sockets (as when a client launches the server) they are read and written
-with asyncio's own non-blocking pipe transports instead (add_task 1.61 -> 1.17 ms p50 over
-stdio, with the inline trick; bench/run.py). A terminal or a file keeps thread-based reads.
+with asyncio's own non-blocking pipe transports instead. `bench/run.py --tricks` (three runs,
+1k and 100k tasks): with this trick off, get_task p50 is 1.4-2.2x and add_task 1.0-1.7x what
+it is with it on. A terminal or a file keeps thread-based reads.
 Either way fd 0 and fd 1 are taken over while serving, so stray output from any library goes
 to stderr and never into the JSON-RPC stream.
 
