@@ -20,6 +20,7 @@ from task_tracker.errors import (
     DatabaseBusy,
     DatabaseFull,
     DatabaseGone,
+    InvalidInput,
     TaskTrackerError,
 )
 
@@ -154,7 +155,7 @@ def create_db_engine(
 
 
 # SQLite's primary result codes (the low byte of an extended code).
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL = 5, 6, 13
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_FULL, SQLITE_CONSTRAINT = 5, 6, 13, 19
 
 
 def sqlite_error_code(exc: BaseException) -> int | None:
@@ -171,6 +172,13 @@ def domain_error(exc: BaseException) -> TaskTrackerError | None:
         return DatabaseBusy()
     if code == SQLITE_FULL:
         return DatabaseFull()
+    if code == SQLITE_CONSTRAINT:
+        # The schema's own rules, met by a value the arguments' schema let through (a version
+        # at the top of its range, say): the rule's name says which.
+        rule = str(getattr(exc, "orig", exc)).splitlines()[0]
+        return InvalidInput(
+            f"The change breaks a rule of the task database ({rule}); nothing was changed."
+        )
     return None
 
 

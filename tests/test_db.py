@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from task_tracker import store
 from task_tracker.db import (
@@ -114,3 +114,20 @@ def test_a_deleted_wal_is_saved_into_the_file_and_writes_refused(
             store.add_task(conn, title="would be lost")
     engine.dispose()
     assert count(db_path) == 3  # checkpointed into the database file before refusing
+
+
+def test_a_broken_database_rule_is_named_and_changes_nothing(engine: Engine) -> None:
+    with write_transaction(engine) as conn:
+        task = store.add_task(conn, title="at the top")
+        conn.execute(
+            text("UPDATE tasks SET version = :v WHERE id = :id"), {"v": 2**53 - 1, "id": task.id}
+        )
+    with pytest.raises(IntegrityError) as caught:
+        with write_transaction(engine) as conn:
+            store.update_task(conn, task_id=task.id, title="one more version")
+    assert str(domain_error(caught.value)) == (
+        "The change breaks a rule of the task database (CHECK constraint failed: "
+        "ck_tasks_version); nothing was changed."
+    )
+    with read_transaction(engine) as conn:
+        assert store.get_task(conn, task_id=task.id).title == "at the top"

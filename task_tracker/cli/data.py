@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -31,7 +32,11 @@ def db_command(args: argparse.Namespace) -> int:
     try:
         revision = migrate.check_database(db_path)
     except StartupError as exc:
-        if not db_path.is_file() or (revision := migrate.current_revision(db_path)) is None:
+        try:
+            revision = migrate.current_revision(db_path) if db_path.is_file() else None
+        except sqlite3.DatabaseError:
+            revision = None  # not a database at all
+        if revision is None:
             raise
         # Newer than this code knows: still say what it is.
         emit(f"{revision}\n")

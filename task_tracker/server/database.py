@@ -40,6 +40,8 @@ PERMANENT_ERRORS = (11, 26)
 
 
 class Database:
+    """One server's database: its engines, the WAL flusher, and the per-call transaction."""
+
     def __init__(self, db_path: Path, *, prepared: bool = False) -> None:
         """prepared: the caller has already checked the file and brought it to head."""
         self.db_path = db_path
@@ -48,7 +50,6 @@ class Database:
         self._lock = threading.Lock()
         self._engine: Engine | None = None
         self._no_wait: Engine | None = None
-        self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
         self._flusher: WalFlusher | None = None
 
@@ -66,8 +67,7 @@ class Database:
         try:
             with self._lock:
                 self._open()
-        except BaseException as exc:  # noqa: BLE001 - reported to the first call that needs it
-            self._error = exc
+        except Exception as exc:  # the first call that needs the database tries again
             log.warning("cannot open %s yet: %s", self.db_path, exc)
         finally:
             self._ready.set()
@@ -91,7 +91,7 @@ class Database:
             from task_tracker.runtime.walsync import WalFlusher
 
             self._flusher = WalFlusher(self.db_path)
-        self._engine, self._error = engine, None
+        self._engine = engine
 
     def close(self) -> None:
         """Wait for a background open still running (never leave it behind), then close."""
