@@ -71,6 +71,7 @@ def export_command(args: argparse.Namespace) -> int:
 
 def _export_to(db_path: Path, out: TextIO) -> None:
     from task_tracker import store
+    from task_tracker.cli.progress import Progress
     from task_tracker.db import read_transaction
     from task_tracker.migrate import open_database
 
@@ -78,24 +79,37 @@ def _export_to(db_path: Path, out: TextIO) -> None:
     try:
         with read_transaction(engine) as conn:
             revision = store.schema_revision(conn) or ""
-            out.writelines(store.export_lines(conn, schema_revision=revision))
+            progress = Progress("exported", total=store.count_by_status(conn, status=None))
+            for count, chunk in enumerate(store.export_lines(conn, schema_revision=revision)):
+                out.write(chunk)
+                if count % store.transfer.BATCH == 0:
+                    progress(count)
+            progress.finish()
     finally:
         engine.dispose()
 
 
-def _import_document(db_path: Path, document: Any, *, new_ids: bool) -> int:
-    """All records in one transaction. A database file this command created is removed again
-    when the import fails, so a failed import leaves nothing behind."""
+def _import_stream(db_path: Path, source: TextIO, *, new_ids: bool) -> int:
+    """All records in one transaction, read and inserted a batch at a time. A database file
+    this command created is removed again when the import fails, so a failed import leaves
+    nothing behind."""
     from task_tracker import store
+    from task_tracker.cli.jsonstream import ExportReader
+    from task_tracker.cli.progress import Progress
     from task_tracker.db import write_transaction
     from task_tracker.migrate import open_database
 
-    records = store.parse_document(document, new_ids=new_ids)
+    reader = ExportReader(source)
+    progress = Progress("imported")
     created = not db_path.exists()
     engine = open_database(db_path)
     try:
         with write_transaction(engine) as conn:
-            return store.import_records(conn, records, new_ids=new_ids)
+            count = store.import_records(
+                conn, _checked_tasks(reader), new_ids=new_ids, progress=progress
+            )
+            store.check_header(reader.header, finished=True, tasks_seen=reader.saw_tasks)
+        return count
     except BaseException:
         engine.dispose()
         if created:
@@ -103,23 +117,37 @@ def _import_document(db_path: Path, document: Any, *, new_ids: bool) -> int:
                 db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
         raise
     finally:
+        progress.finish()
         engine.dispose()
+
+
+def _checked_tasks(reader: Any) -> Any:
+    """The reader's tasks, refused from the first one on if the header says another format."""
+    from task_tracker import store
+
+    for task in reader.tasks():
+        store.check_header(reader.header, finished=False)
+        yield task
 
 
 def import_command(args: argparse.Namespace) -> int:
     db_path = resolve_db_path(args.db)
     try:
         if args.file == "-":
-            document = json.load(sys.stdin)
+            source = sys.stdin
         else:
-            with open(args.file, encoding="utf-8") as source:
-                document = json.load(source)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        return fail(f"cannot read {args.file}: {exc}", code=1)
+            source = open(args.file, encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        return fail(f"cannot read {args.file}: {exc.strerror}", code=1)
     try:
-        count = _import_document(db_path, document, new_ids=args.new_ids)
+        count = _import_stream(db_path, source, new_ids=args.new_ids)
     except InvalidInput as exc:
         return fail(f"{args.file}: {exc}", code=1)
+    except (OSError, UnicodeDecodeError) as exc:
+        return fail(f"cannot read {args.file}: {exc}", code=1)
+    finally:
+        if source is not sys.stdin:
+            source.close()
     sys.stderr.write(f"imported {count} task(s) into {db_path}\n")
     return 0
 

@@ -25,7 +25,7 @@ from task_tracker.store.tasks import (
     schema_revision,
     update_task,
 )
-from task_tracker.store.transfer import export_lines, import_records, iter_tasks, parse_document
+from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
 
 __all__ = [
     "KEEP",
@@ -36,6 +36,7 @@ __all__ = [
     "TaskRow",
     "add_task",
     "complete_task",
+    "check_header",
     "count_by_status",
     "delete_task",
     "export_lines",
@@ -45,7 +46,6 @@ __all__ = [
     "iter_tasks",
     "list_tasks",
     "overview",
-    "parse_document",
     "schema_revision",
     "search_tasks",
     "standup",

@@ -87,7 +87,9 @@ GOOD = {
 @pytest.mark.parametrize(
     "document, message",
     [
-        ("{not json", "cannot read"),
+        ("{not json", "not a task-tracker export: invalid JSON"),
+        ('{"format": "task-tracker/1", "tasks": [{"title": "cut"', "the document ends"),
+        ("[]", "not a task-tracker export: expected a JSON object"),
         ({"tasks": []}, 'not a task-tracker export: expected "format": "task-tracker/1"'),
         ({"format": "task-tracker/1", "tasks": {}}, '"tasks" must be a list'),
         (
@@ -269,3 +271,63 @@ def test_export_keeps_going_past_an_odd_hand_written_row(tmp_path: Path, exporte
     tasks = json.loads(done.stdout)["tasks"]
     assert [t["title"] for t in tasks][-1] == "odd"
     assert tasks[-1]["created_at"] == "1970-01-01T00:00:00Z"
+
+
+@pytest.mark.parametrize("new_ids", [False, True])
+def test_an_import_leaves_search_tags_and_triggers_exact(
+    tmp_path: Path, exported_db: Path, new_ids: bool
+) -> None:
+    source = tmp_path / "out.json"
+    assert cli("export", "--db", str(exported_db), "-o", str(source)).returncode == 0
+    target = tmp_path / "target.db"
+    engine = open_database(target)
+    with write_transaction(engine) as s:
+        store.add_task(s, title="already here", tags=["old"])
+    engine.dispose()
+    args = ["import", str(source), "--db", str(target)] + (["--new-ids"] if new_ids else [])
+    if not new_ids:  # keep ids: make room for the seed's ids 1.. by moving the existing task
+        with sqlite3.connect(target) as conn:
+            conn.execute("UPDATE tasks SET id = 100 WHERE id = 1")
+    done = cli(*args)
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(target) as conn:
+        assert (
+            conn.execute(
+                "INSERT INTO tasks_fts (tasks_fts, rank) VALUES ('integrity-check', 1)"
+            ).fetchall()
+            == []
+        )
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+        tags = (
+            conn.execute("SELECT count(*) FROM tasks, json_each(tasks.tags)").fetchone()[0]
+            == conn.execute("SELECT count(*) FROM task_tags").fetchone()[0]
+        )
+        found = conn.execute(
+            "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'plain OR done OR already'"
+        ).fetchone()[0]
+        conn.execute("INSERT INTO tasks (title, tags) VALUES ('after the import', ?)", ('["new"]',))
+        after = conn.execute(
+            "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'after'"
+        ).fetchone()[0]
+        after_tags = conn.execute("SELECT count(*) FROM task_tags WHERE tag = 'new'").fetchone()[0]
+    assert {"tasks_fts_ai", "tasks_tags_ai"} <= triggers
+    assert tags
+    assert found == 3  # "Plain", "Done", and the task that was already there
+    assert (after, after_tags) == (1, 1)
+
+
+def test_a_failed_import_leaves_the_triggers_and_the_data_as_they_were(
+    tmp_path: Path, exported_db: Path
+) -> None:
+    before = rows(exported_db)
+    source = write(tmp_path, {"format": "task-tracker/1", "tasks": [GOOD | {"id": 999}, GOOD]})
+    done = cli("import", str(source), "--db", str(exported_db))
+    assert done.returncode == 1
+    assert rows(exported_db) == before
+    with sqlite3.connect(exported_db) as conn:
+        triggers = {
+            r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
+        }
+    assert {"tasks_fts_ai", "tasks_tags_ai"} <= triggers
