@@ -72,38 +72,44 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve on a non-loopback address without TASK_TRACKER_AUTH_TOKEN (dangerous)",
     )
 
-    serve.add_argument(
-        "--max-connections",
-        type=int,
-        default=remote.MAX_CONNECTIONS,
-        metavar="N",
-        help=f"HTTP/SSE: at most N open connections; more get 503 (default "
-        f"{remote.MAX_CONNECTIONS})",
-    )
-    serve.add_argument(
-        "--max-sessions",
-        type=int,
-        default=remote.MAX_SESSIONS,
-        metavar="N",
-        help=f"HTTP/SSE: at most N MCP sessions at once; more get 503 (default "
-        f"{remote.MAX_SESSIONS})",
-    )
-    serve.add_argument(
-        "--session-idle-timeout",
-        type=int,
-        default=remote.SESSION_IDLE_S,
-        metavar="SECONDS",
-        help=f"HTTP: a session unused this long is closed (default {remote.SESSION_IDLE_S})",
-    )
-
-    serve.add_argument(
-        "--header-timeout",
-        type=float,
-        default=remote.HEADER_TIMEOUT_S,
-        metavar="SECONDS",
-        help=f"HTTP/SSE: close a connection that has not sent a whole request head this soon "
-        f"after opening (default {remote.HEADER_TIMEOUT_S})",
-    )
+    # Limits that keep one abusive client from starving the others (see remote.py).
+    for flag, kind, default, metavar, text in (
+        (
+            "--max-connections",
+            int,
+            remote.MAX_CONNECTIONS,
+            "N",
+            "at most N open connections; more get 503",
+        ),
+        (
+            "--max-sessions",
+            int,
+            remote.MAX_SESSIONS,
+            "N",
+            "at most N MCP sessions at once; more get 503",
+        ),
+        (
+            "--session-idle-timeout",
+            int,
+            remote.SESSION_IDLE_S,
+            "SECONDS",
+            "a session unused this long is closed",
+        ),
+        (
+            "--header-timeout",
+            float,
+            remote.HEADER_TIMEOUT_S,
+            "SECONDS",
+            "close a connection that has not sent a whole request head this soon after opening",
+        ),
+    ):
+        serve.add_argument(
+            flag,
+            type=kind,
+            default=default,
+            metavar=metavar,
+            help=f"HTTP/SSE: {text} (default {default})",
+        )
 
     export = command("export", help="write all tasks as JSON (to stdout by default)")
     export.add_argument("--db", help=db_help)
