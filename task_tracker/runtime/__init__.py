@@ -8,6 +8,7 @@ TRICKS. Switched off, the server does the plain thing the dependency offers.
 
 from __future__ import annotations
 
+import functools
 import os
 
 TRICKS_OFF_ENV_VAR = "TASK_TRACKER_TRICKS_OFF"
@@ -18,5 +19,11 @@ def enabled(trick: str) -> bool:
     """Whether a trick is on (they all are unless TASK_TRACKER_TRICKS_OFF names them)."""
     if trick not in TRICKS:
         raise ValueError(f"unknown trick {trick!r}; known: {', '.join(TRICKS)}")
-    off = {name.strip() for name in os.environ.get(TRICKS_OFF_ENV_VAR, "").split(",")}
-    return not ({trick, "all"} & off)
+    off = _switched_off(os.environ.get(TRICKS_OFF_ENV_VAR, ""))
+    return trick not in off and "all" not in off
+
+
+@functools.lru_cache(maxsize=8)
+def _switched_off(raw: str) -> frozenset[str]:
+    # Asked on every transaction: the variable is parsed once per value it takes.
+    return frozenset(name.strip() for name in raw.split(","))
