@@ -35,6 +35,7 @@ import os
 import re
 import stat
 import sys
+import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import ExitStack, asynccontextmanager, contextmanager
 from typing import Any, Protocol
@@ -215,12 +216,34 @@ async def pipe_writer(fd: int) -> PipeWriter:
 
 
 async def _file_lines(fd: int) -> AsyncIterator[str]:
-    # As the SDK reads: UTF-8, invalid bytes replaced, one worker-thread read per line. A read
-    # blocked on a terminal cannot be interrupted, so on Ctrl+C it is abandoned (the thread is
-    # a daemon) instead of waited for until the next key.
-    raw = os.fdopen(fd, "rb", closefd=False)
-    stdin = io.TextIOWrapper(raw, encoding="utf-8", errors="replace")
-    while line := await anyio.to_thread.run_sync(stdin.readline, abandon_on_cancel=True):
+    """Lines from a terminal or file: UTF-8, invalid bytes replaced, as the SDK reads them.
+
+    A read blocked on a terminal cannot be interrupted, so it runs in a daemon thread of its
+    own: on Ctrl+C the loop stops at once and the process exits without waiting for a key.
+    """
+    loop = asyncio.get_running_loop()
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def hand_over(line: str | None) -> None:
+        try:
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+        except RuntimeError:  # the loop has closed: nobody is reading any more
+            pass
+
+    def read() -> None:
+        stdin = io.TextIOWrapper(
+            os.fdopen(fd, "rb", closefd=False), encoding="utf-8", errors="replace"
+        )
+        try:
+            for line in iter(stdin.readline, ""):
+                hand_over(line)
+        except (OSError, ValueError):
+            pass  # the descriptor went away: end of input
+        finally:
+            hand_over(None)
+
+    threading.Thread(target=read, name="stdin-reader", daemon=True).start()
+    while (line := await lines.get()) is not None:
         yield line
 
 

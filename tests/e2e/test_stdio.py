@@ -198,23 +198,22 @@ def test_a_client_that_stops_reading_does_not_crash_the_server(db_path: Path) ->
 def test_ctrl_c_on_a_terminal_stops_at_once_without_a_traceback(db_path: Path) -> None:
     import signal
 
-    primary, proc = serve_on_a_terminal(db_path, raw=False, stderr=subprocess.PIPE)
-    assert proc.stderr is not None
-    err = b""
+    primary, proc = serve_on_a_terminal(db_path, raw=True, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
     try:
-        while b"press Ctrl+C to quit" not in err:
-            chunk = os.read(proc.stderr.fileno(), 4096)
-            assert chunk, err
-            err += chunk
-        # What the terminal does on Ctrl+C: SIGINT to the foreground process.
-        proc.send_signal(signal.SIGINT)
-        _, rest = proc.communicate(timeout=20)
+        # Serving, and blocked reading the terminal for the next line: then Ctrl+C.
+        os.write(primary, (json.dumps(request_message(1, "ping", {})) + "\n").encode())
+        ready, _, _ = select.select([proc.stdout], [], [], 20)
+        assert ready, "no reply to ping"
+        assert json.loads(proc.stdout.readline()) == {"jsonrpc": "2.0", "id": 1, "result": {}}
+        proc.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl+C
+        _, err = proc.communicate(timeout=20)
     finally:
         os.close(primary)
         if proc.poll() is None:
             proc.kill()
     assert proc.returncode == 130
-    assert b"Traceback" not in err + rest
+    assert b"Traceback" not in err
 
 
 def test_a_deleted_database_file_refuses_writes_instead_of_losing_them(db_path: Path) -> None:
