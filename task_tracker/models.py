@@ -125,6 +125,8 @@ class Task(Base):
             name="completed_at",
         ),
         Index("ix_tasks_status_id", "status", "id"),
+        # tasks://all reads each (status, priority) in id order from here (revision 0005).
+        Index("ix_tasks_status_priority_id", "status", "priority", "id"),
         Index("ix_tasks_due_date", "due_date"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )

@@ -31,18 +31,23 @@ LINE_TAGS_SHOWN = 5
 Shaped = TypeVar("Shaped", bound=TaskOut)
 
 
-def encode_cursor(kind: CursorKind, value: int) -> str:
-    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks."""
-    return base64.urlsafe_b64encode(f"{kind}:{value}".encode()).decode().rstrip("=")
+def encode_cursor(kind: CursorKind, value: int, total: int | None = None) -> str:
+    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks, with
+    ":<total>" when the first page's count is carried to the next pages."""
+    text = f"{kind}:{value}" + (f":{total}" if total is not None else "")
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, kind: CursorKind) -> int:
+def decode_cursor(cursor: str, kind: CursorKind) -> tuple[int, int | None]:
+    """(the position, the carried total or None)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, _, value = raw.partition(":")
-        if prefix != kind or not value.isdigit() or int(value) > ID_MAX:
+        prefix, *numbers = raw.split(":")
+        if prefix != kind or not 1 <= len(numbers) <= 2:
             raise ValueError(raw)
-        return int(value)
+        if not all(n.isdigit() and int(n) <= ID_MAX for n in numbers):
+            raise ValueError(raw)
+        return int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else None
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
@@ -65,7 +70,7 @@ def task_page(items: list[TaskRow], *, total: int, has_more: bool) -> TaskPageOu
     """A list_tasks page, ended early rather than exceed the character budget."""
     tasks, cut = fit_budget([shaped(TaskOut, task, preview=True) for task in items])
     more = has_more or cut
-    next_cursor = encode_cursor("after", tasks[-1].id) if more and tasks else None
+    next_cursor = encode_cursor("after", tasks[-1].id, total) if more and tasks else None
     return TaskPageOut(tasks=tasks, total=total, next_cursor=next_cursor)
 
 

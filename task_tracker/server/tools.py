@@ -149,7 +149,7 @@ async def list_tasks(
 
     To find tasks by words, use search_tasks instead.
     """
-    after_id = decode_cursor(cursor, "after") if cursor is not None else None
+    after_id, known_total = decode_cursor(cursor, "after") if cursor is not None else (None, None)
 
     def run(conn: Connection) -> TaskPageOut:
         page = store.list_tasks(
@@ -160,6 +160,7 @@ async def list_tasks(
             due_before=due_before,
             after_id=after_id,
             limit=limit,
+            known_total=known_total,
         )
         return task_page(page.items, total=page.total, has_more=page.has_more)
 
@@ -180,7 +181,7 @@ async def search_tasks(
         raise InvalidInput(
             "query is empty: give one or more words to search for, or use list_tasks."
         )
-    offset = decode_cursor(cursor, "offset") if cursor is not None else 0
+    offset = decode_cursor(cursor, "offset")[0] if cursor is not None else 0
 
     def run(conn: Connection) -> SearchPageOut:
         page = store.search_tasks(

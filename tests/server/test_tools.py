@@ -164,7 +164,7 @@ async def test_list_pages_with_cursor_and_total(client: Client) -> None:
         await call(client, "add_task", title=f"t{i}", tags=["odd" if i % 2 else "even"])
     page = await call(client, "list_tasks", limit=2)
     assert [t["id"] for t in page["tasks"]] == [1, 2]
-    assert page["total"] == 5 and page["next_cursor"] == encode_cursor("after", 2)
+    assert page["total"] == 5 and page["next_cursor"] == encode_cursor("after", 2, 5)
     page = await call(client, "list_tasks", limit=2, cursor=page["next_cursor"])
     assert [t["id"] for t in page["tasks"]] == [3, 4]
     page = await call(client, "list_tasks", limit=2, cursor=page["next_cursor"])
@@ -174,7 +174,31 @@ async def test_list_pages_with_cursor_and_total(client: Client) -> None:
     assert [t["id"] for t in evens["tasks"]] == [1, 3, 5] and evens["total"] == 3
 
 
-@pytest.mark.parametrize("cursor", ["garbage", "", "YWZ0ZXI6LTE", "x" * 101])
+async def test_later_pages_carry_the_first_pages_total(client: Client) -> None:
+    for i in range(6):
+        await call(
+            client, "add_task", title=f"t{i}", tags=["work"], status=("pending", "complete")[i % 2]
+        )
+    first = await call(client, "list_tasks", tag="work", status="open", limit=2)
+    assert ([t["id"] for t in first["tasks"]], first["total"]) == ([1, 3], 3)
+    await call(client, "add_task", title="arrives meanwhile", tags=["work"])
+    second = await call(
+        client, "list_tasks", tag="work", status="open", limit=2, cursor=first["next_cursor"]
+    )
+    assert ([t["id"] for t in second["tasks"]], second["total"]) == ([5, 7], 3)  # not recounted
+    fresh = await call(client, "list_tasks", tag="work", status="open", limit=2)
+    assert fresh["total"] == 4
+    # A cursor without a carried total (as issued before) still works and counts.
+    old = await call(
+        client, "list_tasks", tag="work", status="open", cursor=encode_cursor("after", 3)
+    )
+    assert ([t["id"] for t in old["tasks"]], old["total"]) == ([5, 7], 4)
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["garbage", "", "YWZ0ZXI6LTE", "x" * 101, encode_cursor("offset", 3), "YWZ0ZXI6MToyOjM"],
+)
 async def test_bad_cursor_is_refused(client: Client, cursor: str) -> None:
     message = await error_of(client, "list_tasks", cursor=cursor)
     assert "cursor" in message

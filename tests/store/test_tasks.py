@@ -263,3 +263,74 @@ def test_status_counts_follow_every_write_including_hand_edits(
             assert store.count_by_status(s, status=status) == real.get(status, 0), status
         assert store.list_tasks(s).total == sum(real.values()) == 4
         assert store.list_tasks(s, status="open").total == 2
+
+
+def test_overview_reads_segments_in_the_one_documented_order(engine: Engine) -> None:
+    import itertools
+
+    combos = list(
+        itertools.product(("complete", "pending", "in_progress"), ("low", "high", "medium"))
+    )
+    for status, priority in combos * 3:
+        add(engine, title=f"{status} {priority}", status=status, priority=priority)
+    status_rank = {"in_progress": 0, "pending": 1, "complete": 2}
+    priority_rank = {"high": 0, "medium": 1, "low": 2}
+    with read_transaction(engine) as s:
+        every = store.list_tasks(s, limit=200).items
+        expected = sorted(
+            every, key=lambda t: (status_rank[t.status], priority_rank[t.priority], t.id)
+        )
+        for limit in (1, 4, 10, 26, 27, 40):
+            page = store.overview(s, limit=limit)
+            assert [t.id for t in page.items] == [t.id for t in expected[:limit]]
+            assert page.has_more == (limit < 27)
+            assert page.total == 27
+
+
+def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> None:
+    import itertools
+    import random
+
+    rng = random.Random(3)
+    for n in range(60):
+        add(
+            engine,
+            title=f"t{n}",
+            status=rng.choice(["pending", "in_progress", "complete"]),
+            priority=rng.choice(["low", "medium", "high"]),
+            tags=rng.sample(["a", "b", "c"], rng.randint(0, 2)),
+            due_date=rng.choice([None, date(2026, 1, 1), date(2027, 1, 1)]),
+        )
+    with read_transaction(engine) as s:
+        every = store.list_tasks(s, limit=200).items
+    statuses = {"all": None, "open": {"pending", "in_progress"}, "complete": {"complete"}}
+    for (status, allowed), priority, tag, due in itertools.product(
+        statuses.items(), [None, "high"], [None, "a", "c"], [None, date(2026, 6, 1)]
+    ):
+        expected = [
+            t.id
+            for t in every
+            if (allowed is None or t.status in allowed)
+            and (priority is None or t.priority == priority)
+            and (tag is None or tag in parse_tags(t.tags))
+            and (due is None or (t.due_date is not None and t.due_date < due.isoformat()))
+        ]
+        seen, after, total = [], None, None
+        with read_transaction(engine) as s:
+            while True:
+                page = store.list_tasks(
+                    s,
+                    status=status,
+                    priority=priority,
+                    tag=tag,
+                    due_before=due,
+                    after_id=after,
+                    limit=3,
+                    known_total=total,
+                )
+                seen += [t.id for t in page.items]
+                total = page.total
+                if not page.has_more:
+                    break
+                after = page.items[-1].id
+        assert (seen, total) == (expected, len(expected)), (status, priority, tag, due)
