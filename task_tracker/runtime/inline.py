@@ -19,7 +19,13 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 import anyio
 
-from task_tracker.db import SQLITE_BUSY, SQLITE_LOCKED, sqlite_error_code
+from task_tracker.db import (
+    SQLITE_BUSY,
+    SQLITE_LOCKED,
+    read_transaction,
+    sqlite_error_code,
+    write_transaction,
+)
 from task_tracker.runtime import enabled
 
 if TYPE_CHECKING:
@@ -34,8 +40,6 @@ class Engines(Protocol):
 
 
 def _in_transaction(engine: Engine, fn: Callable[[Connection], T], *, write: bool) -> T:
-    from task_tracker.db import read_transaction, write_transaction
-
     with (write_transaction if write else read_transaction)(engine) as conn:
         return fn(conn)
 

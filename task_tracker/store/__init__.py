@@ -21,7 +21,6 @@ from task_tracker.store.tasks import (
     complete_task,
     delete_task,
     get_task,
-    insert_task,
     schema_revision,
     update_task,
 )
@@ -42,7 +41,6 @@ __all__ = [
     "export_lines",
     "get_task",
     "import_records",
-    "insert_task",
     "iter_tasks",
     "list_tasks",
     "overview",

@@ -74,9 +74,7 @@ def add_task(
     status: str = Status.PENDING.value,
 ) -> TaskRow:
     now = utcnow()
-    return insert_task(
-        conn,
-        task_id=None,
+    values = task_values(
         title=title,
         description=description,
         status=status,
@@ -88,6 +86,7 @@ def add_task(
         completed_at=now if status == Status.COMPLETE.value else None,
         version=1,
     )
+    return conn.execute(_INSERT_TASK, values).one()
 
 
 def get_task(conn: Connection, *, task_id: int) -> TaskRow:
@@ -158,10 +157,8 @@ def delete_task(conn: Connection, *, task_id: int, expected_version: int | None 
     return task
 
 
-def insert_task(
-    conn: Connection,
+def task_values(
     *,
-    task_id: int | None,
     title: str,
     description: str,
     status: str,
@@ -172,22 +169,17 @@ def insert_task(
     updated_at: datetime,
     completed_at: datetime | None,
     version: int,
-) -> TaskRow:
-    """Insert a task exactly as given (a restore), keeping its id unless task_id is None."""
-    if task_id is not None and conn.execute(_SELECT_TASK, {"task_id": task_id}).first():
-        raise InvalidInput(f"a task with id {task_id} already exists")
-    values = dict(
-        title=normalize_title(title),
-        description=description,
-        status=status,
-        priority=priority,
-        tags=normalize_tags(tags),
-        due_date=due_date.isoformat() if due_date else None,
-        created_at=created_at,
-        updated_at=updated_at,
-        completed_at=completed_at,
-        version=version,
-    )
-    if task_id is not None:
-        values["id"] = task_id
-    return conn.execute(_INSERT_TASK, values).one()
+) -> dict[str, Any]:
+    """A new task's column values, normalized as stored (for add_task and import)."""
+    return {
+        "title": normalize_title(title),
+        "description": description,
+        "status": status,
+        "priority": priority,
+        "tags": normalize_tags(tags),
+        "due_date": due_date.isoformat() if due_date else None,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "completed_at": completed_at,
+        "version": version,
+    }

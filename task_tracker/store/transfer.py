@@ -13,7 +13,7 @@ from sqlalchemy import Connection, func, insert, select, text
 
 from task_tracker.errors import InvalidInput, describe_validation_error
 from task_tracker.schemas import EXPORT_FORMAT, Status, TaskOut, TaskRecord, shaped
-from task_tracker.store.tasks import TASKS, T, TaskRow, normalize_tags, normalize_title
+from task_tracker.store.tasks import TASKS, T, TaskRow, task_values
 
 
 def iter_tasks(conn: Connection, *, batch: int = 1_000) -> Iterator[TaskRow]:
@@ -71,25 +71,24 @@ def _record(index: int, raw: Any, *, new_ids: bool) -> TaskRecord:
 def _row(index: int, record: TaskRecord, *, new_ids: bool) -> dict[str, Any]:
     complete = record.status == Status.COMPLETE.value
     try:
-        title, tags = normalize_title(record.title), normalize_tags(record.tags)
+        values = task_values(
+            title=record.title,
+            description=record.description,
+            status=record.status,
+            priority=record.priority,
+            tags=record.tags,
+            due_date=record.due_date,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+            # Closed means closed at some time: the last update when the file has none.
+            completed_at=(record.completed_at or record.updated_at) if complete else None,
+            version=record.version,
+        )
     except InvalidInput as exc:
         raise InvalidInput(
             f"record {index} (id {record.id}): {exc}; nothing was imported"
         ) from None
-    return {
-        "id": None if new_ids else record.id,
-        "title": title,
-        "description": record.description,
-        "status": record.status,
-        "priority": record.priority,
-        "tags": tags,
-        "due_date": record.due_date.isoformat() if record.due_date else None,
-        "created_at": record.created_at,
-        "updated_at": record.updated_at,
-        # Closed means closed at some time: the last update when the file has none.
-        "completed_at": (record.completed_at or record.updated_at) if complete else None,
-        "version": record.version,
-    }
+    return {"id": None if new_ids else record.id, **values}
 
 
 # Executed with a list of rows: SQLAlchemy sends them as multi-row INSERTs.
