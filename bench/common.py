@@ -12,6 +12,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,15 @@ from task_tracker.migrate import upgrade_to_head  # noqa: E402
 STAMP = "2026-01-01T00:00:00.000000+00:00"
 STATUSES = ("pending", "in_progress", "complete")
 PRIORITIES = ("low", "medium", "high")
-TAGS = ("work", "home", "ops", "bug", "docs", "urgent", "later", "idea")
+# 30 tags, used Zipf-like as real tags are: a few on many tasks, most on few.
+TAGS = (
+    "work", "home", "ops", "bug", "docs", "urgent", "later", "idea", "backend", "frontend",
+    "api", "db", "ci", "infra", "security", "perf", "ux", "design", "research", "meeting",
+    "email", "finance", "hiring", "legal", "travel", "health", "errand", "reading", "garden",
+    "car",
+)  # fmt: skip
+DUE_FROM = date(2026, 1, 1)
+DUE_DAYS = 730
 
 
 class Corpus:
@@ -40,16 +49,21 @@ class Corpus:
         self.words = sorted(words, key=lambda w: (len(w), w))  # rank 1 = short, common
         weights = [1 / (rank**1.07) for rank in range(1, vocabulary_size + 1)]
         self.cumulative = list(itertools.accumulate(weights))
+        self.tag_cumulative = list(itertools.accumulate(1 / rank for rank in range(1, 31)))
 
     def text(self, n_words: int) -> str:
         return " ".join(self.rng.choices(self.words, cum_weights=self.cumulative, k=n_words))
 
-    def task(self) -> tuple[str, str, str, str, str]:
+    def task(self) -> tuple[str, str, str, str, str, str | None]:
         title = self.text(self.rng.randint(3, 9)).capitalize()
         description = self.text(self.rng.randint(10, 60))
-        tags = json.dumps(self.rng.sample(TAGS, self.rng.randint(0, 3)))
+        drawn = self.rng.choices(TAGS, cum_weights=self.tag_cumulative, k=self.rng.randint(0, 3))
+        tags = json.dumps(list(dict.fromkeys(drawn)))
         status = self.rng.choices(STATUSES, weights=(5, 2, 3))[0]
-        return title, description, tags, status, self.rng.choice(PRIORITIES)
+        due = None
+        if self.rng.random() < 0.4:  # two tasks in five have a due date, over two years
+            due = (DUE_FROM + timedelta(days=self.rng.randrange(DUE_DAYS))).isoformat()
+        return title, description, tags, status, self.rng.choice(PRIORITIES), due
 
 
 def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
@@ -60,15 +74,15 @@ def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
 
     def rows() -> Iterator[tuple[Any, ...]]:
         for _ in range(n_tasks):
-            title, description, tags, status, priority = corpus.task()
-            document_frequency.update(set(f"{title.lower()} {description}".split()))
-            yield title, description, tags, status, priority
+            task = corpus.task()
+            document_frequency.update(set(f"{task[0].lower()} {task[1]}".split()))
+            yield task
 
     with sqlite3.connect(path) as conn:
         conn.executemany(
-            "INSERT INTO tasks (title, description, tags, status, priority, created_at,"
-            f" updated_at, completed_at) VALUES (?, ?, ?, ?, ?, '{STAMP}', '{STAMP}',"
-            f" CASE WHEN ?4 = 'complete' THEN '{STAMP}' END)",
+            "INSERT INTO tasks (title, description, tags, status, priority, due_date,"
+            f" created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, '{STAMP}',"
+            f" '{STAMP}', CASE WHEN ?4 = 'complete' THEN '{STAMP}' END)",
             rows(),
         )
     return document_frequency

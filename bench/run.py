@@ -6,6 +6,7 @@ Both servers run as subprocesses over real stdio, in the same run, on the same m
     python bench/run.py                  # full: 0, 1k and 100k tasks (a few minutes)
     python bench/run.py --json out.json  # also write the results as JSON
     python bench/run.py --tricks         # what each runtime/ trick buys: on vs off
+    python bench/run.py --size 1000000   # every call at 1M tasks against add_task (scale.py)
 
 Prints a table of medians and p95s with each ratio to the baseline's equivalent.
 """
@@ -32,6 +33,7 @@ from common import (
     started_server,
     time_calls,
 )
+from scale import run_scale
 
 from task_tracker.migrate import upgrade_to_head
 
@@ -151,7 +153,16 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--tricks", action="store_true", help="each runtime/ trick on vs off")
+    parser.add_argument("--size", type=int, help="every call at this many tasks (scale.py)")
+    parser.add_argument("--db", type=Path, help="with --size: build into (or reuse) this file")
+    parser.add_argument("--repeats", type=int, default=200, help="with --size: calls per kind")
     args = parser.parse_args()
+    if args.size is not None:
+        if args.db is not None:
+            sys.exit(0 if run_scale(args.size, args.db.resolve(), args.repeats) else 1)
+        with tempfile.TemporaryDirectory() as workdir:
+            ok = run_scale(args.size, Path(workdir) / "scale.db", args.repeats)
+        sys.exit(0 if ok else 1)
     if args.tricks:
         with tempfile.TemporaryDirectory() as workdir:
             quick = args.quick

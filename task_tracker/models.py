@@ -127,7 +127,10 @@ class Task(Base):
         Index("ix_tasks_status_id", "status", "id"),
         # tasks://all reads each (status, priority) in id order from here (revision 0005).
         Index("ix_tasks_status_priority_id", "status", "priority", "id"),
-        Index("ix_tasks_due_date", "due_date"),
+        # Due ranges and staleness per status, completions by time (revision 0006).
+        Index("ix_tasks_status_due_date", "status", "due_date"),
+        Index("ix_tasks_status_updated_at", "status", "updated_at"),
+        Index("ix_tasks_completed_at", "completed_at"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )
 

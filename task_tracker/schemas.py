@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 
@@ -37,9 +38,11 @@ LIST_LIMIT_MAX = 200
 SEARCH_LIMIT_DEFAULT = 10
 SEARCH_LIMIT_MAX = 50
 SEARCH_QUERY_MAX = 10_000
-# Search scores the RANK_WINDOW newest matches and counts up to COUNT_CAP.
-RANK_WINDOW = 2_000
-COUNT_CAP = 10_000
+# Totals that would read every match stop counting at COUNT_CAP and say so (total_capped).
+# Search ranks the RANK_WINDOW newest matches, which counts them too: a full window means
+# more than COUNT_CAP match.
+COUNT_CAP = 1_000
+RANK_WINDOW = COUNT_CAP + 1
 # Upper bound on the JSON characters of one page. The result travels twice (text and
 # structuredContent), so a page stays under ~25k tokens even with long titles and many tags.
 PAGE_CHAR_BUDGET = 40_000
@@ -210,9 +213,26 @@ class _Row:
         self.__dict__.update(values)
 
 
+@dataclass(frozen=True, slots=True)
+class Total:
+    """How many match: exactly `count`, or (capped) more than that, where counting stopped at
+    COUNT_CAP rather than read every match."""
+
+    count: int
+    capped: bool = False
+
+
+TOTAL_HELP = "How many match over all pages: exact unless total_capped."
+CAPPED_HELP = (
+    f"True when more than total match: counting stops at {COUNT_CAP} where an exact count "
+    "would be slow. Narrow the filters for an exact count."
+)
+
+
 class TaskPageOut(BaseModel):
     tasks: list[TaskOut]
-    total: int = Field(description="How many tasks match the filters, over all pages.")
+    total: int = Field(description=TOTAL_HELP)
+    total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end.")
 
 
@@ -225,7 +245,8 @@ class SearchHitOut(TaskOut):
 
 class SearchPageOut(BaseModel):
     results: list[SearchHitOut] = Field(description="Best match first.")
-    total: int = Field(description=f"Matches, counted up to {COUNT_CAP}.")
+    total: int = Field(description=TOTAL_HELP)
+    total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None
 
 

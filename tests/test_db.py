@@ -88,7 +88,7 @@ def test_a_write_into_a_deleted_file_is_refused(engine: Engine, db_path: Path) -
         with write_transaction(engine) as conn:
             store.add_task(conn, title="would be lost")
     with read_transaction(engine) as conn:  # reads still see the open file
-        assert store.list_tasks(conn).total == 1
+        assert store.list_tasks(conn).total.count == 1
 
 
 def test_a_write_into_a_replaced_file_is_refused(engine: Engine, db_path: Path) -> None:

@@ -58,10 +58,14 @@ async def review_tasks(
         scope = f"{args.status} tasks" + (f" tagged '{args.tag}'" if args.tag else "")
         if not lines:
             return f"There are no {scope}. Suggest what to add, if anything."
-        left_out = page.total - len(lines)
-        more = f"\n({left_out} more not shown; use list_tasks to see them.)" if left_out else ""
+        left_out = page.total.count - len(lines)
+        more = ""
+        if left_out or page.total.capped:
+            extra = "more" if page.total.capped else str(left_out)
+            more = f"\n({extra} not shown; use list_tasks to see them.)"
+        in_all = ("over " if page.total.capped else "") + f"{page.total.count} in all"
         return (
-            f"Review these {scope} ({page.total} in all). Point out what should be done next, "
+            f"Review these {scope} ({in_all}). Point out what should be done next, "
             "what is overdue or stale, what is unclear and should be split or reworded, and "
             "what could be closed. Use the task tools to make changes the user agrees to.\n\n"
             + "\n".join(lines)

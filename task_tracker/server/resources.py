@@ -24,7 +24,7 @@ async def all_tasks() -> str:
         lines = task_lines(page.items)
         if not lines:
             return "No tasks yet. Create one with add_task."
-        left_out = page.total - len(lines)
+        left_out = page.total.count - len(lines)  # the overview counts exactly
         if left_out > 0:
             lines.append(
                 f"… {left_out} more task(s) not shown. Use list_tasks (filters, pages) "

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from task_tracker.errors import InvalidInput
@@ -19,6 +20,7 @@ from task_tracker.schemas import (
     SearchPageOut,
     TaskOut,
     TaskPageOut,
+    Total,
     parse_tags,
     shaped,
 )
@@ -27,27 +29,32 @@ if TYPE_CHECKING:
     from task_tracker.store import SearchPage, TaskRow
 
 CursorKind = Literal["after", "offset"]
+_CURSOR = re.compile(
+    r"(?P<kind>[a-z]+):(?P<position>[0-9]{1,16})(?::(?P<count>[0-9]{1,16})(?P<capped>\+?))?"
+)
 LINE_TAGS_SHOWN = 5
 Shaped = TypeVar("Shaped", bound=TaskOut)
 
 
-def encode_cursor(kind: CursorKind, value: int, total: int | None = None) -> str:
-    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks, with
-    ":<total>" when the first page's count is carried to the next pages."""
-    text = f"{kind}:{value}" + (f":{total}" if total is not None else "")
+def encode_cursor(kind: CursorKind, value: int, total: Total) -> str:
+    """An opaque page token: "after:<id>" for list_tasks, "offset:<n>" for search_tasks, then
+    the first page's total (":<n>", or ":<n>+" when capped), which later pages carry on."""
+    text = f"{kind}:{value}:{total.count}" + ("+" if total.capped else "")
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, kind: CursorKind) -> tuple[int, int | None]:
+def decode_cursor(cursor: str, kind: CursorKind) -> tuple[int, Total | None]:
     """(the position, the carried total or None)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        prefix, *numbers = raw.split(":")
-        if prefix != kind or not 1 <= len(numbers) <= 2:
+        match = _CURSOR.fullmatch(raw)
+        if match is None or match["kind"] != kind:
             raise ValueError(raw)
-        if not all(n.isdigit() and int(n) <= ID_MAX for n in numbers):
+        position, count = int(match["position"]), match["count"]
+        if max(position, int(count or 0)) > ID_MAX:
             raise ValueError(raw)
-        return int(numbers[0]), int(numbers[1]) if len(numbers) == 2 else None
+        total = Total(int(count), capped=bool(match["capped"])) if count is not None else None
+        return position, total
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise InvalidInput(
             "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
@@ -66,20 +73,28 @@ def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
     return items, False
 
 
-def task_page(items: list[TaskRow], *, total: int, has_more: bool) -> TaskPageOut:
+def task_page(items: list[TaskRow], *, total: Total, has_more: bool) -> TaskPageOut:
     """A list_tasks page, ended early rather than exceed the character budget."""
     tasks, cut = fit_budget([shaped(TaskOut, task, preview=True) for task in items])
     more = has_more or cut
     next_cursor = encode_cursor("after", tasks[-1].id, total) if more and tasks else None
-    return TaskPageOut(tasks=tasks, total=total, next_cursor=next_cursor)
+    return TaskPageOut(
+        tasks=tasks, total=total.count, total_capped=total.capped, next_cursor=next_cursor
+    )
 
 
 def search_page(page: SearchPage, *, offset: int) -> SearchPageOut:
     hits = [shaped(SearchHitOut, hit.task, preview=True, snippet=hit.snippet) for hit in page.hits]
     results, cut = fit_budget(hits)
     more = page.has_more or cut
-    next_cursor = encode_cursor("offset", offset + len(results)) if more and results else None
-    return SearchPageOut(results=results, total=page.total, next_cursor=next_cursor)
+    end = offset + len(results)
+    next_cursor = encode_cursor("offset", end, page.total) if more and results else None
+    return SearchPageOut(
+        results=results,
+        total=page.total.count,
+        total_capped=page.total.capped,
+        next_cursor=next_cursor,
+    )
 
 
 def task_line(task: TaskRow) -> str:

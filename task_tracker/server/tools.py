@@ -145,7 +145,7 @@ async def list_tasks(
     limit: ListLimit = LIST_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
 ) -> TaskPageOut:
-    """List tasks oldest first, filtered, one bounded page at a time with a total count.
+    """List tasks oldest first, filtered, one bounded page at a time with the total.
 
     To find tasks by words, use search_tasks instead.
     """
@@ -181,7 +181,7 @@ async def search_tasks(
         raise InvalidInput(
             "query is empty: give one or more words to search for, or use list_tasks."
         )
-    offset = decode_cursor(cursor, "offset")[0] if cursor is not None else 0
+    offset, known_total = decode_cursor(cursor, "offset") if cursor is not None else (0, None)
 
     def run(conn: Connection) -> SearchPageOut:
         page = store.search_tasks(
@@ -192,6 +192,7 @@ async def search_tasks(
             tag=tag,
             offset=offset,
             limit=limit,
+            known_total=known_total,
         )
         return search_page(page, offset=offset)
 

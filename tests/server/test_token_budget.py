@@ -11,6 +11,7 @@ import pytest
 from fastmcp import Client
 
 from task_tracker.migrate import upgrade_to_head
+from task_tracker.schemas import COUNT_CAP
 from task_tracker.server.app import build_server
 
 pytestmark = pytest.mark.anyio
@@ -70,7 +71,11 @@ def tokens_of_result(result) -> int:
 )
 async def test_tool_output_is_bounded(big_client: Client, tool: str, arguments: dict) -> None:
     result = await big_client.call_tool(tool, arguments)
-    assert result.structured_content["total"] >= 10_000  # search counts up to 10,000
+    content = result.structured_content
+    if "tag" in arguments or tool == "search_tasks":
+        assert (content["total"], content["total_capped"]) == (COUNT_CAP, True)
+    else:  # every task, counted exactly from the kept counts
+        assert (content["total"], content["total_capped"]) == (TASKS, False)
     assert result.structured_content["next_cursor"] is not None
     assert tokens_of_result(result) <= MAX_TOKENS
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.schemas import PAGE_CHAR_BUDGET
+from task_tracker.schemas import PAGE_CHAR_BUDGET, Total
 from task_tracker.server.shaping import encode_cursor
 
 pytestmark = pytest.mark.anyio
@@ -29,6 +30,10 @@ async def error_of(client: Client, name: str, **arguments: Any) -> str:
     message = result.content[0].text
     assert "Traceback" not in message
     return message
+
+
+def raw_cursor(text: str) -> str:
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
 def rows(db_path: Path) -> list[tuple[Any, ...]]:
@@ -164,7 +169,8 @@ async def test_list_pages_with_cursor_and_total(client: Client) -> None:
         await call(client, "add_task", title=f"t{i}", tags=["odd" if i % 2 else "even"])
     page = await call(client, "list_tasks", limit=2)
     assert [t["id"] for t in page["tasks"]] == [1, 2]
-    assert page["total"] == 5 and page["next_cursor"] == encode_cursor("after", 2, 5)
+    assert (page["total"], page["total_capped"]) == (5, False)
+    assert page["next_cursor"] == encode_cursor("after", 2, Total(5))
     page = await call(client, "list_tasks", limit=2, cursor=page["next_cursor"])
     assert [t["id"] for t in page["tasks"]] == [3, 4]
     page = await call(client, "list_tasks", limit=2, cursor=page["next_cursor"])
@@ -189,15 +195,23 @@ async def test_later_pages_carry_the_first_pages_total(client: Client) -> None:
     fresh = await call(client, "list_tasks", tag="work", status="open", limit=2)
     assert fresh["total"] == 4
     # A cursor without a carried total (as issued before) still works and counts.
-    old = await call(
-        client, "list_tasks", tag="work", status="open", cursor=encode_cursor("after", 3)
-    )
+    old = await call(client, "list_tasks", tag="work", status="open", cursor=raw_cursor("after:3"))
     assert ([t["id"] for t in old["tasks"]], old["total"]) == ([5, 7], 4)
 
 
 @pytest.mark.parametrize(
     "cursor",
-    ["garbage", "", "YWZ0ZXI6LTE", "x" * 101, encode_cursor("offset", 3), "YWZ0ZXI6MToyOjM"],
+    [
+        "garbage",
+        "",
+        raw_cursor("after:-1"),
+        "x" * 101,
+        encode_cursor("offset", 3, Total(5)),
+        raw_cursor("after:1:2:3"),
+        raw_cursor("after:1:2++"),
+        raw_cursor("after:1+"),
+        raw_cursor(f"after:1:{2**53}"),
+    ],
 )
 async def test_bad_cursor_is_refused(client: Client, cursor: str) -> None:
     message = await error_of(client, "list_tasks", cursor=cursor)

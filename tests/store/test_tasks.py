@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
-from task_tracker.schemas import parse_tags
+from task_tracker.schemas import Total, parse_tags
 
 
 def add(engine: Engine, **kwargs: object) -> int:
@@ -62,7 +62,7 @@ def test_blank_title_is_refused(engine: Engine) -> None:
     with pytest.raises(InvalidInput, match="title must contain"):
         add(engine, title="   ")
     with read_transaction(engine) as s:
-        assert store.list_tasks(s).total == 0
+        assert store.list_tasks(s).total.count == 0
 
 
 def test_ids_are_never_reused(engine: Engine) -> None:
@@ -144,7 +144,7 @@ def test_list_filters_and_keyset_pages(engine: Engine) -> None:
     with read_transaction(engine) as s:
         page = store.list_tasks(s, limit=3)
         assert [t.id for t in page.items] == [1, 2, 3]
-        assert (page.total, page.has_more) == (7, True)
+        assert (page.total, page.has_more) == (Total(7), True)
         page2 = store.list_tasks(s, limit=3, after_id=3)
         assert [t.id for t in page2.items] == [4, 5, 6]
         last = store.list_tasks(s, limit=3, after_id=6)
@@ -152,8 +152,8 @@ def test_list_filters_and_keyset_pages(engine: Engine) -> None:
         assert [t.id for t in store.list_tasks(s, tag="EVEN").items] == [1, 3, 5, 7]
         assert [t.id for t in store.list_tasks(s, priority="high").items] == [2, 4, 6]
         assert [t.id for t in store.list_tasks(s, status="complete").items] == [1]
-        assert store.list_tasks(s, status="open").total == 6
-        assert store.list_tasks(s, status="all").total == 7
+        assert store.list_tasks(s, status="open").total.count == 6
+        assert store.list_tasks(s, status="all").total.count == 7
         due = store.list_tasks(s, due_before=date(2026, 1, 3))
         assert [t.id for t in due.items] == [1, 2]
 
@@ -163,7 +163,7 @@ def test_tag_index_follows_hand_edits(engine: Engine, db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         conn.execute('UPDATE tasks SET tags = \'["b","c"]\' WHERE id = ?', (task_id,))
     with read_transaction(engine) as s:
-        assert store.list_tasks(s, tag="a").total == 0
+        assert store.list_tasks(s, tag="a").total.count == 0
         assert [t.id for t in store.list_tasks(s, tag="c").items] == [task_id]
     with sqlite3.connect(db_path) as conn:  # the sqlite3 CLI default: foreign keys off
         conn.execute("DELETE FROM tasks WHERE id = ?", (task_id,))
@@ -216,7 +216,7 @@ def test_overview_puts_open_tasks_first(engine: Engine) -> None:
     with read_transaction(engine) as s:
         page = store.overview(s, limit=3)
     assert [t.id for t in page.items] == [doing, high, low]
-    assert (page.total, page.has_more) == (4, True)
+    assert (page.total, page.has_more) == (Total(4), True)
     assert done == 1
 
 
@@ -261,8 +261,8 @@ def test_status_counts_follow_every_write_including_hand_edits(
     with read_transaction(engine) as s:
         for status in ("pending", "in_progress", "complete"):
             assert store.count_by_status(s, status=status) == real.get(status, 0), status
-        assert store.list_tasks(s).total == sum(real.values()) == 4
-        assert store.list_tasks(s, status="open").total == 2
+        assert store.list_tasks(s).total.count == sum(real.values()) == 4
+        assert store.list_tasks(s, status="open").total.count == 2
 
 
 def test_overview_reads_segments_in_the_one_documented_order(engine: Engine) -> None:
@@ -284,7 +284,7 @@ def test_overview_reads_segments_in_the_one_documented_order(engine: Engine) -> 
             page = store.overview(s, limit=limit)
             assert [t.id for t in page.items] == [t.id for t in expected[:limit]]
             assert page.has_more == (limit < 27)
-            assert page.total == 27
+            assert page.total == Total(27)
 
 
 def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> None:
@@ -333,4 +333,4 @@ def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> Non
                 if not page.has_more:
                     break
                 after = page.items[-1].id
-        assert (seen, total) == (expected, len(expected)), (status, priority, tag, due)
+        assert (seen, total) == (expected, Total(len(expected))), (status, priority, tag, due)
