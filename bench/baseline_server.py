@@ -1,7 +1,8 @@
 """The yardstick: the seed tutorial's in-memory task server (a dict), over FastMCP stdio.
 
-Used only by bench/run.py. Nothing persists; every task is lost when it exits.
-    python bench/baseline_server.py [--preload N]
+Used only by bench/run.py and bench/http_load.py. Nothing persists; every task is lost when it
+exits. Over HTTP (--port) it is the empty server: FastMCP's own cost per call, and nothing else.
+    python bench/baseline_server.py [--preload N] [--port PORT]
 """
 
 from __future__ import annotations
@@ -55,9 +56,27 @@ def list_tasks(status: str = "all") -> list[dict]:
     return [t for t in tasks.values() if status == "all" or t["status"] == status]
 
 
+@mcp.tool
+def search_tasks(query: str) -> dict:
+    """Search tasks (finds nothing: the cost of a call alone)."""
+    return {"results": [], "total": 0}
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--preload", type=int, default=0)
-    for i in range(parser.parse_args().preload):
+    parser.add_argument("--port", type=int, help="serve stateless streamable HTTP on this port")
+    args = parser.parse_args()
+    for i in range(args.preload):
         _new(f"preloaded task {i}", "some details")
-    mcp.run("stdio", show_banner=False, log_level="WARNING")
+    if args.port is None:
+        mcp.run("stdio", show_banner=False, log_level="WARNING")
+    else:
+        mcp.run(
+            "http",
+            show_banner=False,
+            log_level="WARNING",
+            host="127.0.0.1",
+            port=args.port,
+            stateless_http=True,
+        )

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from task_tracker.config import busy_timeout_ms, synchronous_level
 from task_tracker.errors import (
@@ -199,3 +201,30 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
     """One write transaction, holding the write lock from its first statement."""
     with engine.execution_options(sqlite_begin="BEGIN IMMEDIATE").begin() as conn:
         yield conn
+
+
+T = TypeVar("T")
+RETRY_PAUSE_S = (0.0005, 0.0015)
+
+
+def write_retrying(engine: Engine, fn: Callable[[Connection], T], *, wait_ms: int) -> T:
+    """fn(conn) in one write transaction on an engine that never waits for locks, tried again
+    every millisecond or so while another process holds the write lock, for up to wait_ms.
+
+    SQLite's own busy handler sleeps longer after each try (up to 100 ms), so a writer that
+    had waited a while kept losing the lock to ones that had just arrived: two servers on
+    one file saw p99 at 0.5-1.9 s. Trying often keeps every waiter's chance even. A try that
+    meets the lock fails at BEGIN IMMEDIATE, before fn has run; any later failure rolled
+    the transaction back, so nothing is done twice.
+    """
+    deadline = time.monotonic() + wait_ms / 1000
+    while True:
+        try:
+            with write_transaction(engine) as conn:
+                return fn(conn)
+        except Exception as exc:
+            if sqlite_error_code(exc) not in (SQLITE_BUSY, SQLITE_LOCKED):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(*RETRY_PAUSE_S))

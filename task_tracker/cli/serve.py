@@ -78,7 +78,7 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
         "bearer token" if token else "none",
     )
     verifier = remote.SharedTokenVerifier(token) if token else None
-    server = build_server(db_path, auth=verifier, prepared=True)
+    server = build_server(db_path, auth=verifier, prepared=True, threaded=True)
     limits = remote.Limits(
         max_connections=args.max_connections,
         max_sessions=args.max_sessions,

@@ -6,8 +6,8 @@ tasks): with this trick off, add_task p50 is 1.3-1.6x, get_task 1.5-1.7x and lis
 1.3-1.8x what it is with it on. A call
 that would wait (another process holds the write lock) must not stall the loop, so it runs on
 a connection that never waits (busy_timeout 0) and, when that meets a lock, goes to a worker
-thread that waits up to the busy timeout. Nothing is changed by the failed first attempt: it
-is rolled back.
+thread (the Database's, which waits up to the busy timeout). Nothing is changed by the failed
+first attempt: it is rolled back.
 
 Turn it off: TASK_TRACKER_TRICKS_OFF=inline (every transaction in a worker thread).
 """
@@ -16,8 +16,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, TypeVar
-
-import anyio
 
 from task_tracker.db import (
     SQLITE_BUSY,
@@ -35,8 +33,8 @@ T = TypeVar("T")
 
 
 class Engines(Protocol):
-    def engine(self) -> Engine: ...
     def no_wait(self) -> Engine | None: ...
+    async def in_thread(self, fn: Callable[[Connection], T], *, write: bool) -> T: ...
 
 
 def _in_transaction(engine: Engine, fn: Callable[[Connection], T], *, write: bool) -> T:
@@ -54,6 +52,4 @@ async def run_transaction(engines: Engines, fn: Callable[[Connection], T], *, wr
             if sqlite_error_code(exc) not in (SQLITE_BUSY, SQLITE_LOCKED):
                 raise
             # Rolled back, nothing was changed: run it again, waiting for the lock.
-    return await anyio.to_thread.run_sync(
-        lambda: _in_transaction(engines.engine(), fn, write=write)
-    )
+    return await engines.in_thread(fn, write=write)

@@ -41,15 +41,20 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
 
 
 def build_server(
-    db_path: Path, *, auth: AuthProvider | None = None, prepared: bool = False
+    db_path: Path,
+    *,
+    auth: AuthProvider | None = None,
+    prepared: bool = False,
+    threaded: bool = False,
 ) -> FastMCP:
     """The MCP server for the database at db_path (brought to head and opened on start).
 
     prepared: the caller has already checked the file and brought it to head (the CLI does,
     to fail fast with one line). With auth, the HTTP transports require it on every MCP
-    endpoint; /health stays open.
+    endpoint; /health stays open. threaded: for HTTP, where many clients call at once
+    (server.database).
     """
-    database = Database(db_path, prepared=prepared)
+    database = Database(db_path, prepared=prepared, threaded=threaded)
 
     @asynccontextmanager
     async def lifespan(_server: FastMCP) -> AsyncIterator[dict[str, Any]]:

@@ -4,6 +4,14 @@ It holds two engines on the same file: `engine()` waits for other writers' locks
 threads), `no_wait()` never waits (the event loop must not stall; runtime.inline). With the
 startup trick on, they are opened in a background thread while `initialize` is answered.
 
+Transactions run on the event loop (runtime.inline) unless they must wait for a lock; then
+in a worker thread: reads in up to READ_THREADS, writes in one, in the order they came,
+retrying often while another process holds the write lock (db.write_retrying). Over HTTP
+(`threaded`) many clients call at once, so reads always go to those threads: WAL lets readers
+work side by side, SQLite lets go of the GIL while it works, and a slow search no longer holds
+up every other client. Writes stay on the loop, which serializes them already: a hop to a
+thread and back cost more than most writes (bench/http_load.py).
+
 A failed open is not kept for the life of the process: the next call tries again, and a
 failure that cannot pass by itself (the file is not a task database, its schema is newer than
 this code) is logged and ends the process rather than answering every call with an error.
@@ -19,8 +27,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from task_tracker.config import synchronous_level
-from task_tracker.db import sqlite_error_code
+import anyio
+
+from task_tracker.config import busy_timeout_ms, synchronous_level
+from task_tracker.db import read_transaction, sqlite_error_code, write_retrying
 from task_tracker.errors import DatabaseUnavailable, StartupError
 from task_tracker.runtime import enabled
 from task_tracker.runtime.inline import run_transaction
@@ -37,15 +47,21 @@ T = TypeVar("T")
 
 # SQLite result codes that waiting will not cure: SQLITE_CORRUPT, SQLITE_NOTADB.
 PERMANENT_ERRORS = (11, 26)
+# Threads for reads over HTTP: more than the cores, as a read also waits on the disk, but
+# few (SQLAlchemy's pool holds 5 connections; each thread keeps one while it works).
+READ_THREADS = 4
 
 
 class Database:
     """One server's database: its engines, the WAL flusher, and the per-call transaction."""
 
-    def __init__(self, db_path: Path, *, prepared: bool = False) -> None:
-        """prepared: the caller has already checked the file and brought it to head."""
+    def __init__(self, db_path: Path, *, prepared: bool = False, threaded: bool = False) -> None:
+        """prepared: the caller has already checked the file and brought it to head.
+        threaded: transactions run in worker threads (HTTP), not on the event loop."""
         self.db_path = db_path
         self._prepared = prepared
+        self._threaded = threaded
+        self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
         self._ready = threading.Event()
         self._lock = threading.Lock()
         self._engine: Engine | None = None
@@ -134,7 +150,29 @@ class Database:
 
     async def run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
         """fn in one transaction (a write transaction holds the write lock from its start)."""
-        result = await run_transaction(self, fn, write=write)
+        if self._threaded and not write:
+            result = await self.in_thread(fn, write=False)
+        else:
+            result = await run_transaction(self, fn, write=write)
         if write and self._flusher is not None:
             self._flusher.committed()
         return result
+
+    async def in_thread(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+        """fn in one transaction in a worker thread, waiting for locks as long as allowed."""
+        if self._limiters is None:  # made here: they belong to the running event loop
+            self._limiters = (anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(1))
+        readers, writer = self._limiters
+        if write:
+            return await anyio.to_thread.run_sync(self._write, fn, limiter=writer)
+        return await anyio.to_thread.run_sync(self._read, fn, limiter=readers)
+
+    def _read(self, fn: Callable[[Connection], T]) -> T:
+        with read_transaction(self.engine()) as conn:
+            return fn(conn)
+
+    def _write(self, fn: Callable[[Connection], T]) -> T:
+        self.engine()  # open, or raise why not
+        no_wait = self.no_wait()
+        assert no_wait is not None
+        return write_retrying(no_wait, fn, wait_ms=busy_timeout_ms())
