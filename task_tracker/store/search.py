@@ -18,6 +18,7 @@ from sqlalchemy import (
     Integer,
     Select,
     bindparam,
+    case,
     column,
     func,
     literal_column,
@@ -38,7 +39,7 @@ TAGS = TASK_TAGS.c
 class SearchHit:
     task: TaskRow
     snippet: str
-    score: float
+    score: int  # the tier: 2 for a title hit, +1 for a tags hit
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +99,6 @@ def search_tasks(
 
 FTS_TABLE = table("tasks_fts", column("rowid", Integer))
 FTS = literal_column("tasks_fts")  # the table itself, as MATCH target and function argument
-# bm25 column weights, in index column order: title, description, tags.
-TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT = 10.0, 1.0, 4.0
 MAX_QUERY_TERMS = 32
 MAX_EXCLUDED_TERMS = 8
 SNIPPET_TOKENS = 12
@@ -116,7 +115,20 @@ def _fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+@dataclass(frozen=True, slots=True)
+class FtsQuery:
+    match: str  # the whole query
+    wanted: str  # without the exclusions: what a field must hold to count as a hit there
+    spread: bool  # several words or a phrase, not one word (or one prefix)
+
+
 def to_fts_query(text: str) -> str | None:
+    """Turn what a person typed into a safe FTS5 query, or None if it has no words."""
+    parsed = parse_query(text)
+    return parsed.match if parsed is not None else None
+
+
+def parse_query(text: str) -> FtsQuery | None:
     """Turn what a person typed into a safe FTS5 query, or None if it has no words.
 
     Supported: words (all must match, in any field, any form: "deploying" finds "deploy"),
@@ -129,6 +141,7 @@ def to_fts_query(text: str) -> str | None:
     typing_last_word = bool(text) and not text[-1].isspace()
     include: list[str] = []
     exclude: list[str] = []
+    multiword_phrase = False
     for index, part in enumerate(parts):
         phrase, word = part.group(1), part.group(2)
         excluded = word is not None and word.startswith("-") and len(word) > 1
@@ -142,30 +155,45 @@ def to_fts_query(text: str) -> str | None:
         if word is not None and index == len(parts) - 1 and typing_last_word:
             # The word as typed so far, or (stemmed) as a whole word.
             term = f"({term}* OR {term})"
+        multiword_phrase |= word is None and len(body.split()) > 1
         include.append(term)
     if not include:
         return None
-    query = " AND ".join(include[:MAX_QUERY_TERMS])
+    wanted = " AND ".join(include[:MAX_QUERY_TERMS])
+    query = wanted
     if exclude:
-        query = f"({query}) NOT ({' OR '.join(exclude[:MAX_EXCLUDED_TERMS])})"
-    return query
+        query = f"({wanted}) NOT ({' OR '.join(exclude[:MAX_EXCLUDED_TERMS])})"
+    spread = len(include) > 1 or multiword_phrase
+    return FtsQuery(match=query, wanted=wanted, spread=spread)
+
+
+def _matching(name: str) -> Any:
+    return FTS.op("MATCH")(bindparam(name))
+
+
+def _hit_in(column: int) -> Any:
+    """Whether a match's column holds a match, from the match's own cursor (FTS5's
+    highlight() marks each matched token; char(1) cannot appear in stored text)."""
+    marked = func.highlight(FTS, column, literal_column("char(1)"), "")
+    return func.instr(marked, literal_column("char(1)")) > 0
 
 
 @functools.cache
-def _page_statement(*, by_status: bool, by_priority: bool, by_tag: bool) -> Select[Any]:
-    """search_tasks' one statement per combination of filters (values are bound parameters):
-    building SQLAlchemy constructs on every call costs more than running them.
+def _ranking(*, by_status: bool, by_priority: bool, by_tag: bool, spread: bool) -> Select[Any]:
+    """The page's ids, best first, with each one's tier and how many the window holds; built
+    once per combination (building SQLAlchemy constructs costs more than running them).
 
-    One statement makes the whole page: the ranked ids, then each task's row and its snippet.
-    The snippet is a subquery per page row that finds the row by rowid (18 us), where a
-    separate query for the page's ids would run the whole match again (0.2 ms). The match
-    walks the index newest first (ORDER BY rowid DESC), which also keeps SQLite from driving
-    a filter join from the other side. `in_window` counts the window as it is ranked: a
-    separate count would read every match (and its filter columns) again.
+    The window is the RANK_WINDOW newest matches, read from the index newest first (which
+    also keeps SQLite from driving a filter join from the other side). A match is in tier 2
+    when its title holds a wanted word, +1 when its tags do. For one word, that is two more
+    index lookups over the window's range of rowids (cheap: the word's own entries there).
+    For several words or a phrase (`spread`), each lookup would match them all again over
+    that range, which for a few matches of common words is most of the index (3.5 ms each
+    at a million tasks); highlight() on each match's own cursor costs ~3 us a match instead.
     """
-    newest_first = FTS_TABLE.c.rowid.desc()
-    matching = FTS.op("MATCH")(bindparam("query"))
-    matches = select(FTS_TABLE.c.rowid.label("id")).where(matching)
+    matches = select(FTS_TABLE.c.rowid.label("id")).where(_matching("query"))
+    if spread:
+        matches = matches.add_columns(_hit_in(0).label("in_title"), _hit_in(2).label("in_tags"))
     if by_status or by_priority:
         matches = matches.join(TASKS, T.id == FTS_TABLE.c.rowid)
     if by_status:
@@ -176,36 +204,45 @@ def _page_statement(*, by_status: bool, by_priority: bool, by_tag: bool) -> Sele
         matches = matches.join(
             TASK_TAGS, (TAGS.task_id == FTS_TABLE.c.rowid) & (TAGS.tag == bindparam("tag"))
         )
-    score = func.bm25(FTS, TITLE_WEIGHT, DESCRIPTION_WEIGHT, TAGS_WEIGHT).label("score")
-    window = matches.add_columns(score).order_by(newest_first).limit(RANK_WINDOW).subquery()
-    ranked = (
-        select(window.c.id, window.c.score, func.count().over().label("in_window"))
-        .order_by(window.c.score, window.c.id.desc())  # bm25: lower is better
+    window = matches.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).cte("window")
+    if spread:
+        in_title, in_tags = window.c.in_title, window.c.in_tags
+    else:
+        oldest = select(func.min(window.c.id)).scalar_subquery()
+
+        def hits(field: str) -> Any:
+            return select(FTS_TABLE.c.rowid).where(_matching(field), FTS_TABLE.c.rowid >= oldest)
+
+        in_title, in_tags = window.c.id.in_(hits("in_title")), window.c.id.in_(hits("in_tags"))
+    tier = case((in_title, 2), else_=0) + case((in_tags, 1), else_=0)
+    return (
+        select(window.c.id, tier.label("tier"), func.count().over().label("in_window"))
+        .order_by(tier.desc(), window.c.id.desc())
         .offset(bindparam("offset"))
         .limit(bindparam("limit"))
-        .subquery()
     )
-    snippet = (
-        select(func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS))
-        .where(matching, FTS_TABLE.c.rowid == ranked.c.id)
-        .scalar_subquery()
-    )
-    return (
-        select(TASKS, ranked.c.score, ranked.c.in_window)
-        .add_columns(snippet.label("snippet"))
-        .join_from(ranked, TASKS, T.id == ranked.c.id)
-        .order_by(ranked.c.score, ranked.c.id.desc())
-    )
+
+
+# Snippets for the page only, from one pass over the page's range of rowids: a MATCH per
+# page row (rowid = ?) opened the index again for each (0.15 ms each with 18 segments).
+# `rowid + 0` keeps the id list from being used as such lookups.
+_SNIPPETS = select(FTS_TABLE.c.rowid, func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)).where(
+    _matching("query"),
+    FTS_TABLE.c.rowid.between(bindparam("low"), bindparam("high")),
+    (FTS_TABLE.c.rowid + 0).in_(bindparam("ids", expanding=True)),
+)
+_ROWS = select(TASKS).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
 class SqliteSearch:
-    """BM25 over FTS5. Cost stays bounded for words found in most tasks: only the RANK_WINDOW
-    newest matches are scored (all of them whenever fewer match), which also counts them up
+    """Ranked by where the words are (title, then tags, then description), newest first
+    within each. Cost stays bounded for words found in most tasks: only the RANK_WINDOW
+    newest matches are ranked (all of them whenever fewer match), which also counts them up
     to COUNT_CAP; snippets are made for the returned page only.
 
-    What stays: bm25 weighs each word by how many tasks hold it, and FTS5 finds that by
-    reading the word's whole index entry once per query. At a million tasks that is ~20 ms
-    for a word in 90% of them, against 0.5 ms to read the window's matches alone."""
+    Not bm25: it weighs each word by how many tasks hold it, which FTS5 finds by reading the
+    word's whole index entry on every query: ~20 ms at a million tasks for a word in 90% of
+    them, against ~1 ms for everything here."""
 
     def search(
         self,
@@ -219,30 +256,45 @@ class SqliteSearch:
         limit: int,
         known_total: Total | None,
     ) -> SearchPage:
-        fts_query = to_fts_query(query)
-        if fts_query is None:  # only punctuation, symbols or exclusions: nothing can match
+        parsed = parse_query(query)
+        if parsed is None:  # only punctuation, symbols or exclusions: nothing can match
             return EMPTY_PAGE
-        statement = _page_statement(
-            by_status=statuses is not None, by_priority=priority is not None, by_tag=tag is not None
+        statement = _ranking(
+            by_status=statuses is not None,
+            by_priority=priority is not None,
+            by_tag=tag is not None,
+            spread=parsed.spread,
         )
-        params: dict[str, Any] = {"query": fts_query, "offset": offset, "limit": limit + 1}
+        params: dict[str, Any] = {"query": parsed.match, "offset": offset, "limit": limit + 1}
+        if not parsed.spread:
+            params["in_title"] = f"{{title}} : ({parsed.wanted})"
+            params["in_tags"] = f"{{tags}} : ({parsed.wanted})"
         if statuses is not None:
             params["statuses"] = statuses
         if priority is not None:
             params["priority"] = priority
         if tag is not None:
             params["tag"] = tag
-        rows = conn.execute(statement, params).all()
-        if not rows:
+        ranked = conn.execute(statement, params).all()
+        if not ranked:
             return EMPTY_PAGE  # (an offset past the end: 0 too)
         if known_total is not None:
             total = known_total
-        elif rows[0].in_window <= COUNT_CAP:
-            total = Total(rows[0].in_window)  # the window holds every match
+        elif ranked[0].in_window <= COUNT_CAP:
+            total = Total(ranked[0].in_window)  # the window holds every match
         else:
             total = Total(COUNT_CAP, capped=True)  # the window is full
-        hits = [SearchHit(task=row, snippet=row.snippet, score=-row.score) for row in rows[:limit]]
-        return SearchPage(hits=hits, total=total, has_more=len(rows) > limit)
+        page = ranked[:limit]
+        ids = [row.id for row in page]
+        where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
+        snippets: dict[int, str] = dict(conn.execute(_SNIPPETS, where).all())
+        tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
+        hits = [
+            SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)
+            for row in page
+            if row.id in tasks
+        ]
+        return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
 
 
 BACKENDS: dict[str, SearchBackend] = {"sqlite": SqliteSearch()}

@@ -4,8 +4,8 @@ tasks. Work is counted in virtual machine steps (a progress handler), which are
 deterministic where timings are not.
 
 SQLite plans without statistics here, as the server does (it never runs ANALYZE), so these
-are the plans a million tasks get. Search is not here: bm25 reads each word's whole index
-entry (see store/search.py), which grows with the table by design.
+are the plans a million tasks get. Search is not here (its index is left out to build the
+table in seconds): `bench/run.py --size 1000000` times it.
 """
 
 from __future__ import annotations

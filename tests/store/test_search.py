@@ -35,6 +35,31 @@ async def test_title_match_outranks_description_match(client: Client) -> None:
     assert await ids(client, "invoice") == [in_title, in_description]
 
 
+@pytest.mark.parametrize("query", ["invoice ", "invoi", "send invoice", '"the invoice"'])
+async def test_title_then_tags_then_description_newest_first_in_each(
+    client: Client, query: str
+) -> None:
+    """One word, a prefix, several words and a phrase rank alike (they are ranked two ways:
+    see SqliteSearch)."""
+    old_title = await add(client, "Send the invoice", description="send it")
+    both = await add(client, "Send the invoice again", tags=["invoice", "send"])
+    described = await add(client, "Quarterly", description="send the invoice now")
+    tagged = await add(client, "Quarterly send", description="the", tags=["invoice"])
+    new_title = await add(client, "Send the invoice", description="today")
+    other = await add(client, "Unrelated", description="nothing here")
+    expected = {
+        # title and tags, then title; newest first in each
+        "invoice ": [both, new_title, old_title, tagged, described],
+        "invoi": [both, new_title, old_title, tagged, described],
+        # a field counts when it holds any of the words: `tagged` has "send" in its title
+        "send invoice": [tagged, both, new_title, old_title, described],
+        # the phrase is nowhere in `tagged`, and in no task's tags
+        '"the invoice"': [new_title, both, old_title, described],
+    }
+    assert await ids(client, query) == expected[query]
+    assert other not in await ids(client, query)
+
+
 async def test_results_are_tasks_with_highlighted_snippets(client: Client) -> None:
     task_id = await add(
         client, "Rotate keys", description="The staging database password expires", tags=["ops"]

@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from task_tracker import store
 from task_tracker.db import write_transaction
 from task_tracker.migrate import open_database
+from task_tracker.store.transfer import OPTIMIZE_MIN
 
 
 def cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -331,3 +332,21 @@ def test_a_failed_import_leaves_the_triggers_and_the_data_as_they_were(
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
         }
     assert {"tasks_fts_ai", "tasks_tags_ai"} <= triggers
+
+
+def test_a_large_import_leaves_the_search_index_in_one_segment(tmp_path: Path) -> None:
+    n = OPTIMIZE_MIN
+    tasks = [GOOD | {"title": f"bulk {i}", "description": f"word{i % 7}"} for i in range(n)]
+    source = write(tmp_path, {"format": "task-tracker/1", "tasks": tasks})
+    target = tmp_path / "target.db"
+    done = cli("import", str(source), "--db", str(target), "--new-ids")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(target) as conn:
+        segments = conn.execute("SELECT count(DISTINCT segid) FROM tasks_fts_idx").fetchone()[0]
+        found = conn.execute(
+            "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'word3'"
+        ).fetchone()[0]
+        check = conn.execute(
+            "INSERT INTO tasks_fts (tasks_fts, rank) VALUES ('integrity-check', 1)"
+        ).fetchall()
+    assert (segments, found, check) == (1, len(range(3, n, 7)), [])
