@@ -8,7 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from task_tracker import store
@@ -16,6 +16,7 @@ from task_tracker.db import (
     create_db_engine,
     domain_error,
     read_transaction,
+    write_retrying,
     write_transaction,
 )
 from task_tracker.errors import DatabaseBusy, DatabaseFull, DatabaseGone
@@ -131,3 +132,30 @@ def test_a_broken_database_rule_is_named_and_changes_nothing(engine: Engine) -> 
     )
     with read_transaction(engine) as conn:
         assert store.get_task(conn, task_id=task.id).title == "at the top"
+
+
+def test_write_retrying_waits_for_another_writer_and_runs_fn_once(engine: Engine) -> None:
+    import threading
+
+    db_path = Path(engine.url.database or "")
+    no_wait = create_db_engine(db_path, wait_for_locks=False)
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    calls: list[int] = []
+
+    def add(conn: Connection) -> int:
+        calls.append(1)
+        return store.add_task(conn, title="after the wait").id
+
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            write_retrying(no_wait, add, wait_ms=0)
+        assert calls == []  # refused at BEGIN, before fn
+        release = threading.Timer(0.2, lambda: holder.execute("ROLLBACK"))
+        release.start()
+        assert write_retrying(no_wait, add, wait_ms=60_000) == 1
+        release.join()
+        assert calls == [1]
+    finally:
+        holder.close()
+        no_wait.dispose()

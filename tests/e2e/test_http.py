@@ -304,3 +304,58 @@ def test_stateless_http_answers_without_a_session(db_path: Path) -> None:
         body = response.text
         payload = json.loads(body.split("data: ", 1)[1]) if "data: " in body else response.json()
         assert payload["result"]["structuredContent"]["title"] == "no session"
+
+
+def server_threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def test_many_waiting_calls_take_a_bounded_number_of_threads(db_path: Path) -> None:
+    """30 writes queue behind another process's write lock while 30 reads go on: every call
+    succeeds exactly once, and the server keeps a fixed handful of threads (one writer, a few
+    readers), where a thread per waiting call would have made dozens."""
+    import sqlite3
+
+    async def post(client: httpx2.AsyncClient, url: str, name: str, arguments: dict) -> dict:
+        call = request_message(1, "tools/call", {"name": name, "arguments": arguments})
+        response = await client.post(url, json=call, headers=MCP_HEADERS | AUTH)
+        body = response.text
+        payload = json.loads(body.split("data: ", 1)[1]) if "data: " in body else response.json()
+        assert not payload["result"].get("isError"), payload
+        return payload["result"]["structuredContent"]
+
+    async def scenario(url: str, pid: int) -> int:
+        async with httpx2.AsyncClient(timeout=60) as client:
+            await post(client, url, "add_task", {"title": "first"})
+            blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+            blocker.execute("BEGIN IMMEDIATE")
+            titles: list[str] = []
+            reads = 0
+
+            async def write(i: int) -> None:
+                titles.append((await post(client, url, "add_task", {"title": f"w{i}"}))["title"])
+
+            async def read() -> None:
+                nonlocal reads
+                page = await post(client, url, "list_tasks", {})
+                assert page["tasks"][0]["title"] == "first"
+                reads += 1
+
+            async with anyio.create_task_group() as group:
+                for i in range(30):
+                    group.start_soon(write, i)
+                    group.start_soon(read)
+                with anyio.fail_after(30):  # the reads are answered while the writes wait
+                    while reads < 30:
+                        await anyio.sleep(0.01)
+                assert titles == []
+                blocker.execute("ROLLBACK")
+            blocker.close()
+            assert sorted(titles) == sorted(f"w{i}" for i in range(30))
+            return server_threads(pid)
+
+    with http_server(db_path, "--stateless") as server:
+        threads = anyio.run(scenario, f"{server.base}/mcp", server.proc.pid)
+    assert count_tasks(db_path) == 31
+    assert threads <= 10, threads
