@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from client import BenchClient
-from common import TAGS, Corpus, build_database, percentiles, print_table, started_server
+from common import (
+    TAGS,
+    Corpus,
+    build_database,
+    percentiles,
+    print_table,
+    started_server,
+    time_calls,
+)
 
 TARGET, LIMIT = 5.0, 10.0
 
@@ -114,15 +122,6 @@ def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, 
     return table
 
 
-def timed(call: Callable[[], Any], repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        began = time.perf_counter()
-        call()
-        samples.append((time.perf_counter() - began) * 1000)
-    return samples
-
-
 def run_scale(size: int, db_path: Path, repeats: int) -> bool:
     """Print the table; True when every call is within LIMIT x add_task's p50."""
     frequency = database_of_size(db_path, size)
@@ -138,9 +137,9 @@ def run_scale(size: int, db_path: Path, repeats: int) -> bool:
         for call in table.values():
             call()  # warm: the first read of a cold page is not what a session sees
         for _ in range(rounds):
-            samples["add_task"] += timed(add, repeats // rounds)
+            samples["add_task"] += time_calls(add, repeats // rounds, warmup=0)
             for name, call in table.items():
-                samples.setdefault(name, []).extend(timed(call, repeats // rounds))
+                samples.setdefault(name, []).extend(time_calls(call, repeats // rounds, warmup=0))
         server.close()
     finally:
         server.__exit__()

@@ -17,10 +17,15 @@ TAGS = TASK_TAGS.c
 COUNTS = TaskCount.__table__.c
 
 
+def count_upto(conn: Connection, matches: Select[Any], most: int) -> int:
+    """How many rows `matches` selects, reading at most `most` of them."""
+    return conn.scalar(select(func.count()).select_from(matches.limit(most).subquery())) or 0
+
+
 def capped_count(conn: Connection, matches: Select[Any]) -> Total:
     """Count the rows `matches` selects, reading at most COUNT_CAP + 1 of them."""
-    n = conn.scalar(select(func.count()).select_from(matches.limit(COUNT_CAP + 1).subquery()))
-    return Total(min(n or 0, COUNT_CAP), capped=(n or 0) > COUNT_CAP)
+    n = count_upto(conn, matches, COUNT_CAP + 1)
+    return Total(min(n, COUNT_CAP), capped=n > COUNT_CAP)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +92,7 @@ def list_tasks(
     conditions = [*by_status, *by_priority, *due_range]
     in_range = None  # tasks in the status filter and due range, counted up to DUE_SORT_MAX + 1
     if due_range and tag is None:
-        in_range = _count_upto(conn, [*by_status, *due_range], DUE_SORT_MAX + 1)
+        in_range = count_upto(conn, select(T.id).where(*by_status, *due_range), DUE_SORT_MAX + 1)
     if tag is not None:
         # Driven by the tag's index range in task id order, each match's row then found by
         # its id: a page reads about as many index entries as it returns. (Filtering tasks
@@ -124,12 +129,6 @@ def list_tasks(
     else:
         total = capped_count(conn, matches)
     return TaskPage(items=rows[:limit], total=total, has_more=has_more)
-
-
-def _count_upto(conn: Connection, conditions: list[Any], most: int) -> int:
-    """How many tasks meet the conditions, reading at most `most` of them."""
-    matching = select(T.id).where(*conditions).limit(most).subquery()
-    return conn.scalar(select(func.count()).select_from(matching)) or 0
 
 
 # One (status, priority) segment in id order: a range of ix_tasks_status_priority_id, read only

@@ -9,7 +9,6 @@ method and registers it in BACKENDS.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,6 +27,7 @@ from sqlalchemy import (
 
 from task_tracker.models import TaskTag
 from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.store.fts_query import parse_query
 from task_tracker.store.listing import status_values
 from task_tracker.store.tasks import TASKS, T, TaskRow
 
@@ -99,72 +99,7 @@ def search_tasks(
 
 FTS_TABLE = table("tasks_fts", column("rowid", Integer))
 FTS = literal_column("tasks_fts")  # the table itself, as MATCH target and function argument
-MAX_QUERY_TERMS = 32
-MAX_EXCLUDED_TERMS = 8
 SNIPPET_TOKENS = 12
-
-# A quoted phrase (an unbalanced quote runs to the end) or a run of non-space characters.
-_QUERY_PART = re.compile(r'"([^"]*)"?|([^\s"]+)')
-_HAS_WORD = re.compile(r"[^\W_]")
-_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
-# Typed as operators out of habit; searching for them as words would only lose matches.
-_OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
-
-
-def _fts_string(text: str) -> str:
-    return '"' + text.replace('"', '""') + '"'
-
-
-@dataclass(frozen=True, slots=True)
-class FtsQuery:
-    match: str  # the whole query
-    wanted: str  # without the exclusions: what a field must hold to count as a hit there
-    spread: bool  # several words or a phrase, not one word (or one prefix)
-
-
-def to_fts_query(text: str) -> str | None:
-    """Turn what a person typed into a safe FTS5 query, or None if it has no words."""
-    parsed = parse_query(text)
-    return parsed.match if parsed is not None else None
-
-
-def parse_query(text: str) -> FtsQuery | None:
-    """Turn what a person typed into a safe FTS5 query, or None if it has no words.
-
-    Supported: words (all must match, in any field, any form: "deploying" finds "deploy"),
-    "quoted phrases", -word to exclude, and the last word matching as a prefix while typing.
-    Everything else (operators, *, :, parentheses, stray quotes) is treated as plain text:
-    every part is passed to FTS5 as a quoted string, so no input is FTS syntax.
-    """
-    text = _CONTROL_CHARS.sub(" ", text)  # FTS5 strings cannot hold NUL; none mean anything
-    parts = list(_QUERY_PART.finditer(text))
-    typing_last_word = bool(text) and not text[-1].isspace()
-    include: list[str] = []
-    exclude: list[str] = []
-    multiword_phrase = False
-    for index, part in enumerate(parts):
-        phrase, word = part.group(1), part.group(2)
-        excluded = word is not None and word.startswith("-") and len(word) > 1
-        body = word[1:] if excluded else (word if word is not None else phrase)
-        if not _HAS_WORD.search(body) or (word is not None and word in _OPERATOR_WORDS):
-            continue
-        term = _fts_string(body)
-        if excluded:
-            exclude.append(term)
-            continue
-        if word is not None and index == len(parts) - 1 and typing_last_word:
-            # The word as typed so far, or (stemmed) as a whole word.
-            term = f"({term}* OR {term})"
-        multiword_phrase |= word is None and len(body.split()) > 1
-        include.append(term)
-    if not include:
-        return None
-    wanted = " AND ".join(include[:MAX_QUERY_TERMS])
-    query = wanted
-    if exclude:
-        query = f"({wanted}) NOT ({' OR '.join(exclude[:MAX_EXCLUDED_TERMS])})"
-    spread = len(include) > 1 or multiword_phrase
-    return FtsQuery(match=query, wanted=wanted, spread=spread)
 
 
 def _matching(name: str) -> Any:
@@ -223,13 +158,21 @@ def _ranking(*, by_status: bool, by_priority: bool, by_tag: bool, spread: bool) 
     )
 
 
-# Snippets for the page only, from one pass over the page's range of rowids: a MATCH per
-# page row (rowid = ?) opened the index again for each (0.15 ms each with 18 segments).
-# `rowid + 0` keeps the id list from being used as such lookups.
-_SNIPPETS = select(FTS_TABLE.c.rowid, func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)).where(
+# Snippets for the page only. Usually from one pass over the page's range of rowids: a lookup
+# per page row (rowid = ?) opens the index again for each (7 us with one segment, 0.15 ms with
+# the 18 a million inserted tasks leave), and `rowid + 0` keeps the id list from being used as
+# such lookups. But when a few matches of several words are spread over the whole index, that
+# pass matches the words all over again (3.5 ms for a phrase at a million tasks), and ten
+# lookups cost less.
+_SNIPPET = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
+_PAGE_IDS = bindparam("ids", expanding=True)
+_SNIPPETS_IN_RANGE = select(FTS_TABLE.c.rowid, _SNIPPET).where(
     _matching("query"),
     FTS_TABLE.c.rowid.between(bindparam("low"), bindparam("high")),
-    (FTS_TABLE.c.rowid + 0).in_(bindparam("ids", expanding=True)),
+    (FTS_TABLE.c.rowid + 0).in_(_PAGE_IDS),
+)
+_SNIPPETS_BY_ROW = select(FTS_TABLE.c.rowid, _SNIPPET).where(
+    _matching("query"), FTS_TABLE.c.rowid.in_(_PAGE_IDS)
 )
 _ROWS = select(TASKS).where(T.id.in_(bindparam("ids", expanding=True)))
 
@@ -287,7 +230,10 @@ class SqliteSearch:
         page = ranked[:limit]
         ids = [row.id for row in page]
         where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
-        snippets: dict[int, str] = dict(conn.execute(_SNIPPETS, where).all())
+        sparse = parsed.spread and ranked[0].in_window < RANK_WINDOW
+        snippets: dict[int, str] = dict(
+            conn.execute(_SNIPPETS_BY_ROW if sparse else _SNIPPETS_IN_RANGE, where).all()
+        )
         tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
         hits = [
             SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)

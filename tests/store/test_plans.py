@@ -137,3 +137,50 @@ def test_overview_and_standup_read_a_small_part_of_the_table(
         )
 
     assert steps(database, both) <= budget
+
+
+@pytest.mark.parametrize(
+    "filters", CASES[: -len(FILTERS)], ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items())
+)
+def test_pages_read_either_way_hold_exactly_the_matching_tasks(
+    database: Path, filters: dict[str, Any]
+) -> None:
+    """Each way of reading a page (an index in id order, a due range sorted, a wide due range
+    walked by id) gives the tasks a plain query finds, in id order, pages apart."""
+    where, params = ["1"], []
+    statuses = {"open": ("pending", "in_progress"), "complete": ("complete",)}
+    if "status" in filters:
+        where.append(f"status IN ({', '.join('?' * len(statuses[filters['status']]))})")
+        params += statuses[filters["status"]]
+    if "priority" in filters:
+        where.append("priority = ?")
+        params.append(filters["priority"])
+    if "tag" in filters:
+        where.append("id IN (SELECT task_id FROM task_tags WHERE tag = ?)")
+        params.append(filters["tag"])
+    if "due_before" in filters:
+        where.append("due_date < ?")
+        params.append(filters["due_before"].isoformat())
+    with sqlite3.connect(database) as conn:
+        expected = [
+            row[0]
+            for row in conn.execute(
+                f"SELECT id FROM tasks WHERE {' AND '.join(where)} ORDER BY id LIMIT 600", params
+            )
+        ]
+    engine = create_db_engine(database)
+    seen: list[int] = []
+    try:
+        with read_transaction(engine) as conn:
+            after, total = None, None
+            while len(seen) < 600:
+                page = store.list_tasks(
+                    conn, **filters, after_id=after, limit=200, known_total=total
+                )
+                seen += [task.id for task in page.items]
+                if not page.has_more:
+                    break
+                after, total = page.items[-1].id, page.total
+    finally:
+        engine.dispose()
+    assert seen[:600] == expected

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.store.search import to_fts_query
+from task_tracker.store.fts_query import parse_query, to_fts_query
 
 pytestmark = pytest.mark.anyio
 
@@ -56,7 +56,9 @@ async def test_title_then_tags_then_description_newest_first_in_each(
         # the phrase is nowhere in `tagged`, and in no task's tags
         '"the invoice"': [new_title, both, old_title, described],
     }
-    assert await ids(client, query) == expected[query]
+    page = await search(client, query)
+    assert [hit["id"] for hit in page["results"]] == expected[query]
+    assert all("**" in hit["snippet"] for hit in page["results"])  # each made for its task
     assert other not in await ids(client, query)
 
 
@@ -235,3 +237,19 @@ def test_query_translation_is_quoted_fts() -> None:
     assert to_fts_query("x\x00y ") == '"x" AND "y"'
     assert to_fts_query("🎉 ") is None
     assert to_fts_query("-only ") is None
+
+
+def test_one_word_is_ranked_by_lookups_several_by_highlight() -> None:
+    """`spread` picks how SqliteSearch finds title and tag hits; `wanted` drops exclusions."""
+    shapes = {
+        text: (parsed.wanted, parsed.spread)
+        for text in ("deplo", "deploy -old ", '"hi there"', '"hi"', "a b ")
+        if (parsed := parse_query(text)) is not None
+    }
+    assert shapes == {
+        "deplo": ('("deplo"* OR "deplo")', False),
+        "deploy -old ": ('"deploy"', False),
+        '"hi there"': ('"hi there"', True),
+        '"hi"': ('"hi"', False),
+        "a b ": ('"a" AND "b"', True),
+    }
