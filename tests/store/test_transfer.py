@@ -319,14 +319,20 @@ def test_an_import_leaves_search_tags_and_triggers_exact(
     assert (after, after_tags) == (1, 1)
 
 
+def schema(db: Path) -> list[tuple]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT type, name, sql FROM sqlite_master ORDER BY name").fetchall()
+
+
 def test_a_failed_import_leaves_the_triggers_and_the_data_as_they_were(
     tmp_path: Path, exported_db: Path
 ) -> None:
-    before = rows(exported_db)
+    before, schema_before = rows(exported_db), schema(exported_db)
     source = write(tmp_path, {"format": "task-tracker/1", "tasks": [GOOD | {"id": 999}, GOOD]})
     done = cli("import", str(source), "--db", str(exported_db))
     assert done.returncode == 1
     assert rows(exported_db) == before
+    assert schema(exported_db) == schema_before  # triggers and indexes dropped, then restored
     with sqlite3.connect(exported_db) as conn:
         triggers = {
             r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")
@@ -339,9 +345,16 @@ def test_a_large_import_leaves_the_search_index_in_one_segment(tmp_path: Path) -
     tasks = [GOOD | {"title": f"bulk {i}", "description": f"word{i % 7}"} for i in range(n)]
     source = write(tmp_path, {"format": "task-tracker/1", "tasks": tasks})
     target = tmp_path / "target.db"
+    open_database(target).dispose()
+    fresh = schema(target)
     done = cli("import", str(source), "--db", str(target), "--new-ids")
     assert done.returncode == 0, done.stderr
+    assert schema(target) == fresh  # the indexes it dropped to load faster are all back
     with sqlite3.connect(target) as conn:
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM tasks WHERE status = 'pending' AND id > 5"
+        ).fetchall()
+        assert "ix_tasks_status_id" in str(plan)
         segments = conn.execute("SELECT count(DISTINCT segid) FROM tasks_fts_idx").fetchone()[0]
         found = conn.execute(
             "SELECT count(*) FROM tasks_fts WHERE tasks_fts MATCH 'word3'"
