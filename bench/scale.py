@@ -82,6 +82,8 @@ def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, 
         {"tag": "work"},  # the most used tag
         {"tag": rare_tag},  # the least used
         {"due_before": "2026-03-01"},
+        {"due": "overdue"},
+        {"tag": f"work,{rare_tag}"},  # several tags: all of them
     ]
     table: dict[str, Callable[[], Any]] = {
         "get_task": lambda: server.call_ok("get_task", {"task_id": next(ids) % size + 1}),

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from task_tracker.schemas import TAG_MAX, TAGS_FILTER_MAX, TAGS_FILTER_PATTERN
+
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
@@ -105,6 +107,12 @@ def _explain(error: dict[str, Any]) -> str:
         return f"{_shown(value)} is not a UTC timestamp; use YYYY-MM-DDTHH:MM:SS+00:00"
     if kind == "literal_error":
         return f"{_shown(value)} is not allowed; use one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == TAGS_FILTER_PATTERN:
+        return (
+            f"{_shown(value)} is not a tag filter; use one tag, or up to "
+            f"{TAGS_FILTER_MAX} joined by commas (a,b), each 1-{TAG_MAX} characters without "
+            "spaces or control characters"
+        )
     if kind == "string_pattern_mismatch":
         return (
             f"{_shown(value)} is not a valid tag; use one word without spaces, commas or "

@@ -71,6 +71,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def local_today() -> date:
+    """Today in the server's own time zone: what "today" means to the person using it."""
+    return datetime.now(UTC).astimezone().date()
+
+
 def parse_tags(text: str) -> list[str]:
     """tasks.tags as stored (JSON array text) -> the tag list; tolerant of hand edits."""
     try:
@@ -100,6 +105,18 @@ Description = Annotated[
 ]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
 TagFilter = Annotated[Tag, Field(description="Only tasks with this tag.")]
+TAGS_FILTER_MAX = 5
+# One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
+_ONE_TAG = rf"[^\s,\x00-\x1f\x7f]{{1,{TAG_MAX}}}"
+TAGS_FILTER_PATTERN = rf"^{_ONE_TAG}(,{_ONE_TAG}){{0,{TAGS_FILTER_MAX - 1}}}$"
+TagsFilter = Annotated[
+    str,
+    Field(
+        description="Only tasks with this tag; several comma-separated (a,b) = all of them.",
+        pattern=TAGS_FILTER_PATTERN,
+    ),
+]
+DueWhen = Literal["overdue", "today", "this_week"]
 Tags = Annotated[
     list[Tag], Field(description="Labels (no spaces/commas); lower-cased.", max_length=TAGS_MAX)
 ]

@@ -21,6 +21,7 @@ from task_tracker.schemas import (
     Cursor,
     Description,
     DueDate,
+    DueWhen,
     ExpectedVersion,
     ListLimit,
     Omitted,
@@ -33,10 +34,12 @@ from task_tracker.schemas import (
     Tag,
     TagFilter,
     Tags,
+    TagsFilter,
     TaskId,
     TaskOut,
     TaskPageOut,
     Title,
+    local_today,
 )
 from task_tracker.server.calls import read, write
 from task_tracker.server.shaping import decode_cursor, search_page, shaped, task_page
@@ -138,9 +141,19 @@ async def delete_task(
 async def list_tasks(
     status: StatusFilterArg = "all",
     priority: Annotated[PriorityName | Omitted, Field(description="Only this priority.")] = None,
-    tag: TagFilter | Omitted = None,
+    tag: TagsFilter | Omitted = None,
+    due: Annotated[
+        DueWhen | Omitted,
+        Field(
+            description="overdue (due before today, not complete), today, or this_week "
+            "(Monday to Sunday), by the server's date."
+        ),
+    ] = None,
     due_before: Annotated[
         date | Omitted, Field(description="Only tasks due before this date (YYYY-MM-DD).")
+    ] = None,
+    due_after: Annotated[
+        date | Omitted, Field(description="Only tasks due after this date (YYYY-MM-DD).")
     ] = None,
     limit: ListLimit = LIST_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
@@ -150,14 +163,21 @@ async def list_tasks(
     To find tasks by words, use search_tasks instead.
     """
     after_id, known_total = decode_cursor(cursor, "after") if cursor is not None else (None, None)
+    if due is not None:
+        after, before = store.due_window(due, local_today())
+        due_after = max(filter(None, (due_after, after)), default=None)
+        due_before = min(filter(None, (due_before, before)), default=None)
+        if due == "overdue" and status == "all":
+            status = "open"
 
     def run(conn: Connection) -> TaskPageOut:
         page = store.list_tasks(
             conn,
             status=status,
             priority=priority,
-            tag=tag,
+            tag=tag.split(",") if tag is not None else None,
             due_before=due_before,
+            due_after=due_after,
             after_id=after_id,
             limit=limit,
             known_total=known_total,

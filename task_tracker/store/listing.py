@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
@@ -15,6 +16,22 @@ from task_tracker.store.tasks import TASKS, T, TaskRow
 TASK_TAGS = TaskTag.__table__
 TAGS = TASK_TAGS.c
 COUNTS = TaskCount.__table__.c
+
+
+def _rarity(conn: Connection, tag: str) -> tuple[int, int]:
+    """Sorts the least used tag first, from at most COUNT_CAP of its index entries: a tag on
+    fewer tasks by how many; past that, by how far into the table its first COUNT_CAP reach
+    (the further, the sparser)."""
+    first = (
+        select(TAGS.task_id).where(TAGS.tag == tag).order_by(TAGS.task_id).limit(COUNT_CAP)
+    ).subquery()
+    reach, n = conn.execute(select(func.max(first.c.task_id), func.count())).one()
+    return (0, n) if n < COUNT_CAP else (1, -reach)
+
+
+def _has_tag(tag: str, task_id: Any = T.id) -> Any:
+    other = TASK_TAGS.alias()
+    return select(other.c.task_id).where(other.c.task_id == task_id, other.c.tag == tag).exists()
 
 
 def count_upto(conn: Connection, matches: Select[Any], most: int) -> int:
@@ -58,11 +75,34 @@ def count_by_status(conn: Connection, *, status: str | None) -> int:
 DUE_SORT_MAX = 5_000
 
 
-def _due_in_range(statuses: list[str] | None, due_before: date) -> list[Any]:
-    """Tasks due before a date, as (status, due_date) finds them: it leads with status, so
-    every status is named when none is filtered (the CHECK constraint allows no others)."""
+def _due_in_range(
+    statuses: list[str] | None, due_before: date | None, due_after: date | None
+) -> list[Any]:
+    """Tasks due in a range, as (status, due_date) finds them: it leads with status, so every
+    status is named when none is filtered (the CHECK constraint allows no others)."""
+    if due_before is None and due_after is None:
+        return []
     every_status = [T.status.in_([s.value for s in Status])] if statuses is None else []
-    return [*every_status, T.due_date < due_before.isoformat()]
+    bounds = [T.due_date < due_before.isoformat()] if due_before is not None else []
+    if due_after is not None:
+        bounds.append(T.due_date > due_after.isoformat())
+    return [*every_status, *bounds]
+
+
+def due_window(when: str, today: date) -> tuple[date | None, date | None]:
+    """(due_after, due_before), both exclusive, for a `due` shorthand on the given day:
+    "overdue" (before today), "today", "this_week" (Monday to Sunday of today's week)."""
+    if when == "overdue":
+        return None, today
+    if when == "today":
+        return today - timedelta(days=1), today + timedelta(days=1)
+    monday = today - timedelta(days=today.weekday())
+    return monday - timedelta(days=1), monday + timedelta(days=7)
+
+
+def _tag_list(tag: str | Sequence[str] | None) -> list[str]:
+    tags = [tag] if isinstance(tag, str) else list(tag or ())
+    return list(dict.fromkeys(t.strip().lower() for t in tags))
 
 
 def list_tasks(
@@ -70,13 +110,15 @@ def list_tasks(
     *,
     status: str | None = None,
     priority: str | None = None,
-    tag: str | None = None,
+    tag: str | Sequence[str] | None = None,
     due_before: date | None = None,
+    due_after: date | None = None,
     after_id: int | None = None,
     limit: int = 50,
     known_total: Total | None = None,
 ) -> TaskPage:
     """Tasks matching the filters in id order, starting after after_id (keyset pagination).
+    tag: one tag or several (all of them); the due bounds are exclusive.
 
     known_total: the total a first page already counted (carried in the cursor), so later
     pages do not count again. Each filter's page is read the way its plan stays small at a
@@ -88,20 +130,25 @@ def list_tasks(
     after = after_id or 0
     by_status = [T.status.in_(statuses)] if statuses is not None else []
     by_priority = [T.priority == priority] if priority is not None else []
-    due_range = _due_in_range(statuses, due_before) if due_before is not None else []
+    due_range = _due_in_range(statuses, due_before, due_after)
+    tags = _tag_list(tag)
+    if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
+        tags.sort(key=lambda t: _rarity(conn, t))
     conditions = [*by_status, *by_priority, *due_range]
     in_range = None  # tasks in the status filter and due range, counted up to DUE_SORT_MAX + 1
-    if due_range and tag is None:
+    if due_range and not tags:
         in_range = count_upto(conn, select(T.id).where(*by_status, *due_range), DUE_SORT_MAX + 1)
-    if tag is not None:
-        # Driven by the tag's index range in task id order, each match's row then found by
-        # its id: a page reads about as many index entries as it returns. (Filtering tasks
-        # first, as `id IN (tagged)`, sorted every match in a temporary B-tree: 170 ms at a
-        # million tasks against under 1 ms.)
+    if tags:
+        # Driven by the first tag's index range in task id order, each match's row then found
+        # by its id (and any other tag by its (task_id, tag) key): a page reads about as many
+        # index entries as it returns. (Filtering tasks first, as `id IN (tagged)`, sorted
+        # every match in a temporary B-tree: 170 ms at a million tasks against under 1 ms.)
         key = TAGS.task_id
         tagged = TASK_TAGS.join(TASKS, T.id == TAGS.task_id)
-        matches = select(key).select_from(tagged)
-        matches = matches.where(TAGS.tag == tag.strip().lower(), *conditions)
+        others = [_has_tag(t, key) for t in tags[1:]]
+        # (Counting needs no task row unless a filter reads one: 3x fewer page reads.)
+        matches = select(key).select_from(tagged if conditions else TASK_TAGS)
+        matches = matches.where(TAGS.tag == tags[0], *conditions, *others)
         page = select(TASKS).select_from(tagged).where(matches.whereclause, key > after)
     elif in_range is not None and in_range <= DUE_SORT_MAX:
         # The range's ids from the index, sorted (id + 0 keeps SQLite from walking by id).
@@ -114,7 +161,11 @@ def list_tasks(
         # from reading the whole range from its index and sorting it).
         key = T.id
         matches = select(key).where(*conditions)
-        walked = [T.due_date.concat("") < due_before.isoformat()] if due_before else []
+        walked = []
+        if due_before is not None:
+            walked.append(T.due_date.concat("") < due_before.isoformat())
+        if due_after is not None:
+            walked.append(T.due_date.concat("") > due_after.isoformat())
         page = select(TASKS).where(*by_status, *by_priority, *walked, key > after)
     rows = list(conn.execute(page.order_by(key).limit(limit + 1)))
     has_more = len(rows) > limit
@@ -122,7 +173,7 @@ def list_tasks(
         total = known_total
     elif after_id is None and not has_more:
         total = Total(len(rows))  # the whole result is on this page
-    elif priority is None and tag is None and due_before is None:
+    elif priority is None and not tags and not due_range:
         total = Total(count_by_status(conn, status=status))
     elif in_range is not None and priority is None:  # already counted, past COUNT_CAP
         total = Total(min(in_range, COUNT_CAP), capped=in_range > COUNT_CAP)
@@ -193,11 +244,7 @@ def standup(
     Each section reads one index in its own order and stops at `limit`: (completed_at),
     (status, priority, id) one priority at a time, (status, due_date), (status, updated_at).
     """
-    tagged = (
-        [select(TAGS.task_id).where(TAGS.task_id == T.id, TAGS.tag == tag.strip().lower()).exists()]
-        if tag is not None
-        else []
-    )
+    tagged = [_has_tag(tag.strip().lower())] if tag is not None else []
 
     def pick(*conditions: Any, order: Any, room: int = limit) -> list[TaskRow]:
         query = select(TASKS).where(*conditions, *tagged)

@@ -106,7 +106,10 @@ FILTERS: list[dict[str, Any]] = [
     {"tag": "work"},
     {"tag": "rare"},
     {"due_before": date(2026, 2, 1)},  # a narrow range, read from its index
-    {"due_before": date(2030, 1, 1)},  # every dated task: walked by id at the larger size
+    {"due_before": date(2030, 1, 1)},  # every dated task: walked by id
+    {"due_after": date(2026, 12, 1)},  # the last month: read from the index
+    {"due_after": date(2026, 2, 1), "due_before": date(2026, 11, 1)},  # walked by id
+    {"tag": ["work", "rare"]},
 ]
 CASES = [
     *FILTERS,
@@ -155,12 +158,16 @@ def test_pages_read_either_way_hold_exactly_the_matching_tasks(
     if "priority" in filters:
         where.append("priority = ?")
         params.append(filters["priority"])
-    if "tag" in filters:
+    tags = [filters["tag"]] if isinstance(filters.get("tag"), str) else filters.get("tag", [])
+    for tag in tags:
         where.append("id IN (SELECT task_id FROM task_tags WHERE tag = ?)")
-        params.append(filters["tag"])
+        params.append(tag)
     if "due_before" in filters:
         where.append("due_date < ?")
         params.append(filters["due_before"].isoformat())
+    if "due_after" in filters:
+        where.append("due_date > ?")
+        params.append(filters["due_after"].isoformat())
     with sqlite3.connect(database) as conn:
         expected = [
             row[0]

@@ -299,21 +299,29 @@ def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> Non
             status=rng.choice(["pending", "in_progress", "complete"]),
             priority=rng.choice(["low", "medium", "high"]),
             tags=rng.sample(["a", "b", "c"], rng.randint(0, 2)),
-            due_date=rng.choice([None, date(2026, 1, 1), date(2027, 1, 1)]),
+            due_date=rng.choice([None, date(2026, 1, 1), date(2026, 4, 1), date(2027, 1, 1)]),
         )
     with read_transaction(engine) as s:
         every = store.list_tasks(s, limit=200).items
     statuses = {"all": None, "open": {"pending", "in_progress"}, "complete": {"complete"}}
-    for (status, allowed), priority, tag, due in itertools.product(
-        statuses.items(), [None, "high"], [None, "a", "c"], [None, date(2026, 6, 1)]
+    for (status, allowed), priority, tag, due, due_after in itertools.product(
+        statuses.items(),
+        [None, "high"],
+        [None, "a", "c", ["a", "b"]],
+        [None, date(2026, 6, 1)],
+        [None, date(2026, 3, 1)],
     ):
+        wanted_tags = [tag] if isinstance(tag, str) else (tag or [])
         expected = [
             t.id
             for t in every
             if (allowed is None or t.status in allowed)
             and (priority is None or t.priority == priority)
-            and (tag is None or tag in parse_tags(t.tags))
+            and all(w in parse_tags(t.tags) for w in wanted_tags)
             and (due is None or (t.due_date is not None and t.due_date < due.isoformat()))
+            and (
+                due_after is None or (t.due_date is not None and t.due_date > due_after.isoformat())
+            )
         ]
         seen, after, total = [], None, None
         with read_transaction(engine) as s:
@@ -324,6 +332,7 @@ def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> Non
                     priority=priority,
                     tag=tag,
                     due_before=due,
+                    due_after=due_after,
                     after_id=after,
                     limit=3,
                     known_total=total,
@@ -334,3 +343,13 @@ def test_every_filter_pages_to_exactly_the_matching_tasks(engine: Engine) -> Non
                     break
                 after = page.items[-1].id
         assert (seen, total) == (expected, Total(len(expected))), (status, priority, tag, due)
+
+
+def test_due_shorthands_are_ranges_around_today() -> None:
+    wednesday = date(2026, 11, 25)
+    assert store.due_window("overdue", wednesday) == (None, wednesday)
+    assert store.due_window("today", wednesday) == (date(2026, 11, 24), date(2026, 11, 26))
+    # Monday 23 to Sunday 29, as exclusive bounds
+    assert store.due_window("this_week", wednesday) == (date(2026, 11, 22), date(2026, 11, 30))
+    sunday = date(2026, 11, 29)
+    assert store.due_window("this_week", sunday) == (date(2026, 11, 22), date(2026, 11, 30))
