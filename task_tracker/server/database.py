@@ -57,7 +57,7 @@ class Database:
 
     def __init__(self, db_path: Path, *, prepared: bool = False, threaded: bool = False) -> None:
         """prepared: the caller has already checked the file and brought it to head.
-        threaded: transactions run in worker threads (HTTP), not on the event loop."""
+        threaded: reads always run in worker threads (HTTP, where many clients call at once)."""
         self.db_path = db_path
         self._prepared = prepared
         self._threaded = threaded
