@@ -104,7 +104,6 @@ Description = Annotated[
     str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
 ]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
-TagFilter = Annotated[Tag, Field(description="Only tasks with this tag.")]
 TAGS_FILTER_MAX = 5
 # One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
 _ONE_TAG = rf"[^\s,\x00-\x1f\x7f]{{1,{TAG_MAX}}}"

@@ -100,7 +100,7 @@ def due_window(when: str, today: date) -> tuple[date | None, date | None]:
     return monday - timedelta(days=1), monday + timedelta(days=7)
 
 
-def _tag_list(tag: str | Sequence[str] | None) -> list[str]:
+def tag_list(tag: str | Sequence[str] | None) -> list[str]:
     tags = [tag] if isinstance(tag, str) else list(tag or ())
     return list(dict.fromkeys(t.strip().lower() for t in tags))
 
@@ -131,7 +131,7 @@ def list_tasks(
     by_status = [T.status.in_(statuses)] if statuses is not None else []
     by_priority = [T.priority == priority] if priority is not None else []
     due_range = _due_in_range(statuses, due_before, due_after)
-    tags = _tag_list(tag)
+    tags = tag_list(tag)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
         tags.sort(key=lambda t: _rarity(conn, t))
     conditions = [*by_status, *by_priority, *due_range]

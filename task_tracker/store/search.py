@@ -9,6 +9,7 @@ method and registers it in BACKENDS.
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -28,7 +29,7 @@ from sqlalchemy import (
 from task_tracker.models import TaskTag
 from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
 from task_tracker.store.fts_query import parse_query
-from task_tracker.store.listing import status_values
+from task_tracker.store.listing import status_values, tag_list
 from task_tracker.store.tasks import TASKS, T, TaskRow
 
 TASK_TAGS = TaskTag.__table__
@@ -60,12 +61,13 @@ class SearchBackend(Protocol):
         query: str,
         statuses: list[str] | None,
         priority: str | None,
-        tag: str | None,
+        tags: list[str],
         offset: int,
         limit: int,
         known_total: Total | None,
     ) -> SearchPage:
         """Tasks matching what a person typed, best first; EMPTY_PAGE if nothing can match.
+        tags: lower-cased; a match must carry every one.
         known_total: the total an earlier page counted, not counted again."""
         ...
 
@@ -76,7 +78,7 @@ def search_tasks(
     query: str,
     status: str | None = None,
     priority: str | None = None,
-    tag: str | None = None,
+    tag: str | Sequence[str] | None = None,
     offset: int = 0,
     limit: int = 10,
     known_total: Total | None = None,
@@ -88,7 +90,7 @@ def search_tasks(
         query=query,
         statuses=status_values(status),
         priority=priority,
-        tag=tag.strip().lower() if tag is not None else None,
+        tags=tag_list(tag),
         offset=offset,
         limit=limit,
         known_total=known_total,
@@ -114,7 +116,7 @@ def _hit_in(column: int) -> Any:
 
 
 @functools.cache
-def _ranking(*, by_status: bool, by_priority: bool, by_tag: bool, spread: bool) -> Select[Any]:
+def _ranking(*, by_status: bool, by_priority: bool, tags: int, spread: bool) -> Select[Any]:
     """The page's ids, best first, with each one's tier and how many the window holds; built
     once per combination (building SQLAlchemy constructs costs more than running them).
 
@@ -135,9 +137,11 @@ def _ranking(*, by_status: bool, by_priority: bool, by_tag: bool, spread: bool) 
         matches = matches.where(T.status.in_(bindparam("statuses", expanding=True)))
     if by_priority:
         matches = matches.where(T.priority == bindparam("priority"))
-    if by_tag:
+    for n in range(tags):  # each tag by its (task_id, tag) key
+        tagged = TASK_TAGS.alias(f"tag{n}")
         matches = matches.join(
-            TASK_TAGS, (TAGS.task_id == FTS_TABLE.c.rowid) & (TAGS.tag == bindparam("tag"))
+            tagged,
+            (tagged.c.task_id == FTS_TABLE.c.rowid) & (tagged.c.tag == bindparam(f"tag{n}")),
         )
     window = matches.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).cte("window")
     if spread:
@@ -194,7 +198,7 @@ class SqliteSearch:
         query: str,
         statuses: list[str] | None,
         priority: str | None,
-        tag: str | None,
+        tags: list[str],
         offset: int,
         limit: int,
         known_total: Total | None,
@@ -205,7 +209,7 @@ class SqliteSearch:
         statement = _ranking(
             by_status=statuses is not None,
             by_priority=priority is not None,
-            by_tag=tag is not None,
+            tags=len(tags),
             spread=parsed.spread,
         )
         params: dict[str, Any] = {"query": parsed.match, "offset": offset, "limit": limit + 1}
@@ -216,8 +220,7 @@ class SqliteSearch:
             params["statuses"] = statuses
         if priority is not None:
             params["priority"] = priority
-        if tag is not None:
-            params["tag"] = tag
+        params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
         ranked = conn.execute(statement, params).all()
         if not ranked:
             return EMPTY_PAGE  # (an offset past the end: 0 too)

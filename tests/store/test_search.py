@@ -253,3 +253,13 @@ def test_one_word_is_ranked_by_lookups_several_by_highlight() -> None:
         '"hi"': ('"hi"', False),
         "a b ": ('"a" AND "b"', True),
     }
+
+
+async def test_several_tags_filter_search_too(client: Client) -> None:
+    both = await add(client, "Deploy api", tags=["work", "urgent"])
+    await add(client, "Deploy docs", tags=["work"])
+    await add(client, "Deploy home", tags=["urgent"])
+    assert await ids(client, "deploy", tag="urgent,work") == [both]
+    assert len(await ids(client, "deploy", tag="work")) == 2
+    page = await search(client, "deploy", tag="work,urgent,later")
+    assert (page["results"], page["total"]) == ([], 0)
