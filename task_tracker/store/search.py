@@ -110,7 +110,8 @@ def _matching(name: str) -> Any:
 
 def _hit_in(column: int) -> Any:
     """Whether a match's column holds a match, from the match's own cursor (FTS5's
-    highlight() marks each matched token; char(1) cannot appear in stored text)."""
+    highlight() marks each matched token with char(1); a title that holds that control
+    character itself would count as a hit, which moves only its rank)."""
     marked = func.highlight(FTS, column, literal_column("char(1)"), "")
     return func.instr(marked, literal_column("char(1)")) > 0
 
