@@ -52,6 +52,11 @@ PERMANENT_ERRORS = (11, 26)
 READ_THREADS = 4
 
 
+def _thread_limiters() -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+    """Up to READ_THREADS readers; one writer, first come first served."""
+    return anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(1)
+
+
 class Database:
     """One server's database: its engines, the WAL flusher, and the per-call transaction."""
 
@@ -161,7 +166,7 @@ class Database:
     async def in_thread(self, fn: Callable[[Connection], T], *, write: bool) -> T:
         """fn in one transaction in a worker thread, waiting for locks as long as allowed."""
         if self._limiters is None:  # made here: they belong to the running event loop
-            self._limiters = (anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(1))
+            self._limiters = _thread_limiters()
         readers, writer = self._limiters
         if write:
             return await anyio.to_thread.run_sync(self._write, fn, limiter=writer)
