@@ -113,6 +113,8 @@ def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, 
             table[f"search {label} page 2"] = lambda q=query, c=first["next_cursor"]: (
                 server.call_ok("search_tasks", {"query": q, "cursor": c})
             )
+    table["next_task"] = lambda: server.call_ok("next_task", {})
+    table["next_task tag=work"] = lambda: server.call_ok("next_task", {"tag": "work"})
     table["read tasks://all"] = lambda: server.request("resources/read", {"uri": "tasks://all"})
     table["read tasks://{id}"] = lambda: server.request(
         "resources/read", {"uri": f"tasks://{next(ids) % size + 1}"}

@@ -131,6 +131,8 @@ class Task(Base):
         Index("ix_tasks_status_due_date", "status", "due_date"),
         Index("ix_tasks_status_updated_at", "status", "updated_at"),
         Index("ix_tasks_completed_at", "completed_at"),
+        # next_task: each (status, priority) by due date, then the undated by id (0007).
+        Index("ix_tasks_status_priority_due_date", "status", "priority", "due_date"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )
 

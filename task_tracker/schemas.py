@@ -108,13 +108,8 @@ TAGS_FILTER_MAX = 5
 # One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
 _ONE_TAG = rf"[^\s,\x00-\x1f\x7f]{{1,{TAG_MAX}}}"
 TAGS_FILTER_PATTERN = rf"^{_ONE_TAG}(,{_ONE_TAG}){{0,{TAGS_FILTER_MAX - 1}}}$"
-TagsFilter = Annotated[
-    str,
-    Field(
-        description="Only tasks with this tag; several comma-separated (a,b) = all of them.",
-        pattern=TAGS_FILTER_PATTERN,
-    ),
-]
+TAGS_FILTER_HELP = "Only tasks with this tag; several comma-separated (a,b) = all of them."
+TagsFilter = Annotated[str, Field(description=TAGS_FILTER_HELP, pattern=TAGS_FILTER_PATTERN)]
 DueWhen = Literal["overdue", "today", "this_week"]
 Tags = Annotated[
     list[Tag], Field(description="Labels (no spaces/commas); lower-cased.", max_length=TAGS_MAX)
@@ -132,6 +127,9 @@ Cursor = Annotated[
 ]
 ListLimit = Annotated[int, Field(description="Page size.", ge=1, le=LIST_LIMIT_MAX)]
 SearchLimit = Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)]
+NEXT_LIMIT_DEFAULT = 3
+NEXT_LIMIT_MAX = 10
+NextLimit = Annotated[int, Field(description="How many to suggest.", ge=1, le=NEXT_LIMIT_MAX)]
 SearchQuery = Annotated[
     str,
     Field(
@@ -264,6 +262,18 @@ class SearchPageOut(BaseModel):
     total: int = Field(description=TOTAL_HELP)
     total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None
+
+
+class SuggestedTaskOut(TaskOut):
+    reason: str = Field(description="Why it was chosen.")
+
+    def json_size_estimate(self) -> int:
+        return super().json_size_estimate() + len(self.reason)
+
+
+class NextTasksOut(BaseModel):
+    tasks: list[SuggestedTaskOut] = Field(description="Best first.")
+    message: str | None = Field(description="Why there is nothing to suggest, when so.")
 
 
 # --- export files -------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
   bounded: pass next_cursor back to get the next page.
 - Task ids are stable integers and never reused. update_task changes only the fields you pass;
   pass expected_version (from the task you read) to avoid overwriting someone else's change.
+- next_task suggests what to work on next, each task with the reason it was chosen.
 - complete_task is safe to repeat. delete_task is permanent.
 - Lists cut descriptions to {DESCRIPTION_PREVIEW} characters (ending in …); get_task returns
   the full text."""

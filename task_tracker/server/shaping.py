@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from datetime import date
 from typing import TYPE_CHECKING, Literal, TypeVar
 
 from task_tracker.errors import InvalidInput
@@ -121,3 +122,20 @@ def task_lines(tasks: list[TaskRow]) -> list[str]:
             break
         lines.append(line)
     return lines
+
+
+def why_next(task: TaskRow, today: date) -> str:
+    """next_task's reason, in the order it ranks by: status, priority, due date, age."""
+    parts = ["in progress" if task.status == "in_progress" else "pending"]
+    parts.append(f"{task.priority} priority")
+    if task.due_date is None:
+        parts.append("no due date")
+    elif task.due_date < today.isoformat():
+        parts.append(f"overdue since {task.due_date}")
+    elif task.due_date == today.isoformat():
+        parts.append("due today")
+    else:
+        parts.append(f"due {task.due_date}")
+    if task.created_at is not None:
+        parts.append(f"open since {task.created_at.date().isoformat()}")
+    return ", ".join(parts)

@@ -16,6 +16,7 @@ from task_tracker.errors import InvalidInput
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import (
     LIST_LIMIT_DEFAULT,
+    NEXT_LIMIT_DEFAULT,
     SEARCH_LIMIT_DEFAULT,
     TAGS_MAX,
     Cursor,
@@ -24,6 +25,8 @@ from task_tracker.schemas import (
     DueWhen,
     ExpectedVersion,
     ListLimit,
+    NextLimit,
+    NextTasksOut,
     Omitted,
     PriorityName,
     SearchLimit,
@@ -31,6 +34,7 @@ from task_tracker.schemas import (
     SearchQuery,
     StatusFilterArg,
     StatusName,
+    SuggestedTaskOut,
     Tag,
     Tags,
     TagsFilter,
@@ -41,7 +45,7 @@ from task_tracker.schemas import (
     local_today,
 )
 from task_tracker.server.calls import read, write
-from task_tracker.server.shaping import decode_cursor, search_page, shaped, task_page
+from task_tracker.server.shaping import decode_cursor, search_page, shaped, task_page, why_next
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -218,6 +222,27 @@ async def search_tasks(
     return await read(run)
 
 
+async def next_task(
+    limit: NextLimit = NEXT_LIMIT_DEFAULT, tag: TagsFilter | Omitted = None
+) -> NextTasksOut:
+    """Suggest what to work on next: the best open tasks, each with why it was chosen (in
+    progress first, then priority, then due date with the overdue first, then the oldest)."""
+    today = local_today()
+
+    def run(conn: Connection) -> NextTasksOut:
+        rows = store.next_tasks(conn, tag=tag.split(",") if tag else None, limit=limit)
+        tasks = [
+            shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today)) for row in rows
+        ]
+        message = None
+        if not tasks:
+            scope = f" tagged {tag}" if tag else ""
+            message = f"No open tasks{scope}: nothing to do next. Add one with add_task."
+        return NextTasksOut(tasks=tasks, message=message)
+
+    return await read(run)
+
+
 def _hints(*, read_only: bool = False, destructive: bool = False, idempotent: bool = False) -> dict:
     if read_only:
         return {"readOnlyHint": True, "openWorldHint": False}
@@ -238,4 +263,5 @@ TOOLS = (
     (delete_task, "Delete task", _hints(destructive=True)),
     (list_tasks, "List tasks", _hints(read_only=True)),
     (search_tasks, "Search tasks", _hints(read_only=True)),
+    (next_task, "Next task", _hints(read_only=True)),
 )

@@ -273,3 +273,23 @@ def standup(
         overdue=open_by(T.due_date, T.due_date < today.isoformat()),
         stale=open_by(T.updated_at, T.updated_at < stale_before),
     )
+
+
+def next_tasks(conn: Connection, *, tag: str | Sequence[str] | None, limit: int) -> list[TaskRow]:
+    """The best open tasks to work on, best first: in progress before pending, then by
+    priority, then by due date (the earliest, so the overdue, first; undated last), then the
+    oldest. Each (status, priority) is read from (status, priority, due_date) in that order,
+    dated then undated, and only as far as `limit` needs."""
+    tagged = [_has_tag(t) for t in tag_list(tag)]
+    rows: list[TaskRow] = []
+    for status in (Status.IN_PROGRESS, Status.PENDING):
+        for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
+            segment = [T.status == status.value, T.priority == priority.value, *tagged]
+            for dated, order in (
+                (T.due_date.is_not(None), T.due_date),
+                (T.due_date.is_(None), T.id),
+            ):
+                if len(rows) < limit:
+                    query = select(TASKS).where(*segment, dated).order_by(order, T.id)
+                    rows += conn.execute(query.limit(limit - len(rows)))
+    return rows

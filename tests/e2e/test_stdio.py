@@ -30,6 +30,7 @@ def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
             "delete_task",
             "list_tasks",
             "search_tasks",
+            "next_task",
         ]
         assert server.close() == 0
 

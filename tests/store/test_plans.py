@@ -126,11 +126,12 @@ def test_a_list_page_reads_a_small_part_of_the_table(
 
 
 @pytest.mark.parametrize("tag", [None, "work"])
-def test_overview_and_standup_read_a_small_part_of_the_table(
+def test_overview_next_and_standup_read_a_small_part_of_the_table(
     database: Path, budget: int, tag: str | None
 ) -> None:
     def both(conn: Connection) -> None:
         store.overview(conn, limit=100)
+        store.next_tasks(conn, tag=tag, limit=10)
         store.standup(
             conn,
             since=NOW - timedelta(days=2),
