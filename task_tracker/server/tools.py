@@ -55,6 +55,11 @@ else:
     store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
 
 
+def _tags(tag: str | None) -> list[str] | None:
+    """A tag filter's tags (TagsFilter: one, or several joined by commas)."""
+    return tag.split(",") if tag is not None else None
+
+
 async def add_task(
     title: Title,
     description: Description = "",
@@ -178,7 +183,7 @@ async def list_tasks(
             conn,
             status=status,
             priority=priority,
-            tag=tag.split(",") if tag is not None else None,
+            tag=_tags(tag),
             due_before=due_before,
             due_after=due_after,
             after_id=after_id,
@@ -212,7 +217,7 @@ async def search_tasks(
             query=query,
             status=status,
             priority=priority,
-            tag=tag.split(",") if tag is not None else None,
+            tag=_tags(tag),
             offset=offset,
             limit=limit,
             known_total=known_total,
@@ -230,7 +235,7 @@ async def next_task(
     today = local_today()
 
     def run(conn: Connection) -> NextTasksOut:
-        rows = store.next_tasks(conn, tag=tag.split(",") if tag else None, limit=limit)
+        rows = store.next_tasks(conn, tag=_tags(tag), limit=limit)
         tasks = [
             shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today)) for row in rows
         ]
