@@ -9,6 +9,7 @@ DB_ENV_VAR = "TASK_TRACKER_DB"
 AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
 BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
 SYNCHRONOUS_ENV_VAR = "TASK_TRACKER_SYNCHRONOUS"
+READ_ONLY_ENV_VAR = "TASK_TRACKER_READ_ONLY"
 DB_FILENAME = "tasks.db"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 
@@ -35,6 +36,12 @@ def busy_timeout_ms() -> int:
     """How long a writer waits for another process's write lock before failing (retryable)."""
     raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
     return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def read_only(flag: bool) -> bool:
+    """Serve only the tools that read: --read-only, or TASK_TRACKER_READ_ONLY=1 for clients
+    that cannot pass arguments."""
+    return flag or os.environ.get(READ_ONLY_ENV_VAR, "").strip().lower() in ("1", "true", "yes")
 
 
 def auth_token() -> str | None:

@@ -43,6 +43,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="stdio (default): for a client that starts the server; http (streamable HTTP, "
         "at /mcp) or sse (at /sse): for remote clients",
     )
+    serve.add_argument(
+        "--read-only",
+        action="store_true",
+        help="serve only the tools that read: get_task, list_tasks, search_tasks, next_task "
+        "(also TASK_TRACKER_READ_ONLY=1)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="HTTP/SSE bind address")
     serve.add_argument("--port", type=int, default=8000, help="HTTP/SSE port")
     serve.add_argument(

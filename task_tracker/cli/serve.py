@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from task_tracker import remote
-from task_tracker.config import resolve_db_path
+from task_tracker.config import read_only, resolve_db_path
 from task_tracker.errors import StartupError
 
 log = logging.getLogger("task_tracker")
@@ -45,7 +45,8 @@ def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
 
     log.info("serving %s over stdio", db_path)
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
-    run_stdio(build_server(db_path, prepared=True), log_level=args.log_level)
+    server = build_server(db_path, prepared=True, read_only=read_only(args.read_only))
+    run_stdio(server, log_level=args.log_level)
     return 0
 
 
@@ -78,7 +79,9 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
         "bearer token" if token else "none",
     )
     verifier = remote.SharedTokenVerifier(token) if token else None
-    server = build_server(db_path, auth=verifier, prepared=True, threaded=True)
+    server = build_server(
+        db_path, auth=verifier, prepared=True, threaded=True, read_only=read_only(args.read_only)
+    )
     limits = remote.Limits(
         max_connections=args.max_connections,
         max_sessions=args.max_sessions,

@@ -41,19 +41,24 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
   the full text."""
 
 
+READ_ONLY_NOTE = """
+- This server is read-only: it finds and shows tasks but cannot change them."""
+
+
 def build_server(
     db_path: Path,
     *,
     auth: AuthProvider | None = None,
     prepared: bool = False,
     threaded: bool = False,
+    read_only: bool = False,
 ) -> FastMCP:
     """The MCP server for the database at db_path (brought to head and opened on start).
 
     prepared: the caller has already checked the file and brought it to head (the CLI does,
     to fail fast with one line). With auth, the HTTP transports require it on every MCP
     endpoint; /health stays open. threaded: for HTTP, where many clients call at once
-    (server.database).
+    (server.database). read_only: only the tools whose annotations say they only read.
     """
     database = Database(db_path, prepared=prepared, threaded=threaded)
 
@@ -68,7 +73,7 @@ def build_server(
 
     mcp = FastMCP(
         "task-tracker",
-        instructions=INSTRUCTIONS,
+        instructions=INSTRUCTIONS + (READ_ONLY_NOTE if read_only else ""),
         version=__version__,
         lifespan=lifespan,
         mask_error_details=True,
@@ -76,6 +81,8 @@ def build_server(
         middleware=[ArgumentErrors()],
     )
     for fn, title, hints in TOOLS:
+        if read_only and not hints["readOnlyHint"]:
+            continue
         mcp.add_tool(
             tool_from_function(fn, guard=guarded(ToolError), title=title, annotations=hints)
         )

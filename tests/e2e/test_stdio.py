@@ -13,6 +13,8 @@ import time
 import tty
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.rpc import StdioServer, initialize_params, request_message
 
 
@@ -232,3 +234,28 @@ def test_a_deleted_database_file_refuses_writes_instead_of_losing_them(db_path: 
         assert server.call_ok("list_tasks", {})["total"] == 1  # reads go on
         server.close()
         assert f"refusing writes: the database file {db_path} was deleted" in server.stderr_text()
+
+
+@pytest.mark.parametrize(
+    "extra_args, env",
+    [(("--read-only",), {}), ((), {"TASK_TRACKER_READ_ONLY": "1"})],
+    ids=["flag", "env"],
+)
+def test_read_only_serves_only_the_tools_that_read(
+    db_path: Path, extra_args: tuple[str, ...], env: dict[str, str]
+) -> None:
+    with StdioServer(db_path) as server:
+        server.initialize()
+        server.call_ok("add_task", {"title": "already there"})
+        assert server.close() == 0
+    with StdioServer(db_path, extra_args=extra_args, env=env) as server:
+        init = server.initialize()["result"]
+        assert "read-only" in init["instructions"]
+        tools = server.request("tools/list")["result"]["tools"]
+        assert [t["name"] for t in tools] == ["get_task", "list_tasks", "search_tasks", "next_task"]
+        assert server.call_ok("list_tasks", {})["total"] == 1
+        refused = server.request("tools/call", {"name": "add_task", "arguments": {"title": "x"}})
+        assert refused.get("error") or refused["result"]["isError"]
+        assert server.close() == 0
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT title FROM tasks").fetchall() == [("already there",)]
