@@ -83,10 +83,15 @@ def _due_in_range(
     if due_before is None and due_after is None:
         return []
     every_status = [T.status.in_([s.value for s in Status])] if statuses is None else []
-    bounds = [T.due_date < due_before.isoformat()] if due_before is not None else []
+    return [*every_status, *_due_bounds(T.due_date, due_before, due_after)]
+
+
+def _due_bounds(due: Any, due_before: date | None, due_after: date | None) -> list[Any]:
+    """due (the column, or an expression of it) strictly between the dates given."""
+    bounds = [due < due_before.isoformat()] if due_before is not None else []
     if due_after is not None:
-        bounds.append(T.due_date > due_after.isoformat())
-    return [*every_status, *bounds]
+        bounds.append(due > due_after.isoformat())
+    return bounds
 
 
 def due_window(when: str, today: date) -> tuple[date | None, date | None]:
@@ -161,11 +166,7 @@ def list_tasks(
         # from reading the whole range from its index and sorting it).
         key = T.id
         matches = select(key).where(*conditions)
-        walked = []
-        if due_before is not None:
-            walked.append(T.due_date.concat("") < due_before.isoformat())
-        if due_after is not None:
-            walked.append(T.due_date.concat("") > due_after.isoformat())
+        walked = _due_bounds(T.due_date.concat(""), due_before, due_after)
         page = select(TASKS).where(*by_status, *by_priority, *walked, key > after)
     rows = list(conn.execute(page.order_by(key).limit(limit + 1)))
     has_more = len(rows) > limit
@@ -244,7 +245,7 @@ def standup(
     Each section reads one index in its own order and stops at `limit`: (completed_at),
     (status, priority, id) one priority at a time, (status, due_date), (status, updated_at).
     """
-    tagged = [_has_tag(tag.strip().lower())] if tag is not None else []
+    tagged = [_has_tag(t) for t in tag_list(tag)]
 
     def pick(*conditions: Any, order: Any, room: int = limit) -> list[TaskRow]:
         query = select(TASKS).where(*conditions, *tagged)
