@@ -66,25 +66,48 @@ class Corpus:
         return title, description, tags, status, self.rng.choice(PRIORITIES), due
 
 
+PROJECTS = 20
+
+
 def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
-    """A database at Alembic head holding n_tasks tasks; returns each word's task count."""
+    """A database at Alembic head holding n_tasks tasks; returns each word's task count.
+
+    With structure as planned work has it: three tasks in five in one of PROJECTS projects
+    (Zipf-used), one in five a subtask of an earlier task, and one dependency for every ten
+    tasks (on an earlier task, so no loops)."""
     path.unlink(missing_ok=True)
     upgrade_to_head(path)
     document_frequency: Counter[str] = Counter()
+    rng = random.Random(11)  # apart from the corpus's, so the text stays as it was
+    project_weights = list(itertools.accumulate(1 / rank for rank in range(1, PROJECTS + 1)))
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for _ in range(n_tasks):
+        for n in range(1, n_tasks + 1):
             task = corpus.task()
             document_frequency.update(set(f"{task[0].lower()} {task[1]}".split()))
-            yield task
+            project = None
+            if rng.random() < 0.6:
+                project = rng.choices(range(1, PROJECTS + 1), cum_weights=project_weights)[0]
+            parent = rng.randrange(1, n) if n > 1 and rng.random() < 0.2 else None
+            yield (*task, project, parent)
 
+    dependencies = [
+        (task, rng.randrange(1, task))
+        for task in rng.sample(range(2, n_tasks + 1), min(n_tasks // 10, n_tasks - 1))
+    ]
     with sqlite3.connect(path) as conn:
         conn.executemany(
+            "INSERT INTO projects (name) VALUES (?)",
+            [(f"project-{n}",) for n in range(1, PROJECTS + 1)],
+        )
+        conn.executemany(
             "INSERT INTO tasks (title, description, tags, status, priority, due_date,"
-            f" created_at, updated_at, completed_at) VALUES (?, ?, ?, ?, ?, ?, '{STAMP}',"
-            f" '{STAMP}', CASE WHEN ?4 = 'complete' THEN '{STAMP}' END)",
+            " project_id, parent_id, created_at, updated_at, completed_at)"
+            f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, '{STAMP}', '{STAMP}',"
+            f" CASE WHEN ?4 = 'complete' THEN '{STAMP}' END)",
             rows(),
         )
+        conn.executemany("INSERT OR IGNORE INTO task_dependencies VALUES (?, ?)", dependencies)
     return document_frequency
 
 

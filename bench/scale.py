@@ -5,7 +5,8 @@
 
 Over real stdio, one server: each tool with default arguments and each single filter, a
 cursor's second page, the resources and prompts, and every search kind (a rare word, words in
-1%, 10% and 90% of tasks, a prefix as typed, a phrase), each alone and with status=open. Prints
+1%, 10% and 90% of tasks, a prefix as typed, a phrase), each alone and with status=open; every
+sort with its second page, a project, a task with its subtasks. Prints
 p50/p95 and each p50 as a multiple of add_task's p50; the target is <= 5x, none over 10x.
 """
 
@@ -41,7 +42,13 @@ def database_of_size(path: Path, size: int) -> dict[str, int]:
         with sqlite3.connect(path) as conn:
             # (Tasks the benchmarks added after the generated ones do not count.)
             built = conn.execute("SELECT count(*) FROM tasks WHERE id <= ?", (size,)).fetchone()
-            if built[0] == size:
+            structured = (
+                conn.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'task_dependencies'"
+                ).fetchone()[0]
+                and conn.execute("SELECT count(*) FROM task_dependencies").fetchone()
+            )
+            if built[0] == size and structured and structured[0]:
                 return json.loads(counts.read_text())
     began = time.perf_counter()
     frequency = build_database(path, size, Corpus())
@@ -70,7 +77,9 @@ def search_queries(frequency: dict[str, int], db_path: Path, size: int) -> dict[
     }
 
 
-def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, Callable[[], Any]]:
+def calls(
+    server: BenchClient, queries: dict[str, str], size: int, db_path: Path
+) -> dict[str, Callable[[], Any]]:
     """Label -> one call, each a fresh request with the same arguments."""
     ids = iter(range(1, 10**9, 7))
     rare_tag = TAGS[-1]
@@ -113,8 +122,37 @@ def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, 
             table[f"search {label} page 2"] = lambda q=query, c=first["next_cursor"]: (
                 server.call_ok("search_tasks", {"query": q, "cursor": c})
             )
+    for sort, order in [
+        ("priority", None),
+        ("due_date", None),
+        ("due_date", "desc"),
+        ("updated_at", None),
+        ("id", "desc"),
+    ]:
+        for extra in ({}, {"status": "open"}, {"project": "project-3"}):
+            args = {"sort": sort, **({"order": order} if order else {}), **extra}
+            name = "list_tasks " + " ".join(f"{k}={v}" for k, v in args.items())
+            table[name] = lambda a=args: server.call_ok("list_tasks", a)
+            first = server.call_ok("list_tasks", args)
+            if first["next_cursor"] and not extra:
+                table[name + " page 2"] = lambda a=args, c=first["next_cursor"]: server.call_ok(
+                    "list_tasks", {**a, "cursor": c}
+                )
+    table["list_tasks project=project-3"] = lambda: server.call_ok(
+        "list_tasks", {"project": "project-3"}
+    )
+    parents = [row[0] for row in _parents(db_path)]
+    table["get_task with subtasks"] = lambda: server.call_ok(
+        "get_task", {"task_id": parents[next(ids) % len(parents)]}
+    )
+    table["read tasks://{id} with subtasks"] = lambda: server.request(
+        "resources/read", {"uri": f"tasks://{parents[next(ids) % len(parents)]}"}
+    )
     table["next_task"] = lambda: server.call_ok("next_task", {})
     table["next_task tag=work"] = lambda: server.call_ok("next_task", {"tag": "work"})
+    table["next_task project=project-3"] = lambda: server.call_ok(
+        "next_task", {"project": "project-3"}
+    )
     table["read tasks://all"] = lambda: server.request("resources/read", {"uri": "tasks://all"})
     table["read tasks://{id}"] = lambda: server.request(
         "resources/read", {"uri": f"tasks://{next(ids) % size + 1}"}
@@ -126,13 +164,22 @@ def calls(server: BenchClient, queries: dict[str, str], size: int) -> dict[str, 
     return table
 
 
+def _parents(db_path: Path) -> list[tuple[int]]:
+    """Up to 1,000 tasks that have subtasks, spread over the ids."""
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(
+            "SELECT DISTINCT parent_id FROM tasks WHERE parent_id IS NOT NULL"
+            " ORDER BY parent_id % 997, parent_id LIMIT 1000"
+        ).fetchall()
+
+
 def run_scale(size: int, db_path: Path, repeats: int) -> bool:
     """Print the table; True when every call is within LIMIT x add_task's p50."""
     frequency = database_of_size(db_path, size)
     queries = search_queries(frequency, db_path, size)
     server = started_server(db_path)
     try:
-        table = calls(server, queries, size)
+        table = calls(server, queries, size, db_path)
         add = lambda: server.call_ok("add_task", {"title": "bench task", "tags": ["work"]})  # noqa: E731
         samples: dict[str, list[float]] = {"add_task": []}
         # Rounds, each call in turn with add_task between: a slow patch of the machine lands

@@ -10,6 +10,10 @@ AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
 BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
 SYNCHRONOUS_ENV_VAR = "TASK_TRACKER_SYNCHRONOUS"
 READ_ONLY_ENV_VAR = "TASK_TRACKER_READ_ONLY"
+TOOLS_ENV_VAR = "TASK_TRACKER_TOOLS"
+# The toolsets `serve --tools` chooses from (server.toolsets has their tools).
+TOOLSETS = ("core", "projects", "planning", "all")
+DEFAULT_TOOLSETS = ("core",)
 DB_FILENAME = "tasks.db"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 
@@ -42,6 +46,21 @@ def read_only(flag: bool) -> bool:
     """Serve only the tools that read: --read-only, or TASK_TRACKER_READ_ONLY=1 for clients
     that cannot pass arguments."""
     return flag or os.environ.get(READ_ONLY_ENV_VAR, "").strip().lower() in ("1", "true", "yes")
+
+
+def toolsets(cli_value: str | None) -> tuple[str, ...]:
+    """The toolsets to serve: --tools, or TASK_TRACKER_TOOLS, comma-separated; else core."""
+    raw = cli_value if cli_value else os.environ.get(TOOLS_ENV_VAR, "")
+    names = tuple(dict.fromkeys(n.strip().lower() for n in raw.split(",") if n.strip()))
+    unknown = [n for n in names if n not in TOOLSETS]
+    if unknown:
+        from task_tracker.errors import StartupError
+
+        raise StartupError(
+            f"unknown toolset {', '.join(unknown)}: choose from {', '.join(TOOLSETS)} "
+            "(comma-separated)"
+        )
+    return names or DEFAULT_TOOLSETS
 
 
 def auth_token() -> str | None:

@@ -42,6 +42,20 @@ class InvalidInput(TaskTrackerError):
     """A value passed the schema but is still not acceptable (e.g. a blank title)."""
 
 
+class Refused(TaskTrackerError):
+    """Well-formed, but the tasks as they are do not allow it (a cycle, open subtasks)."""
+
+
+class ProjectNotFound(TaskTrackerError):
+    def __init__(self, name: str, existing: list[str]) -> None:
+        known = ", ".join(repr(n) for n in existing) if existing else "none yet"
+        super().__init__(
+            f"No project named {name!r}. Existing projects: {known}. Use one of those, or pass "
+            "create_project=true to create it."
+        )
+        self.name = name
+
+
 class DatabaseBusy(TaskTrackerError):
     def __init__(self) -> None:
         super().__init__(

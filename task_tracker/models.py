@@ -6,6 +6,7 @@ import enum
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -14,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -21,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from task_tracker.schemas import (
     DESCRIPTION_MAX,
     ID_MAX,
+    PROJECT_NAME_MAX,
     TAG_MAX,
     TAGS_MAX,
     TITLE_MAX,
@@ -133,6 +136,10 @@ class Task(Base):
         Index("ix_tasks_completed_at", "completed_at"),
         # next_task: each (status, priority) by due date, then the undated by id (0007).
         Index("ix_tasks_status_priority_due_date", "status", "priority", "due_date"),
+        # A task's subtasks, a project's tasks, each in id order (revision 0008).
+        Index("ix_tasks_parent_id", "parent_id"),
+        Index("ix_tasks_project_id", "project_id"),
+        CheckConstraint("parent_id != id", name="parent_id"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )
 
@@ -148,6 +155,51 @@ class Task(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    # Deleting a task deletes its subtasks (the tools refuse unless asked to).
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+
+
+class Project(Base):
+    """A named group of tasks. Names are unique ignoring (ASCII) case."""
+
+    __tablename__ = "projects"
+    __table_args__ = (
+        CheckConstraint(
+            f"length(name) BETWEEN 1 AND {PROJECT_NAME_MAX} AND name = trim(name)", name="name"
+        ),
+        CheckConstraint(f"length(description) <= {DESCRIPTION_MAX}", name="description"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(PROJECT_NAME_MAX))
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    archived: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
+
+
+# Unique ignoring case: "Website" and "website" are one project.
+Index("ix_projects_lower_name", func.lower(Project.name), unique=True)
+
+
+class TaskDependency(Base):
+    """task_id cannot start before depends_on_id is complete. Cycles are refused by the store
+    (a recursive query in the writer's transaction), not by the schema."""
+
+    __tablename__ = "task_dependencies"
+    __table_args__ = (
+        CheckConstraint("task_id != depends_on_id", name="not_itself"),
+        # What a task blocks: the dependencies on it.
+        Index("ix_task_dependencies_depends_on_id", "depends_on_id"),
+    )
+
+    task_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
+    depends_on_id: Mapped[int] = mapped_column(
+        ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class TaskTag(Base):

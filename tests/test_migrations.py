@@ -131,7 +131,10 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
         before = conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
     upgrade_to_head(db_path)
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT * FROM tasks ORDER BY id").fetchall() == before
+        # Every row as it was; no project, no parent (revision 0008 adds both).
+        assert conn.execute("SELECT * FROM tasks ORDER BY id").fetchall() == [
+            (*row, None, None) for row in before
+        ]
         assert conn.execute("SELECT task_id, tag FROM task_tags ORDER BY 1, 2").fetchall() == [
             (1, "ops"),
             (5, "archive"),
@@ -144,7 +147,7 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
     assert found == [(1,), (2,), (5,)]
     with sqlite3.connect(db_path) as conn:
         counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
-    assert counts == {"pending": 1, "in_progress": 1, "complete": 1}
+    assert counts == {"pending": 1, "in_progress": 1, "complete": 1, "cancelled": 0}
 
 
 BAD_ROWS = [
@@ -239,3 +242,41 @@ def test_alembic_revision_is_numbered_and_ruff_clean(tmp_path: Path, db_path: Pa
         timeout=60,
     )
     assert formatted.returncode == 0, formatted.stdout
+
+
+def test_0008_down_and_up_keeps_every_task(db_path: Path) -> None:
+    """Projects, parents and dependencies go with 0008's downgrade; every task stays, a
+    cancelled one as complete (the old schema's only closed status), and counts stay exact."""
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO projects (name) VALUES ('Home')")
+        conn.executemany(
+            "INSERT INTO tasks (id, title, status, project_id, parent_id, completed_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (1, "parent", "pending", 1, None, None),
+                (2, "child", "cancelled", 1, 1, None),
+                (3, "done", "complete", None, None, "2026-01-01T00:00:00.000000+00:00"),
+            ],
+        )
+        conn.execute("INSERT INTO task_dependencies VALUES (1, 3)")
+        updated = conn.execute("SELECT updated_at FROM tasks WHERE id = 2").fetchone()[0]
+    down = alembic_cli("downgrade", "0007", db_path=db_path)
+    assert down.returncode == 0, down.stderr
+    assert "task 2: cancelled becomes complete" in down.stderr
+    assert {"projects", "task_dependencies"} & tables(db_path) == set()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT id, title, status, completed_at FROM tasks").fetchall() == [
+            (1, "parent", "pending", None),
+            (2, "child", "complete", updated),
+            (3, "done", "complete", "2026-01-01T00:00:00.000000+00:00"),
+        ]
+        counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
+        assert counts == {"pending": 1, "in_progress": 0, "complete": 2}
+        conn.execute("INSERT INTO tasks (title) VALUES ('after')")  # the id sequence is kept
+        assert conn.execute("SELECT max(id) FROM tasks").fetchone() == (4,)
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT count(*), max(id) FROM tasks").fetchone() == (4, 4)
+        counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
+        assert counts == {"pending": 2, "in_progress": 0, "complete": 2, "cancelled": 0}

@@ -49,6 +49,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve only the tools that read: get_task, list_tasks, search_tasks, next_task "
         "(also TASK_TRACKER_READ_ONLY=1)",
     )
+    serve.add_argument(
+        "--tools",
+        metavar="SETS",
+        help="toolsets to serve, comma-separated: core (default: the 8 task tools), projects "
+        "(list_projects, save_project), planning (add_tasks, close_tasks), all "
+        "(also TASK_TRACKER_TOOLS)",
+    )
     serve.add_argument("--host", default="127.0.0.1", help="HTTP/SSE bind address")
     serve.add_argument("--port", type=int, default=8000, help="HTTP/SSE port")
     serve.add_argument(

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from task_tracker import remote
-from task_tracker.config import read_only, resolve_db_path
+from task_tracker.config import read_only, resolve_db_path, toolsets
 from task_tracker.errors import StartupError
 
 log = logging.getLogger("task_tracker")
@@ -31,6 +31,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
+    sets = toolsets(args.tools)
     from task_tracker.migrate import prepare_database
 
     if sys.stdin.isatty():
@@ -45,7 +46,12 @@ def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
 
     log.info("serving %s over stdio", db_path)
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
-    server = build_server(db_path, prepared=True, read_only=read_only(args.read_only))
+    server = build_server(
+        db_path,
+        prepared=True,
+        read_only=read_only(args.read_only),
+        toolsets=sets,
+    )
     run_stdio(server, log_level=args.log_level)
     return 0
 
@@ -55,6 +61,7 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
     from task_tracker.migrate import prepare_database
     from task_tracker.server.app import build_server
 
+    sets = toolsets(args.tools)
     if args.stateless and args.transport == "sse":
         raise StartupError("--stateless works with --transport http only")
     token = auth_token()
@@ -80,7 +87,12 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
     )
     verifier = remote.SharedTokenVerifier(token) if token else None
     server = build_server(
-        db_path, auth=verifier, prepared=True, threaded=True, read_only=read_only(args.read_only)
+        db_path,
+        auth=verifier,
+        prepared=True,
+        threaded=True,
+        read_only=read_only(args.read_only),
+        toolsets=sets,
     )
     limits = remote.Limits(
         max_connections=args.max_connections,

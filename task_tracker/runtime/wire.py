@@ -69,10 +69,28 @@ def _compact(schema: Any) -> Any:
     return schema
 
 
+def _described(schema: Any, *, names: bool = False) -> Any:
+    """An output schema as a description of what comes back rather than a validator of it:
+    without "required" lists (every field is always there), string formats (the values
+    show them) or enums (the arguments list them). names: schema is a "properties" mapping,
+    whose keys are field names."""
+    if isinstance(schema, list):
+        return [_described(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if names:
+        return {key: _described(value) for key, value in schema.items()}
+    return {
+        key: _described(value, names=key == "properties")
+        for key, value in schema.items()
+        if key not in ("required", "format", "enum")
+    }
+
+
 def compact_schemas(tool: Tool) -> Tool:
     tool.parameters = _compact(tool.parameters)
     if tool.output_schema is not None:
-        tool.output_schema = _compact(tool.output_schema)
+        tool.output_schema = _described(_compact(tool.output_schema))
     return tool
 
 

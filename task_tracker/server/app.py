@@ -27,7 +27,7 @@ from task_tracker.server.calls import DATABASE_KEY, ArgumentErrors, guarded
 from task_tracker.server.database import Database
 from task_tracker.server.prompts import PROMPTS
 from task_tracker.server.resources import RESOURCES
-from task_tracker.server.tools import TOOLS
+from task_tracker.server.toolsets import TOOLSETS
 
 INSTRUCTIONS = f"""\
 A persistent task list stored in SQLite; tasks survive restarts and are shared by every client.
@@ -35,7 +35,8 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
   bounded: pass next_cursor back to get the next page.
 - Task ids are stable integers and never reused. update_task changes only the fields you pass;
   pass expected_version (from the task you read) to avoid overwriting someone else's change.
-- next_task suggests what to work on next, each task with the reason it was chosen.
+- Tasks can belong to a project (by name), have subtasks (parent_id) and wait on other tasks
+  (depends_on). next_task suggests the ready ones to work on next, each with its reason.
 - complete_task is safe to repeat. delete_task is permanent.
 - Lists cut descriptions to {DESCRIPTION_PREVIEW} characters (ending in …); get_task returns
   the full text."""
@@ -52,6 +53,7 @@ def build_server(
     prepared: bool = False,
     threaded: bool = False,
     read_only: bool = False,
+    toolsets: tuple[str, ...] = ("core",),
 ) -> FastMCP:
     """The MCP server for the database at db_path (brought to head and opened on start).
 
@@ -59,6 +61,7 @@ def build_server(
     to fail fast with one line). With auth, the HTTP transports require it on every MCP
     endpoint; /health stays open. threaded: for HTTP, where many clients call at once
     (server.database). read_only: only the tools whose annotations say they only read.
+    toolsets: names from TOOLSETS, or "all".
     """
     database = Database(db_path, prepared=prepared, threaded=threaded)
 
@@ -80,7 +83,8 @@ def build_server(
         auth=auth,
         middleware=[ArgumentErrors()],
     )
-    for fn, title, hints in TOOLS:
+    chosen = list(TOOLSETS) if "all" in toolsets else toolsets
+    for fn, title, hints in [entry for name in chosen for entry in TOOLSETS[name]]:
         if read_only and not hints["readOnlyHint"]:
             continue
         mcp.add_tool(

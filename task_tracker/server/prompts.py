@@ -1,4 +1,4 @@
-"""The MCP prompts: review_tasks and daily_standup.
+"""The MCP prompts: review_tasks, daily_standup and plan_project.
 
 Prompt arguments arrive as strings whatever their declared type, so each prompt declares them
 as strings whose descriptions list what is allowed, and checks them with a model of its own:
@@ -13,9 +13,16 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import BaseModel, Field
 
 from task_tracker.runtime.startup import lazy_module
-from task_tracker.schemas import OVERVIEW_LIMIT, StatusFilter, Tag, utcnow
+from task_tracker.schemas import (
+    DESCRIPTION_MAX,
+    OVERVIEW_LIMIT,
+    PROJECT_NAME_MAX,
+    StatusFilter,
+    Tag,
+    utcnow,
+)
 from task_tracker.server.calls import read
-from task_tracker.server.shaping import task_lines
+from task_tracker.server.shaping import by_project, task_lines
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -44,8 +51,8 @@ async def review_tasks(
     status: Annotated[
         str,
         Field(
-            description="Which tasks to review: open (default), all, pending, in_progress "
-            "or complete."
+            description="Which tasks to review: open (default), all, closed, pending, "
+            "in_progress, complete or cancelled."
         ),
     ] = "open",
     tag: Annotated[str | None, Field(description=TAG_HELP)] = None,
@@ -55,6 +62,7 @@ async def review_tasks(
     def run(conn: Connection) -> str:
         page = store.list_tasks(conn, status=args.status, tag=args.tag, limit=OVERVIEW_LIMIT)
         lines = task_lines(page.items)
+        grouped = by_project(page.items, lines)
         scope = f"{args.status} tasks" + (f" tagged '{args.tag}'" if args.tag else "")
         if not lines:
             return f"There are no {scope}. Suggest what to add, if anything."
@@ -68,7 +76,7 @@ async def review_tasks(
             f"Review these {scope} ({in_all}). Point out what should be done next, "
             "what is overdue or stale, what is unclear and should be split or reworded, and "
             "what could be closed. Use the task tools to make changes the user agrees to.\n\n"
-            + "\n".join(lines)
+            + "\n".join(grouped)
             + more
         )
 
@@ -105,7 +113,7 @@ async def daily_standup(
             (f"Stale (open, untouched for {args.stale_days}+ days)", report.stale),
         ]
         body = "\n\n".join(
-            f"## {heading}\n" + ("\n".join(task_lines(tasks)) or "(none)")
+            f"## {heading}\n" + ("\n".join(by_project(tasks, task_lines(tasks))) or "(none)")
             for heading, tasks in sections
         )
         return (
@@ -116,8 +124,43 @@ async def daily_standup(
     return await read(run)
 
 
+class PlanArgs(BaseModel):
+    goal: str = Field(min_length=1, max_length=DESCRIPTION_MAX)
+    project: str | None = Field(default=None, min_length=1, max_length=PROJECT_NAME_MAX)
+
+
+async def plan_project(
+    goal: Annotated[str, Field(description="What should be achieved, in a sentence or more.")],
+    project: Annotated[
+        str | None, Field(description="Project to put the tasks in (created if new).")
+    ] = None,
+) -> str:
+    """Asks the client's own model to break the goal into tasks and add them in one call."""
+    args = PlanArgs(goal=goal, project=project)
+    where = (
+        f' in project "{args.project}" (pass project="{args.project}" and create_project=true)'
+        if args.project
+        else ""
+    )
+    return (
+        f"Break this goal into a plan of concrete tasks{where}:\n\n{args.goal.strip()}\n\n"
+        "Make each task one action someone can finish in a day or less, with a short title "
+        "and, where useful, a description, priority and due date (YYYY-MM-DD). Group steps "
+        "under parent tasks where that helps, and say which tasks must be done before others. "
+        "Show the plan to the user first and adjust it if they ask.\n\n"
+        "Then add it in one call with add_tasks: give each item a short ref; put a subtask's "
+        "parent ref in `parent` (the parent must come earlier in the list) and the refs of "
+        "the tasks it waits on in `depends_on`. Up to 100 items; the call adds all of them "
+        "or none. If add_tasks is not available (the server runs without the planning "
+        "toolset), call add_task for each item in order, passing parent_id and depends_on "
+        "with the ids earlier calls returned. Finish by calling next_task to say where to "
+        "start."
+    )
+
+
 # (function, description)
 PROMPTS = (
     (review_tasks, "Review tasks: what to do next, what to split, close or re-prioritise."),
     (daily_standup, "Daily stand-up: done since yesterday, in progress, next, blockers."),
+    (plan_project, "Plan a project: break a goal into tasks, subtasks and dependencies."),
 )

@@ -1,14 +1,16 @@
-"""The MCP resources: tasks://all (an overview) and tasks://{task_id} (one task as JSON)."""
+"""The MCP resources: tasks://all (an overview), tasks://{task_id} (one task as JSON, with its
+subtasks at every depth and its dependencies) and projects://all."""
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from task_tracker.errors import InvalidInput
 from task_tracker.runtime.startup import lazy_module
-from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT, TaskOut
+from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT
 from task_tracker.server.calls import read
-from task_tracker.server.shaping import shaped, task_lines
+from task_tracker.server.shaping import by_project, detailed, task_lines
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -16,6 +18,9 @@ if TYPE_CHECKING:
     from task_tracker import store
 else:
     store = lazy_module("task_tracker.store")
+
+# How many subtasks tasks://{task_id} shows, nearest first.
+SUBTREE_LIMIT = 200
 
 
 async def all_tasks() -> str:
@@ -25,6 +30,7 @@ async def all_tasks() -> str:
         if not lines:
             return "No tasks yet. Create one with add_task."
         left_out = page.total.count - len(lines)  # the overview counts exactly
+        lines = by_project(page.items, lines)
         if left_out > 0:
             lines.append(
                 f"… {left_out} more task(s) not shown. Use list_tasks (filters, pages) "
@@ -38,9 +44,34 @@ async def all_tasks() -> str:
 async def task_resource(task_id: int) -> str:
     if not 1 <= task_id <= ID_MAX:
         raise InvalidInput(f"task id must be between 1 and {ID_MAX}.")
-    return await read(
-        lambda conn: shaped(TaskOut, store.get_task(conn, task_id=task_id)).model_dump_json()
-    )
+
+    def run(conn: Connection) -> str:
+        task = detailed(conn, store.get_task(conn, task_id=task_id))
+        below = store.subtree_rows(conn, task_id, limit=SUBTREE_LIMIT + 1)
+        tree = [
+            {"id": r.id, "title": r.title, "status": r.status, "parent_id": r.parent_id}
+            for r in below[:SUBTREE_LIMIT]
+        ]
+        shown = task.model_dump(mode="json") | {"subtree": tree}
+        if len(below) > SUBTREE_LIMIT:
+            shown["subtree_cut"] = f"only the nearest {SUBTREE_LIMIT} subtasks are shown"
+        return json.dumps(shown, ensure_ascii=False)
+
+    return await read(run)
+
+
+async def all_projects() -> str:
+    def run(conn: Connection) -> str:
+        found = store.list_projects(conn, include_archived=True)
+        if not found:
+            return "No projects yet. add_task(project=..., create_project=true) starts one."
+        return "\n".join(
+            f"{p.name}{' (archived)' if p.archived else ''}: {p.open} open, {p.complete} "
+            f"complete, {p.cancelled} cancelled" + (f" — {p.description}" if p.description else "")
+            for p in found
+        )
+
+    return await read(run)
 
 
 # (function, uri, name, description, mime type)
@@ -56,7 +87,14 @@ RESOURCES = (
         task_resource,
         "tasks://{task_id}",
         "task",
-        "One task as JSON, with its full description.",
+        "One task as JSON: full description, parent, subtasks at every depth, dependencies.",
         "application/json",
+    ),
+    (
+        all_projects,
+        "projects://all",
+        "all_projects",
+        "Every project with its open, complete and cancelled task counts.",
+        "text/plain",
     ),
 )

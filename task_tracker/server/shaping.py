@@ -10,8 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-from datetime import date
-from typing import TYPE_CHECKING, Literal, TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from task_tracker.errors import InvalidInput
 from task_tracker.schemas import (
@@ -25,8 +25,11 @@ from task_tracker.schemas import (
     parse_tags,
     shaped,
 )
+from task_tracker.schemas.structure import TaskDetailOut, TaskRefOut
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
     from task_tracker.store import SearchPage, TaskRow
 
 CursorKind = Literal["after", "offset"]
@@ -57,10 +60,75 @@ def decode_cursor(cursor: str, kind: CursorKind) -> tuple[int, Total | None]:
         total = Total(int(count), capped=bool(match["capped"])) if count is not None else None
         return position, total
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise InvalidInput(
-            "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
-            "or omit cursor for the first page."
-        ) from None
+        raise _bad_cursor() from None
+
+
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput(
+        "cursor is not valid. Pass next_cursor exactly as a previous call returned it, "
+        "or omit cursor for the first page."
+    )
+
+
+# A sorted list's cursor: sort and order (one letter each), the last task's sort key, its id,
+# then the first page's total as in the others.
+_SORT_CURSOR = re.compile(
+    r"(?P<sort>[ipdu])(?P<order>[ad])\|(?P<key>[^|]{0,40})\|(?P<id>[0-9]{1,16})"
+    r"\|(?P<count>[0-9]{1,16})(?P<capped>\+?)"
+)
+
+
+def _sort_value(sort: str, task: TaskRow) -> str:
+    if sort == "priority":
+        return str(task.priority)
+    if sort == "due_date":
+        return task.due_date or ""
+    if sort == "updated_at":
+        return task.updated_at.isoformat(timespec="microseconds")
+    return ""
+
+
+def encode_list_cursor(sort: str, order: str, task: TaskRow, total: Total) -> str:
+    """list_tasks' page token: "after:<id>" in the default order, else the sort's key too."""
+    if (sort, order) == ("id", "asc"):
+        return encode_cursor("after", task.id, total)
+    text = f"{sort[0]}{order[0]}|{_sort_value(sort, task)}|{task.id}|{total.count}"
+    return base64.urlsafe_b64encode((text + ("+" if total.capped else "")).encode()).decode()
+
+
+def decode_list_cursor(cursor: str, sort: str, order: str) -> tuple[Any, int, Total | None]:
+    """(the last task's sort key, its id, the carried total) of a list_tasks cursor."""
+    if (sort, order) == ("id", "asc"):
+        return (None, *decode_cursor(cursor, "after"))
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        match = _SORT_CURSOR.fullmatch(raw)
+        if match is None:
+            raise ValueError(raw)
+        if (match["sort"], match["order"]) != (sort[0], order[0]):
+            raise InvalidInput(
+                "cursor comes from a list with another sort or order: pass the same sort and "
+                "order as for the first page, or omit cursor to start again."
+            )
+        key = _parse_sort_value(sort, match["key"])
+        task_id, count = int(match["id"]), int(match["count"])
+        if max(task_id, count) > ID_MAX:
+            raise ValueError(raw)
+        return key, task_id, Total(count, capped=bool(match["capped"]))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise _bad_cursor() from None
+
+
+def _parse_sort_value(sort: str, text: str) -> Any:
+    if sort == "priority":
+        if text not in ("low", "medium", "high"):
+            raise ValueError(text)
+        return text
+    if sort == "due_date":
+        return date.fromisoformat(text).isoformat() if text else None
+    if sort == "updated_at":
+        return datetime.fromisoformat(text)
+    return None
 
 
 def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
@@ -74,11 +142,21 @@ def fit_budget(items: list[Shaped]) -> tuple[list[Shaped], bool]:
     return items, False
 
 
-def task_page(items: list[TaskRow], *, total: Total, has_more: bool) -> TaskPageOut:
+def task_page(
+    items: list[TaskRow],
+    *,
+    total: Total,
+    has_more: bool,
+    sort: str = "id",
+    order: str = "asc",
+) -> TaskPageOut:
     """A list_tasks page, ended early rather than exceed the character budget."""
     tasks, cut = fit_budget([shaped(TaskOut, task, preview=True) for task in items])
     more = has_more or cut
-    next_cursor = encode_cursor("after", tasks[-1].id, total) if more and tasks else None
+    last = items[len(tasks) - 1] if tasks else None
+    next_cursor = (
+        encode_list_cursor(sort, order, last, total) if more and last is not None else None
+    )
     return TaskPageOut(
         tasks=tasks, total=total.count, total_capped=total.capped, next_cursor=next_cursor
     )
@@ -98,9 +176,31 @@ def search_page(page: SearchPage, *, offset: int) -> SearchPageOut:
     )
 
 
+def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
+    """get_task's view: the task with its parent, subtasks and dependencies both ways."""
+    from task_tracker import store  # (loaded by now: the caller holds a connection)
+
+    related = store.related(conn, task)
+
+    def refs(rows: list[Any]) -> list[TaskRefOut]:
+        return [TaskRefOut(id=row.id, title=row.title, status=row.status) for row in rows]
+
+    return shaped(
+        TaskDetailOut,
+        task,
+        parent=refs([related.parent])[0] if related.parent is not None else None,
+        subtasks=refs(related.subtasks),
+        depends_on=refs(related.depends_on),
+        blocks=refs(related.blocks),
+        ready=related.ready,
+    )
+
+
 def task_line(task: TaskRow) -> str:
     """One compact, readable line per task for resources and prompts."""
     parts = [f"#{task.id} [{task.status}] ({task.priority}) {task.title}"]
+    if task.parent_id is not None:
+        parts.append(f"subtask of #{task.parent_id}")
     if task.due_date:
         parts.append(f"due {task.due_date}")
     tags = parse_tags(task.tags)
@@ -114,7 +214,8 @@ def task_line(task: TaskRow) -> str:
 
 def task_lines(tasks: list[TaskRow]) -> list[str]:
     """The leading task lines whose total length stays within PAGE_CHAR_BUDGET."""
-    lines, used = [], 0
+    lines: list[str] = []
+    used = 0
     for task in tasks:
         line = task_line(task)
         used += len(line) + 1
@@ -122,6 +223,41 @@ def task_lines(tasks: list[TaskRow]) -> list[str]:
             break
         lines.append(line)
     return lines
+
+
+def by_project(tasks: list[TaskRow], lines: list[str]) -> list[str]:
+    """task_lines(tasks) under a heading per project (by name, then the tasks without one),
+    each in the order given; unchanged when no task shown has a project."""
+    shown = tasks[: len(lines)]
+    if all(task.project is None for task in shown):
+        return lines
+    groups: dict[str | None, list[str]] = {}
+    for task, line in zip(shown, lines, strict=True):
+        groups.setdefault(task.project, []).append(line)
+    order = sorted((p for p in groups if p is not None), key=str.lower)
+    out: list[str] = []
+    for project in [*order, None] if None in groups else order:
+        out += [f"### {project if project is not None else 'No project'}", *groups[project]]
+    return out
+
+
+def nothing_ready(blockers: list[tuple[Any, int]], *, tag: str | None, project: str | None) -> str:
+    """next_task's message when no task is ready: what holds up the most work, if anything."""
+    scope = "".join(
+        [f" tagged {tag}" if tag else "", f" in project {project!r}" if project else ""]
+    )
+    if not blockers:
+        return (
+            f"No task{scope} is ready: none is open, or each waits on its open subtasks. "
+            "Add one with add_task, or see list_tasks(status='open')."
+        )
+    named = "; ".join(
+        f"#{row.id} {row.title!r} ({row.status}) blocks {n} task(s)" for row, n in blockers
+    )
+    return (
+        f"No task{scope} is ready: every open one waits on a dependency or an open subtask. "
+        f"Most blocking overall: {named}. Finish those, or change dependencies with update_task."
+    )
 
 
 def why_next(task: TaskRow, today: date) -> str:

@@ -5,21 +5,23 @@ of its concept (tasks, listing, search, transfer).
 """
 
 from task_tracker.store.listing import (
-    Standup,
     TaskPage,
     count_by_status,
     due_window,
     list_tasks,
     next_tasks,
-    overview,
-    standup,
     status_values,
 )
+from task_tracker.store.overview import Standup, overview, standup
+from task_tracker.store.plans import add_plan
+from task_tracker.store.projects import ProjectCounts, list_projects, save_project
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
+from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
 from task_tracker.store.tasks import (
     KEEP,
     TaskRow,
     add_task,
+    close_tasks,
     complete_task,
     delete_task,
     get_task,
@@ -29,6 +31,15 @@ from task_tracker.store.tasks import (
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
 
 __all__ = [
+    "subtree_rows",
+    "add_plan",
+    "ProjectCounts",
+    "Related",
+    "close_tasks",
+    "list_projects",
+    "related",
+    "save_project",
+    "top_blockers",
     "KEEP",
     "SearchHit",
     "SearchPage",

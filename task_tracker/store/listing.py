@@ -1,17 +1,27 @@
-"""Queries over many tasks: filtered pages (keyset, by id), the overview, the stand-up."""
+"""Queries over many tasks: filtered pages (keyset, by id) and what to do next."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, select
+from sqlalchemy import Connection, Select, func, select
 
 from task_tracker.models import TaskCount, TaskTag
-from task_tracker.schemas import COUNT_CAP, OPEN_STATUSES, Priority, Status, Total
-from task_tracker.store.tasks import TASKS, T, TaskRow
+from task_tracker.schemas import (
+    CLOSED_STATUSES,
+    COUNT_CAP,
+    ID_MAX,
+    OPEN_STATUSES,
+    Priority,
+    Status,
+    Total,
+)
+from task_tracker.store import projects, structure
+from task_tracker.store.sorting import SORT_SMALL, priority_ranks, sorted_rows
+from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
 
 TASK_TAGS = TaskTag.__table__
 TAGS = TASK_TAGS.c
@@ -29,7 +39,7 @@ def _rarity(conn: Connection, tag: str) -> tuple[int, int]:
     return (0, n) if n < COUNT_CAP else (1, -reach)
 
 
-def _has_tag(tag: str, task_id: Any = T.id) -> Any:
+def has_tag(tag: str, task_id: Any = T.id) -> Any:
     other = TASK_TAGS.alias()
     return select(other.c.task_id).where(other.c.task_id == task_id, other.c.tag == tag).exists()
 
@@ -53,9 +63,12 @@ class TaskPage:
 
 
 def status_values(status: str | None) -> list[str] | None:
-    """The statuses a status filter means: "open" is two, None and "all" mean no filter."""
+    """The statuses a status filter means: "open" and "closed" are two each, None and "all"
+    mean no filter."""
     if status == "open":
         return list(OPEN_STATUSES)
+    if status == "closed":
+        return list(CLOSED_STATUSES)
     if status is None or status == "all":
         return None
     return [status]
@@ -118,31 +131,36 @@ def list_tasks(
     tag: str | Sequence[str] | None = None,
     due_before: date | None = None,
     due_after: date | None = None,
+    project: str | None = None,
+    sort: str = "id",
+    order: str = "asc",
+    after_key: Any = None,
     after_id: int | None = None,
     limit: int = 50,
     known_total: Total | None = None,
 ) -> TaskPage:
-    """Tasks matching the filters in id order, starting after after_id (keyset pagination).
-    tag: one tag or several (all of them); the due bounds are exclusive.
+    """Tasks matching the filters in id order (or by `sort`, see store.sorting), starting
+    after the cursor's (after_key, after_id) (keyset pagination). tag: one tag or several
+    (all of them); the due bounds are exclusive.
 
     known_total: the total a first page already counted (carried in the cursor), so later
     pages do not count again. Each filter's page is read the way its plan stays small at a
     million tasks; tests/store/test_plans.py holds them to it.
     """
     statuses = status_values(status)
-    # A lower bound on the first page too: with it SQLite walks (status, id) in id order and
-    # stops at the page; without one it sorted every open task (80 ms at a million tasks).
-    after = after_id or 0
     by_status = [T.status.in_(statuses)] if statuses is not None else []
-    by_priority = [T.priority == priority] if priority is not None else []
+    by_column = [T.priority == priority] if priority is not None else []
+    if project is not None:
+        by_column.append(T.project_id == projects.project_id(conn, project))
     due_range = _due_in_range(statuses, due_before, due_after)
     tags = tag_list(tag)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
         tags.sort(key=lambda t: _rarity(conn, t))
-    conditions = [*by_status, *by_priority, *due_range]
+    conditions = [*by_status, *by_column, *due_range]
     in_range = None  # tasks in the status filter and due range, counted up to DUE_SORT_MAX + 1
     if due_range and not tags:
         in_range = count_upto(conn, select(T.id).where(*by_status, *due_range), DUE_SORT_MAX + 1)
+    few_in_range = in_range is not None and in_range <= DUE_SORT_MAX
     if tags:
         # Driven by the first tag's index range in task id order, each match's row then found
         # by its id (and any other tag by its (task_id, tag) key): a page reads about as many
@@ -150,138 +168,105 @@ def list_tasks(
         # every match in a temporary B-tree: 170 ms at a million tasks against under 1 ms.)
         key = TAGS.task_id
         tagged = TASK_TAGS.join(TASKS, T.id == TAGS.task_id)
-        others = [_has_tag(t, key) for t in tags[1:]]
+        others = [has_tag(t, key) for t in tags[1:]]
         # (Counting needs no task row unless a filter reads one: 3x fewer page reads.)
         matches = select(key).select_from(tagged if conditions else TASK_TAGS)
         matches = matches.where(TAGS.tag == tags[0], *conditions, *others)
-        page = select(TASKS).select_from(tagged).where(matches.whereclause, key > after)
-    elif in_range is not None and in_range <= DUE_SORT_MAX:
-        # The range's ids from the index, sorted (id + 0 keeps SQLite from walking by id).
-        key = T.id
-        matches = select(key).where(*conditions)
-        ids = matches.where(T.id + 0 > after).order_by(key).limit(limit + 1)
-        page = select(TASKS).where(T.id.in_(ids))
     else:
-        # By id, every filter checked per row (a wide due range too: `|| ''` keeps SQLite
-        # from reading the whole range from its index and sorting it).
         key = T.id
         matches = select(key).where(*conditions)
-        walked = _due_bounds(T.due_date.concat(""), due_before, due_after)
-        page = select(TASKS).where(*by_status, *by_priority, *walked, key > after)
-    rows = list(conn.execute(page.order_by(key).limit(limit + 1)))
+
+    def id_page(
+        after: int | None, extra: list[Any], room: int, desc: bool = False
+    ) -> list[TaskRow]:
+        """Up to `room` matches (and `extra`) past id `after`, in id order (desc: newest
+        first). There is a bound on the first page too: with it SQLite walks (status, id) in
+        id order and stops at the page; without one it sorted every open task (80 ms at a
+        million tasks)."""
+
+        def past(column: Any) -> Any:
+            return column < (after or ID_MAX + 1) if desc else column > (after or 0)
+
+        if tags:
+            page = select(*TASK_ROW).select_from(tagged).where(*extra, past(key))
+            page = page.where(matches.whereclause)
+        elif few_in_range:
+            # The range's ids from the index, sorted (id + 0 keeps SQLite from walking by id).
+            plus = T.id + 0
+            ids = matches.where(
+                *extra, plus < (after or ID_MAX + 1) if desc else plus > (after or 0)
+            )
+            ids = ids.order_by(key.desc() if desc else key).limit(room)
+            page = select(*TASK_ROW).where(T.id.in_(ids))
+        else:
+            # By id, every filter checked per row (a wide due range too: `|| ''` keeps SQLite
+            # from reading the whole range from its index and sorting it).
+            walked = _due_bounds(T.due_date.concat(""), due_before, due_after)
+            page = select(*TASK_ROW).where(*by_status, *by_column, *walked, *extra, past(key))
+        return list(conn.execute(page.order_by(key.desc() if desc else key).limit(room)))
+
+    if sort == "id":
+        rows = id_page(after_id, [], limit + 1, desc=order == "desc")
+    elif sort == "priority":
+        # One priority after another, each in id order (oldest first) read as above.
+        rows = []
+        for rank in priority_ranks(order, after_key if after_id is not None else None):
+            if len(rows) <= limit and priority in (None, rank):
+                start = after_id if rank == after_key else None
+                rows += id_page(start, [T.priority == rank], limit + 1 - len(rows))
+    else:
+        few = None
+        if few_in_range:
+            few = matches
+        elif (tags or project is not None) and count_upto(conn, matches, SORT_SMALL + 1) <= (
+            SORT_SMALL
+        ):
+            few = matches
+        rows = sorted_rows(
+            conn,
+            sort=sort,
+            order=order,
+            statuses=statuses,
+            filters=[
+                *by_column,
+                *_due_bounds(T.due_date, due_before, due_after),
+                *(has_tag(t) for t in tags),
+            ],
+            few=few,
+            after_key=after_key,
+            after_id=after_id,
+            limit=limit,
+        )
     has_more = len(rows) > limit
     if known_total is not None:
         total = known_total
     elif after_id is None and not has_more:
         total = Total(len(rows))  # the whole result is on this page
-    elif priority is None and not tags and not due_range:
+    elif not by_column and not tags and not due_range:
         total = Total(count_by_status(conn, status=status))
-    elif in_range is not None and priority is None:  # already counted, past COUNT_CAP
+    elif in_range is not None and not by_column:  # already counted, past COUNT_CAP
         total = Total(min(in_range, COUNT_CAP), capped=in_range > COUNT_CAP)
     else:
         total = capped_count(conn, matches)
     return TaskPage(items=rows[:limit], total=total, has_more=has_more)
 
 
-# One (status, priority) segment in id order: a range of ix_tasks_status_priority_id, read only
-# as far as the page needs. Ordering the whole table by status and priority rank instead
-# sorts every task in a temporary B-tree (seconds at a million tasks).
-_SEGMENT = (
-    select(TASKS)
-    .where(T.status == bindparam("status"), T.priority == bindparam("priority"))
-    .order_by(T.id)
-    .limit(bindparam("limit"))
-)
-_OVERVIEW_ORDER = [
-    (status.value, priority.value)
-    for status in (Status.IN_PROGRESS, Status.PENDING, Status.COMPLETE)
-    for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW)
-]
-
-
-_OTHERS = (
-    select(TASKS)
-    .where(~T.status.in_([s.value for s in Status]) | ~T.priority.in_([p.value for p in Priority]))
-    .order_by(T.id)
-    .limit(bindparam("limit"))
-)
-
-
-def overview(conn: Connection, *, limit: int) -> TaskPage:
-    """Open tasks first (in progress, then pending; high priority first), then completed."""
-    total = Total(count_by_status(conn, status=None))
-    rows: list[TaskRow] = []
-    for status, priority in _OVERVIEW_ORDER:
-        wanted = limit + 1 - len(rows)
-        if wanted <= 0:
-            break
-        params = {"status": status, "priority": priority, "limit": wanted}
-        rows.extend(conn.execute(_SEGMENT, params))
-    if len(rows) <= limit:  # room left: rows written around the constraints go last
-        rows.extend(conn.execute(_OTHERS, {"limit": limit + 1 - len(rows)}))
-    return TaskPage(items=rows[:limit], total=total, has_more=len(rows) > limit)
-
-
-@dataclass(frozen=True, slots=True)
-class Standup:
-    completed: list[TaskRow]
-    in_progress: list[TaskRow]
-    pending: list[TaskRow]
-    overdue: list[TaskRow]
-    stale: list[TaskRow]
-
-
-def standup(
+def next_tasks(
     conn: Connection,
     *,
-    since: datetime,
-    today: date,
-    stale_before: datetime,
-    tag: str | None = None,
-    limit: int = 25,
-) -> Standup:
-    """What a daily stand-up needs: done since `since`, in progress, pending, overdue, stale.
-
-    Each section reads one index in its own order and stops at `limit`: (completed_at),
-    (status, priority, id) one priority at a time, (status, due_date), (status, updated_at).
-    """
-    tagged = [_has_tag(t) for t in tag_list(tag)]
-
-    def pick(*conditions: Any, order: Any, room: int = limit) -> list[TaskRow]:
-        query = select(TASKS).where(*conditions, *tagged)
-        return list(conn.execute(query.order_by(order, T.id).limit(room)))
-
-    def open_by(column: Any, *conditions: Any) -> list[TaskRow]:
-        # One ordered index range per open status, merged: SQLite sorted both ranges whole
-        # when asked for them together with a tag filter.
-        rows = [
-            row for s in OPEN_STATUSES for row in pick(T.status == s, *conditions, order=column)
-        ]
-        return sorted(rows, key=lambda row: (getattr(row, column.key), row.id))[:limit]
-
-    def by_priority(status: Status) -> list[TaskRow]:
-        rows: list[TaskRow] = []
-        for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
-            if len(rows) < limit:
-                segment = (T.status == status.value, T.priority == priority.value)
-                rows += pick(*segment, order=T.id, room=limit - len(rows))
-        return rows
-
-    return Standup(
-        completed=pick(T.completed_at >= since, order=T.completed_at),
-        in_progress=by_priority(Status.IN_PROGRESS),
-        pending=by_priority(Status.PENDING),
-        overdue=open_by(T.due_date, T.due_date < today.isoformat()),
-        stale=open_by(T.updated_at, T.updated_at < stale_before),
-    )
-
-
-def next_tasks(conn: Connection, *, tag: str | Sequence[str] | None, limit: int) -> list[TaskRow]:
-    """The best open tasks to work on, best first: in progress before pending, then by
-    priority, then by due date (the earliest, so the overdue, first; undated last), then the
-    oldest. Each (status, priority) is read from (status, priority, due_date) in that order,
-    dated then undated, and only as far as `limit` needs."""
-    tagged = [_has_tag(t) for t in tag_list(tag)]
+    tag: str | Sequence[str] | None,
+    limit: int,
+    project: str | None = None,
+) -> list[TaskRow]:
+    """The best ready tasks (open, dependencies complete, no open subtasks) to work on, best
+    first: in progress before pending, then by priority, then by due date (the earliest, so
+    the overdue, first; undated last), then the oldest. Each (status, priority) is read from
+    (status, priority, due_date) in that order, dated then undated, and only as far as
+    `limit` needs."""
+    tagged = [has_tag(t) for t in tag_list(tag)]
+    if project is not None:
+        tagged.append(T.project_id == projects.project_id(conn, project))
+    tagged.append(structure.ready())
     rows: list[TaskRow] = []
     for status in (Status.IN_PROGRESS, Status.PENDING):
         for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
@@ -291,6 +276,6 @@ def next_tasks(conn: Connection, *, tag: str | Sequence[str] | None, limit: int)
                 (T.due_date.is_(None), T.id),
             ):
                 if len(rows) < limit:
-                    query = select(TASKS).where(*segment, dated).order_by(order, T.id)
+                    query = select(*TASK_ROW).where(*segment, dated).order_by(order, T.id)
                     rows += conn.execute(query.limit(limit - len(rows)))
     return rows

@@ -28,9 +28,10 @@ from sqlalchemy import (
 
 from task_tracker.models import TaskTag
 from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.store import projects
 from task_tracker.store.fts_query import parse_query
 from task_tracker.store.listing import status_values, tag_list
-from task_tracker.store.tasks import TASKS, T, TaskRow
+from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
 
 TASK_TAGS = TaskTag.__table__
 TAGS = TASK_TAGS.c
@@ -62,6 +63,7 @@ class SearchBackend(Protocol):
         statuses: list[str] | None,
         priority: str | None,
         tags: list[str],
+        project_id: int | None,
         offset: int,
         limit: int,
         known_total: Total | None,
@@ -79,18 +81,21 @@ def search_tasks(
     status: str | None = None,
     priority: str | None = None,
     tag: str | Sequence[str] | None = None,
+    project: str | None = None,
     offset: int = 0,
     limit: int = 10,
     known_total: Total | None = None,
 ) -> SearchPage:
     """Words, "phrases", -exclusions and a prefix as typed; see the backend for details."""
     backend = BACKENDS[conn.dialect.name]
+    project_id = projects.project_id(conn, project) if project is not None else None
     return backend.search(
         conn,
         query=query,
         statuses=status_values(status),
         priority=priority,
         tags=tag_list(tag),
+        project_id=project_id,
         offset=offset,
         limit=limit,
         known_total=known_total,
@@ -117,7 +122,9 @@ def _hit_in(column: int) -> Any:
 
 
 @functools.cache
-def _ranking(*, by_status: bool, by_priority: bool, tags: int, spread: bool) -> Select[Any]:
+def _ranking(
+    *, by_status: bool, by_priority: bool, by_project: bool, tags: int, spread: bool
+) -> Select[Any]:
     """The page's ids, best first, with each one's tier and how many the window holds; built
     once per combination (building SQLAlchemy constructs costs more than running them).
 
@@ -132,8 +139,10 @@ def _ranking(*, by_status: bool, by_priority: bool, tags: int, spread: bool) -> 
     matches = select(FTS_TABLE.c.rowid.label("id")).where(_matching("query"))
     if spread:
         matches = matches.add_columns(_hit_in(0).label("in_title"), _hit_in(2).label("in_tags"))
-    if by_status or by_priority:
+    if by_status or by_priority or by_project:
         matches = matches.join(TASKS, T.id == FTS_TABLE.c.rowid)
+    if by_project:
+        matches = matches.where(T.project_id == bindparam("project_id"))
     if by_status:
         matches = matches.where(T.status.in_(bindparam("statuses", expanding=True)))
     if by_priority:
@@ -179,7 +188,7 @@ _SNIPPETS_IN_RANGE = select(FTS_TABLE.c.rowid, _SNIPPET).where(
 _SNIPPETS_BY_ROW = select(FTS_TABLE.c.rowid, _SNIPPET).where(
     _matching("query"), FTS_TABLE.c.rowid.in_(_PAGE_IDS)
 )
-_ROWS = select(TASKS).where(T.id.in_(bindparam("ids", expanding=True)))
+_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
 class SqliteSearch:
@@ -200,6 +209,7 @@ class SqliteSearch:
         statuses: list[str] | None,
         priority: str | None,
         tags: list[str],
+        project_id: int | None,
         offset: int,
         limit: int,
         known_total: Total | None,
@@ -210,6 +220,7 @@ class SqliteSearch:
         statement = _ranking(
             by_status=statuses is not None,
             by_priority=priority is not None,
+            by_project=project_id is not None,
             tags=len(tags),
             spread=parsed.spread,
         )
@@ -221,6 +232,8 @@ class SqliteSearch:
             params["statuses"] = statuses
         if priority is not None:
             params["priority"] = priority
+        if project_id is not None:
+            params["project_id"] = project_id
         params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
         ranked = conn.execute(statement, params).all()
         if not ranked:

@@ -18,13 +18,16 @@ from typing import Any, Final
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, text, update
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
-from task_tracker.models import Task
-from task_tracker.schemas import Priority, Status, utcnow
+from task_tracker.schemas import OPEN_STATUSES, Priority, Status, utcnow
+from task_tracker.store import projects, structure
+from task_tracker.store.projects import PROJECT_NAME
+from task_tracker.store.structure import TASKS, T
 
-TASKS = Task.__table__
-T = TASKS.c
-# One task as a row of `tasks`: task.id, task.title, ... as on the model.
+# One task as a row of `tasks`: task.id, task.title, ... as on the model, and task.project
+# (its project's name, or None).
 TaskRow = Row[Any]
+# What every query of whole tasks selects.
+TASK_ROW = (*T, PROJECT_NAME)
 
 
 class _Keep(enum.Enum):
@@ -34,10 +37,10 @@ class _Keep(enum.Enum):
 # update_task(due_date=KEEP) leaves the due date alone; None clears it.
 KEEP: Final = _Keep.KEEP
 
-_SELECT_TASK = select(TASKS).where(T.id == bindparam("task_id"))
-_INSERT_TASK = insert(TASKS).returning(*T)
+_SELECT_TASK = select(*TASK_ROW).where(T.id == bindparam("task_id"))
+_INSERT_TASK = insert(TASKS).returning(*TASK_ROW)
 # SET takes the columns named in the parameters it is executed with.
-_UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*T)
+_UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
 _DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
 
 
@@ -72,7 +75,13 @@ def add_task(
     tags: Sequence[str] = (),
     due_date: date | None = None,
     status: str = Status.PENDING.value,
+    project: str | None = None,
+    create_project: bool = False,
+    parent_id: int | None = None,
+    depends_on: Sequence[int] = (),
 ) -> TaskRow:
+    """A new task; project by name (created only when create_project), under parent_id,
+    depending on depends_on."""
     now = utcnow()
     values = task_values(
         title=title,
@@ -86,7 +95,15 @@ def add_task(
         completed_at=now if status == Status.COMPLETE.value else None,
         version=1,
     )
-    return conn.execute(_INSERT_TASK, values).one()
+    if project is not None:
+        values["project_id"] = projects.project_id(conn, project, create=create_project)
+    if parent_id is not None:
+        structure.check_parent(conn, task_id=None, parent_id=parent_id)
+        values["parent_id"] = parent_id
+    task = conn.execute(_INSERT_TASK, values).one()
+    if depends_on:
+        structure.set_dependencies(conn, task_id=task.id, depends_on=depends_on, replace=False)
+    return task
 
 
 def get_task(conn: Connection, *, task_id: int) -> TaskRow:
@@ -112,13 +129,25 @@ def update_task(
     tags: Sequence[str] | None = None,
     due_date: date | None | _Keep = KEEP,
     expected_version: int | None = None,
+    project: str | None = None,
+    create_project: bool = False,
+    parent_id: int | None = None,
+    depends_on: Sequence[int] | None = None,
+    with_subtasks: bool = False,
 ) -> TaskRow:
-    """Change the fields given (None: unchanged; due_date=None clears the due date).
+    """Change the fields given (None: unchanged; due_date=None clears the due date;
+    project="" and parent_id=0 clear those; depends_on replaces the dependencies).
 
-    A change to nothing (the same values) does not bump the version.
+    Closing a task with open subtasks is refused unless with_subtasks, which closes them too
+    (same status). A change to nothing (the same values) does not bump the version.
     """
     task = get_task(conn, task_id=task_id)
     _check_version(task, expected_version)
+    changed = False
+    if depends_on is not None:
+        before = structure.dependencies_of(conn, task_id)
+        structure.set_dependencies(conn, task_id=task_id, depends_on=depends_on, replace=True)
+        changed = before != structure.dependencies_of(conn, task_id)
     wanted: dict[str, Any] = {
         "title": None if title is None else normalize_title(title),
         "description": description,
@@ -135,7 +164,22 @@ def update_task(
         due = due_date.isoformat() if due_date is not None else None
         if due != task.due_date:
             values["due_date"] = due
-    if not values:
+    if project is not None:
+        pid = projects.project_id(conn, project, create=create_project) if project else None
+        if pid != task.project_id:
+            values["project_id"] = pid
+    if parent_id is not None and (parent_id or None) != task.parent_id:
+        if parent_id:
+            structure.check_parent(conn, task_id=task_id, parent_id=parent_id)
+        values["parent_id"] = parent_id or None
+    if values.get("status") in (Status.COMPLETE.value, Status.CANCELLED.value):
+        action = "complete" if values["status"] == Status.COMPLETE.value else "cancel"
+        below = structure.subtasks_in_the_way(
+            conn, task_id, action=action, with_subtasks=with_subtasks
+        )
+        if below:
+            _close(conn, below, status=values["status"])
+    if not values and not changed:
         return task
     now = utcnow()
     if "status" in values:
@@ -145,14 +189,52 @@ def update_task(
     return conn.execute(_UPDATE_TASK, {"task_id": task_id, **values}).one()
 
 
-def complete_task(conn: Connection, *, task_id: int) -> TaskRow:
+def complete_task(conn: Connection, *, task_id: int, with_subtasks: bool = False) -> TaskRow:
     """Mark a task complete. Completing a complete task returns it unchanged."""
-    return update_task(conn, task_id=task_id, status=Status.COMPLETE.value)
+    return update_task(
+        conn, task_id=task_id, status=Status.COMPLETE.value, with_subtasks=with_subtasks
+    )
 
 
-def delete_task(conn: Connection, *, task_id: int, expected_version: int | None = None) -> TaskRow:
+def close_tasks(
+    conn: Connection, *, task_ids: Sequence[int], status: str, with_subtasks: bool = False
+) -> list[TaskRow]:
+    """Give every task in task_ids the status (the caller's transaction makes it all or
+    none); each is refused or cascades to its open subtasks as in update_task."""
+    ids = list(dict.fromkeys(task_ids))
+    structure.require_tasks(conn, ids, role="task_ids")
+    for task_id in ids:
+        update_task(conn, task_id=task_id, status=status, with_subtasks=with_subtasks)
+    return [get_task(conn, task_id=task_id) for task_id in ids]
+
+
+def _close(conn: Connection, ids: Sequence[int], *, status: str) -> None:
+    """Close open tasks (subtasks being closed with their parent), each a new version."""
+    now = utcnow()
+    completed = now if status == Status.COMPLETE.value else None
+    conn.execute(
+        update(TASKS)
+        .where(T.id.in_(ids), T.status.in_(OPEN_STATUSES))
+        .values(status=status, completed_at=completed, updated_at=now, version=T.version + 1)
+    )
+
+
+def delete_task(
+    conn: Connection,
+    *,
+    task_id: int,
+    expected_version: int | None = None,
+    with_subtasks: bool = False,
+) -> TaskRow:
+    """Delete a task; with_subtasks: and its subtasks, at any depth (else refused if it has
+    any). Dependencies on it go with it."""
     task = get_task(conn, task_id=task_id)
     _check_version(task, expected_version)
+    below = structure.subtasks_in_the_way(
+        conn, task_id, action="delete", with_subtasks=with_subtasks
+    )
+    if below:  # named, not left to ON DELETE CASCADE, which needs foreign keys on
+        conn.execute(delete(TASKS).where(T.id.in_(below)))
     conn.execute(_DELETE_TASK, {"task_id": task_id})
     return task
 

@@ -5,21 +5,31 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, insert, literal_column, select, text
 
-from task_tracker.errors import InvalidInput, describe_validation_error
-from task_tracker.schemas import EXPORT_FORMAT, Status, TaskOut, TaskRecord, shaped
+from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
+from task_tracker.schemas import Status, shaped
+from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
+from task_tracker.store import projects, structure
 from task_tracker.store.listing import count_by_status
-from task_tracker.store.tasks import TASKS, T, TaskRow, task_values
+from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
+
+# A task's dependencies as a JSON array of ids, beside its columns in an export.
+_DEPENDS_ON = literal_column(
+    "(SELECT json_group_array(depends_on_id) FROM task_dependencies"
+    " WHERE task_dependencies.task_id = tasks.id)"
+).label("depends_on")
 
 
 def iter_tasks(conn: Connection, *, batch: int = 1_000) -> Iterator[TaskRow]:
-    """Every task in id order, loaded in batches."""
-    yield from conn.execute(select(TASKS).order_by(T.id).execution_options(yield_per=batch))
+    """Every task in id order with its project's name and dependencies, loaded in batches."""
+    query = select(*TASK_ROW, _DEPENDS_ON).order_by(T.id)
+    yield from conn.execute(query.execution_options(yield_per=batch))
 
 
 def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
@@ -32,7 +42,8 @@ def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "tasks": [\n'
     for index, task in enumerate(iter_tasks(conn)):
         prefix = "" if index == 0 else ",\n"
-        yield prefix + shaped(TaskOut, task).model_dump_json()
+        exported = shaped(ExportedTask, task, depends_on=json.loads(task.depends_on))
+        yield prefix + exported.model_dump_json()
     yield "\n]}\n"
 
 
@@ -74,7 +85,9 @@ def _record(index: int, raw: Any, *, new_ids: bool) -> TaskRecord:
     return record
 
 
-def _row(index: int, record: TaskRecord, *, new_ids: bool) -> dict[str, Any]:
+def _row(
+    index: int, record: TaskRecord, *, new_ids: bool, project_ids: dict[str, int]
+) -> dict[str, Any]:
     complete = record.status == Status.COMPLETE.value
     try:
         values = task_values(
@@ -94,6 +107,8 @@ def _row(index: int, record: TaskRecord, *, new_ids: bool) -> dict[str, Any]:
         raise InvalidInput(
             f"record {index} (id {record.id}): {exc}; nothing was imported"
         ) from None
+    # (Every row names the same columns: a batch is one multi-row INSERT.)
+    values["project_id"] = project_ids[record.project] if record.project is not None else None
     return {"id": None if new_ids else record.id, **values}
 
 
@@ -148,12 +163,14 @@ def _batch_indexing(conn: Connection, *, reindex: bool) -> Iterator[None]:
 
 def _insert_batch(
     conn: Connection, rows: list[dict[str, Any]], first: int, *, new_ids: bool
-) -> None:
+) -> list[int]:
+    """Insert the rows; returns their ids in the database, in order."""
     if new_ids:
         last = conn.scalar(select(func.max(T.id))) or 0
         conn.execute(_INSERT, [{k: v for k, v in r.items() if k != "id"} for r in rows])
         # AUTOINCREMENT ids only grow: this batch holds every id above the old maximum.
         where, params = "tasks.id > :last", {"last": last}
+        ids = list(conn.scalars(select(T.id).where(T.id > last).order_by(T.id)))
     else:
         ids = [row["id"] for row in rows]
         taken = set(conn.scalars(select(T.id).where(T.id.in_(ids))))
@@ -170,6 +187,52 @@ def _insert_batch(
         params = {}
     for statement in _INDEX_BATCH:
         conn.execute(text(statement.format(rows=where)), params)
+    return ids
+
+
+@dataclass(slots=True)
+class _Links:
+    """Parents and dependencies, set once every task is in (they may point forward in the
+    file). With new ids, the file's ids are mapped to the new ones in a temporary table, so
+    memory holds only the records that have links."""
+
+    new_ids: bool
+    pending: list[tuple[int, int, int | None, list[int]]] = field(default_factory=list)
+
+    def start(self, conn: Connection) -> None:
+        if self.new_ids:
+            conn.execute(text("CREATE TEMP TABLE import_ids (old INTEGER PRIMARY KEY, new INT)"))
+
+    def add(self, conn: Connection, batch: list[tuple[int, TaskRecord]], ids: list[int]) -> None:
+        if self.new_ids:
+            mapped = [{"old": r.id, "new": i} for (_, r), i in zip(batch, ids, strict=True) if r.id]
+            if mapped:
+                conn.execute(text("INSERT OR IGNORE INTO import_ids VALUES (:old, :new)"), mapped)
+        for (index, record), task_id in zip(batch, ids, strict=True):
+            if record.parent_id is not None or record.depends_on:
+                self.pending.append((index, task_id, record.parent_id, record.depends_on))
+
+    def _id(self, conn: Connection, index: int, old: int) -> int:
+        if not self.new_ids:
+            return old
+        new = conn.scalar(text("SELECT new FROM import_ids WHERE old = :old"), {"old": old})
+        if new is None:
+            raise InvalidInput(f"record {index}: task {old} is not in the file")
+        return new
+
+    def finish(self, conn: Connection) -> None:
+        for index, task_id, parent, depends_on in self.pending:
+            try:
+                if parent is not None:
+                    parent_id = self._id(conn, index, parent)
+                    structure.check_parent(conn, task_id=task_id, parent_id=parent_id)
+                    conn.execute(TASKS.update().where(T.id == task_id).values(parent_id=parent_id))
+                deps = [self._id(conn, index, old) for old in depends_on]
+                structure.set_dependencies(conn, task_id=task_id, depends_on=deps, replace=False)
+            except TaskTrackerError as exc:
+                raise InvalidInput(f"record {index}: {exc} Nothing was imported.") from None
+        if self.new_ids:
+            conn.execute(text("DROP TABLE import_ids"))
 
 
 def import_records(
@@ -182,18 +245,33 @@ def import_records(
     """Check and insert every record, BATCH at a time (in the caller's transaction, so all
     of them or none): memory stays bounded however many there are. Returns how many."""
     rows: list[dict[str, Any]] = []
+    batch: list[tuple[int, TaskRecord]] = []
     count = 0
     existing = count_by_status(conn, status=None)
+    project_ids: dict[str, int] = {}
+    links = _Links(new_ids)
+    links.start(conn)
+
+    def insert_batch() -> None:
+        ids = _insert_batch(conn, rows, count - len(rows) + 1, new_ids=new_ids)
+        links.add(conn, batch, ids)
+        rows.clear()
+        batch.clear()
+
     with _batch_indexing(conn, reindex=existing <= REINDEX_MAX_EXISTING):
         for count, raw in enumerate(raws, start=1):
-            rows.append(_row(count, _record(count, raw, new_ids=new_ids), new_ids=new_ids))
+            record = _record(count, raw, new_ids=new_ids)
+            if record.project is not None and record.project not in project_ids:
+                project_ids[record.project] = projects.project_id(conn, record.project, create=True)
+            rows.append(_row(count, record, new_ids=new_ids, project_ids=project_ids))
+            batch.append((count, record))
             if len(rows) == BATCH:
-                _insert_batch(conn, rows, count - len(rows) + 1, new_ids=new_ids)
-                rows = []
+                insert_batch()
                 if progress is not None:
                     progress(count)
         if rows:
-            _insert_batch(conn, rows, count - len(rows) + 1, new_ids=new_ids)
+            insert_batch()
+    links.finish(conn)
     if count >= OPTIMIZE_MIN and count >= existing:
         conn.execute(text("INSERT INTO tasks_fts (tasks_fts) VALUES ('optimize')"))
     if progress is not None:

@@ -71,7 +71,8 @@ async def test_tags_narrow_it_and_nothing_open_says_so(client: Client) -> None:
     empty = await call(client, "next_task", tag="garden")
     assert empty == {
         "tasks": [],
-        "message": "No open tasks tagged garden: nothing to do next. Add one with add_task.",
+        "message": "No task tagged garden is ready: none is open, or each waits on its open "
+        "subtasks. Add one with add_task, or see list_tasks(status='open').",
     }
 
 

@@ -22,8 +22,8 @@ async def prompt_error(client: Client, name: str, arguments: dict[str, str]) -> 
         (
             "review_tasks",
             {"status": "bogus"},
-            "status: 'bogus' is not allowed; use one of 'all', 'open', 'pending', "
-            "'in_progress' or 'complete'",
+            "status: 'bogus' is not allowed; use one of 'all', 'open', 'closed', 'pending', "
+            "'in_progress', 'complete' or 'cancelled'",
         ),
         (
             "review_tasks",
@@ -46,7 +46,8 @@ async def test_prompt_argument_descriptions_list_what_is_allowed(client: Client)
     prompts = {prompt.name: prompt for prompt in await client.list_prompts()}
     review = {arg.name: arg.description for arg in prompts["review_tasks"].arguments or []}
     assert review["status"].startswith(
-        "Which tasks to review: open (default), all, pending, in_progress or complete."
+        "Which tasks to review: open (default), all, closed, pending, in_progress, complete "
+        "or cancelled."
     )
     standup = {arg.name: arg.description for arg in prompts["daily_standup"].arguments or []}
     assert standup["hours"].startswith("Look back this many hours for completed work: 1 to 720.")

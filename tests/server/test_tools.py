@@ -60,8 +60,14 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "due_date": "2026-12-01",
         "version": 1,
     }
-    assert task["completed_at"] is None
-    assert await call(client, "get_task", task_id=1) == task
+    assert (task["completed_at"], task["project"], task["parent_id"]) == (None, None, None)
+    assert await call(client, "get_task", task_id=1) == task | {
+        "parent": None,
+        "subtasks": [],
+        "depends_on": [],
+        "blocks": [],
+        "ready": True,
+    }
 
 
 async def test_unknown_id_is_an_actionable_error(client: Client) -> None:
@@ -89,7 +95,8 @@ BAD_TAG = "is not a valid tag; use one word without spaces, commas or control ch
         (
             {"title": "x", "status": "done"},
             INVALID
-            + "status: 'done' is not allowed; use one of 'pending', 'in_progress' or 'complete'",
+            + "status: 'done' is not allowed; use one of 'pending', 'in_progress', 'complete' "
+            "or 'cancelled'",
         ),
         (
             {"title": "x", "due_date": "2026-02-30"},
@@ -267,7 +274,14 @@ async def test_all_tasks_resource_says_what_was_left_out(client: Client) -> None
 async def test_task_resource(client: Client) -> None:
     added = await call(client, "add_task", title="one")
     contents = await client.read_resource("tasks://1")
-    assert json.loads(contents[0].text) == added
+    assert json.loads(contents[0].text) == added | {
+        "parent": None,
+        "subtasks": [],
+        "depends_on": [],
+        "blocks": [],
+        "ready": True,
+        "subtree": [],
+    }
     with pytest.raises(Exception, match="Task 7 not found"):
         await client.read_resource("tasks://7")
 

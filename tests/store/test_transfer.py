@@ -25,7 +25,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 def seed(engine: Engine) -> None:
     with write_transaction(engine) as s:
-        store.add_task(s, title="Plain")
+        plain = store.add_task(s, title="Plain", project="Home", create_project=True)
         store.add_task(
             s,
             title="Ünïcødé ✓ 東京",
@@ -39,11 +39,22 @@ def seed(engine: Engine) -> None:
         done = store.add_task(s, title="Done", status="complete")
         store.update_task(s, task_id=done.id, description="edited")
         store.delete_task(s, task_id=gone.id)
+        # Structure: a subtask, a dependency pointing forward in the file, a cancelled task.
+        store.add_task(s, title="Sub", parent_id=plain.id, status="cancelled", project="home")
+        store.update_task(s, task_id=plain.id, depends_on=[done.id])
 
 
 def rows(db: Path) -> list[tuple]:
     with sqlite3.connect(db) as conn:
         return conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
+
+
+def structure(db: Path) -> tuple[list[tuple], list[tuple]]:
+    with sqlite3.connect(db) as conn:
+        return (
+            conn.execute("SELECT id, name FROM projects ORDER BY id").fetchall(),
+            conn.execute("SELECT * FROM task_dependencies ORDER BY 1, 2").fetchall(),
+        )
 
 
 def test_round_trip_loses_nothing(tmp_path: Path) -> None:
@@ -56,13 +67,59 @@ def test_round_trip_loses_nothing(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     document = json.loads(exported.read_text())
     assert document["format"] == "task-tracker/1"
-    assert [t["id"] for t in document["tasks"]] == [1, 2, 4]
+    assert [t["id"] for t in document["tasks"]] == [1, 2, 4, 5]
+    assert [(t["project"], t["parent_id"], t["depends_on"]) for t in document["tasks"]] == [
+        ("Home", None, [4]),
+        (None, None, []),
+        (None, None, []),
+        ("Home", 1, []),
+    ]
     imported = cli("import", str(exported), "--db", str(target))
     assert imported.returncode == 0, imported.stderr
-    assert imported.stderr == f"imported 3 task(s) into {target}\n"
+    assert imported.stderr == f"imported 4 task(s) into {target}\n"
     assert rows(target) == rows(source)
+    assert structure(target) == structure(source) == ([(1, "Home")], [(1, 4)])
     again = json.loads(cli("export", "--db", str(target)).stdout)
     assert again["tasks"] == document["tasks"]
+
+
+def test_new_ids_keep_parents_and_dependencies_within_the_file(tmp_path: Path) -> None:
+    source, target = tmp_path / "a.db", tmp_path / "b.db"
+    for db in (source, target):
+        engine = open_database(db)
+        seed(engine)
+        engine.dispose()
+    exported = tmp_path / "tasks.json"
+    assert cli("export", "--db", str(source), "--output", str(exported)).returncode == 0
+    imported = cli("import", str(exported), "--db", str(target), "--new-ids")
+    assert imported.returncode == 0, imported.stderr
+    with sqlite3.connect(target) as conn:
+        added = conn.execute("SELECT id, title, parent_id FROM tasks WHERE id > 5").fetchall()
+        deps = conn.execute("SELECT * FROM task_dependencies WHERE task_id > 5").fetchall()
+        named = conn.execute("SELECT name FROM projects").fetchall()
+    assert added == [
+        (6, "Plain", None),
+        (7, "Ünïcødé ✓ 東京", None),
+        (8, "Done", None),
+        (9, "Sub", 6),
+    ]
+    assert deps == [(6, 8)]
+    assert named == [("Home",)]  # the file's "Home" is the database's own project
+
+
+def test_a_dependency_loop_in_a_file_is_refused_whole(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    document = {
+        "format": "task-tracker/1",
+        "tasks": [GOOD | {"id": 1, "depends_on": [2]}, GOOD | {"id": 2, "depends_on": [1]}],
+    }
+    done = cli("import", str(write(tmp_path, document)), "--db", str(db))
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        "record 2: Task #2 cannot depend on #1: #1 already depends on #2 (#1 → #2), so this "
+        "would make a loop (#1 → #2 → #1). Nothing was imported.\n"
+    )
+    assert not db.exists()  # refused before a database was created
 
 
 def write(tmp_path: Path, document: object) -> Path:
@@ -96,7 +153,7 @@ GOOD = {
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 7, "status": "done"}]},
             "record 2 (id 7): status: 'done' is not allowed; use one of 'pending', "
-            "'in_progress' or 'complete'; nothing was imported",
+            "'in_progress', 'complete' or 'cancelled'; nothing was imported",
         ),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 2, "created_at": "x"}]},

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal, Self, TypeVar
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 
 # A stored task as the store returns it: a row with the tasks table's columns as attributes.
@@ -26,6 +26,7 @@ TaskRow = Any
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAG_MAX = 40
+PROJECT_NAME_MAX = 100
 TAGS_MAX = 20
 # Ids and versions live in one range everywhere (schema, import, cursors): 2^53 - 1 keeps them
 # exact in JavaScript clients and far from SQLite's 2^63 AUTOINCREMENT ceiling.
@@ -56,6 +57,7 @@ class Status(enum.StrEnum):
     PENDING = "pending"
     IN_PROGRESS = "in_progress"
     COMPLETE = "complete"
+    CANCELLED = "cancelled"
 
 
 class Priority(enum.StrEnum):
@@ -65,6 +67,7 @@ class Priority(enum.StrEnum):
 
 
 OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
+CLOSED_STATUSES = (Status.COMPLETE.value, Status.CANCELLED.value)
 
 
 def utcnow() -> datetime:
@@ -91,37 +94,33 @@ def parse_tags(text: str) -> list[str]:
 # out of the published schema, which stays smaller and tells the model simply to omit it.
 Omitted = SkipJsonSchema[None]
 
-StatusName = Literal["pending", "in_progress", "complete"]
+StatusName = Literal["pending", "in_progress", "complete", "cancelled"]
 PriorityName = Literal["low", "medium", "high"]
-StatusFilter = Literal["all", "open", "pending", "in_progress", "complete"]
-StatusFilterArg = Annotated[StatusFilter, Field(description="'open' = pending or in_progress.")]
+StatusFilter = Literal["all", "open", "closed", "pending", "in_progress", "complete", "cancelled"]
+StatusFilterArg = Annotated[
+    StatusFilter, Field(description="open = pending|in_progress; closed = complete|cancelled.")
+]
 
-TaskId = Annotated[int, Field(description="The task's id.", ge=1, le=ID_MAX)]
-Title = Annotated[
-    str, Field(description="Short summary; trimmed.", min_length=1, max_length=TITLE_MAX)
-]
-Description = Annotated[
-    str, Field(description="Longer details, plain text or Markdown.", max_length=DESCRIPTION_MAX)
-]
+TaskId = Annotated[int, Field(ge=1, le=ID_MAX)]
+Title = Annotated[str, Field(description="Short summary.", min_length=1, max_length=TITLE_MAX)]
+Description = Annotated[str, Field(description="Details (Markdown).", max_length=DESCRIPTION_MAX)]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
 TAGS_FILTER_MAX = 5
 # One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
 _ONE_TAG = rf"[^\s,\x00-\x1f\x7f]{{1,{TAG_MAX}}}"
 TAGS_FILTER_PATTERN = rf"^{_ONE_TAG}(,{_ONE_TAG}){{0,{TAGS_FILTER_MAX - 1}}}$"
-TAGS_FILTER_HELP = "Only tasks with this tag; several comma-separated (a,b) = all of them."
+TAGS_FILTER_HELP = "A tag, or a,b for tasks with all of them."
 TagsFilter = Annotated[str, Field(description=TAGS_FILTER_HELP, pattern=TAGS_FILTER_PATTERN)]
 DueWhen = Literal["overdue", "today", "this_week"]
-Tags = Annotated[
-    list[Tag], Field(description="Labels (no spaces/commas); lower-cased.", max_length=TAGS_MAX)
-]
-DueDate = Annotated[date, Field(description="Due date, ISO format YYYY-MM-DD.")]
+Tags = Annotated[list[Tag], Field(description="Labels, lower-cased.", max_length=TAGS_MAX)]
+DueDate = Annotated[date, Field(description="YYYY-MM-DD.")]
 ExpectedVersion = Annotated[
-    int, Field(description="Fail if the task is no longer at this version.", ge=1, le=VERSION_MAX)
+    int, Field(description="Fail if the task changed since.", ge=1, le=VERSION_MAX)
 ]
 Cursor = Annotated[
     str,
     Field(
-        description="next_cursor from the previous page; omit for the first page.",
+        description="next_cursor of the previous page.",
         max_length=CURSOR_MAX_CHARS,
     ),
 ]
@@ -158,6 +157,8 @@ class TaskOut(BaseModel):
     updated_at: datetime
     completed_at: datetime | None
     version: int
+    project: str | None
+    parent_id: int | None
 
     def json_size_estimate(self) -> int:
         """A cheap over-estimate of this task's JSON size, for page budgets."""
@@ -187,6 +188,8 @@ class TaskOut(BaseModel):
                 "updated_at": task.updated_at,
                 "completed_at": task.completed_at,
                 "version": task.version,
+                "project": task.project,
+                "parent_id": task.parent_id,
                 **extra,
             }
         )
@@ -201,6 +204,8 @@ _STAND_INS: dict[str, Any] = {
     "completed_at": None,
     "due_date": None,
     "version": 1,
+    "project": None,
+    "parent_id": None,
 }
 
 Shaped = TypeVar("Shaped", bound="TaskOut")
@@ -236,18 +241,15 @@ class Total:
     capped: bool = False
 
 
-TOTAL_HELP = "How many match over all pages: exact unless total_capped."
-CAPPED_HELP = (
-    f"True when more than total match: counting stops at {COUNT_CAP} where an exact count "
-    "would be slow. Narrow the filters for an exact count."
-)
+TOTAL_HELP = "Matches over all pages."
+CAPPED_HELP = f"True: more than total match (counting stops at {COUNT_CAP})."
 
 
 class TaskPageOut(BaseModel):
     tasks: list[TaskOut]
     total: int = Field(description=TOTAL_HELP)
     total_capped: bool = Field(description=CAPPED_HELP)
-    next_cursor: str | None = Field(description="Pass as cursor for the next page; null at end.")
+    next_cursor: str | None = Field(description="Null at the end.")
 
 
 class SearchHitOut(TaskOut):
@@ -265,7 +267,7 @@ class SearchPageOut(BaseModel):
 
 
 class SuggestedTaskOut(TaskOut):
-    reason: str = Field(description="Why it was chosen.")
+    reason: str
 
     def json_size_estimate(self) -> int:
         return super().json_size_estimate() + len(self.reason)
@@ -273,27 +275,4 @@ class SuggestedTaskOut(TaskOut):
 
 class NextTasksOut(BaseModel):
     tasks: list[SuggestedTaskOut] = Field(description="Best first.")
-    message: str | None = Field(description="Why there is nothing to suggest, when so.")
-
-
-# --- export files -------------------------------------------------------------------------------
-
-EXPORT_FORMAT = "task-tracker/1"
-
-
-class TaskRecord(TaskOut):
-    """One task in an export file: the MCP task shape, with every constraint enforced."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int | None = Field(default=None, ge=1, le=ID_MAX)
-    title: str = Field(min_length=1, max_length=TITLE_MAX)
-    description: str = Field(default="", max_length=DESCRIPTION_MAX)
-    status: StatusName = "pending"
-    priority: PriorityName = "medium"
-    tags: Annotated[list[Tag], Field(max_length=TAGS_MAX)] = []
-    due_date: date | None = None
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    completed_at: AwareDatetime | None = None
-    version: int = Field(default=1, ge=1, le=VERSION_MAX)
+    message: str | None = Field(description="Why none, when none.")

@@ -1,0 +1,51 @@
+"""The shape of an export file: one header line, then one task record per line."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from pydantic import AwareDatetime, ConfigDict, Field
+
+from task_tracker.schemas import (
+    DESCRIPTION_MAX,
+    ID_MAX,
+    PROJECT_NAME_MAX,
+    TAGS_MAX,
+    TITLE_MAX,
+    VERSION_MAX,
+    PriorityName,
+    StatusName,
+    Tag,
+    TaskOut,
+)
+
+EXPORT_FORMAT = "task-tracker/1"
+
+
+class ExportedTask(TaskOut):
+    """A task as export writes it: as the tools show it, with its dependencies."""
+
+    depends_on: list[int]
+
+
+class TaskRecord(TaskOut):
+    """One task in an export file: the MCP task shape, with every constraint enforced."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    description: str = Field(default="", max_length=DESCRIPTION_MAX)
+    status: StatusName = "pending"
+    priority: PriorityName = "medium"
+    tags: Annotated[list[Tag], Field(max_length=TAGS_MAX)] = []
+    due_date: date | None = None
+    created_at: AwareDatetime
+    updated_at: AwareDatetime
+    completed_at: AwareDatetime | None = None
+    version: int = Field(default=1, ge=1, le=VERSION_MAX)
+    project: str | None = Field(default=None, min_length=1, max_length=PROJECT_NAME_MAX)
+    # Ids of tasks in the same file (or, without new ids, already in the database).
+    parent_id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    depends_on: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = []

@@ -1,0 +1,173 @@
+"""The core tools that find tasks: list (filters, sorts), search (words), next (what to do).
+
+Written like server.tools: validated arguments -> one read transaction -> a page model.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
+
+from task_tracker.errors import InvalidInput
+from task_tracker.runtime.startup import lazy_module
+from task_tracker.schemas import (
+    LIST_LIMIT_DEFAULT,
+    NEXT_LIMIT_DEFAULT,
+    SEARCH_LIMIT_DEFAULT,
+    Cursor,
+    DueWhen,
+    ListLimit,
+    NextLimit,
+    NextTasksOut,
+    Omitted,
+    PriorityName,
+    SearchLimit,
+    SearchPageOut,
+    SearchQuery,
+    StatusFilterArg,
+    SuggestedTaskOut,
+    TagsFilter,
+    TaskPageOut,
+    local_today,
+)
+from task_tracker.schemas.structure import (
+    DEFAULT_ORDER,
+    OrderArg,
+    ProjectName,
+    SortArg,
+)
+from task_tracker.server.calls import read
+from task_tracker.server.shaping import (
+    decode_cursor,
+    decode_list_cursor,
+    nothing_ready,
+    search_page,
+    shaped,
+    task_page,
+    why_next,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker import store
+else:
+    store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
+
+
+def _tags(tag: str | None) -> list[str] | None:
+    """A tag filter's tags (TagsFilter: one, or several joined by commas)."""
+    return tag.split(",") if tag is not None else None
+
+
+async def list_tasks(
+    status: StatusFilterArg = "all",
+    priority: Annotated[PriorityName | Omitted, Field(description="Only this priority.")] = None,
+    tag: TagsFilter | Omitted = None,
+    due: Annotated[
+        DueWhen | Omitted,
+        Field(description="By the server's date; overdue = open and due before today."),
+    ] = None,
+    due_before: Annotated[date | Omitted, Field(description="Due before (YYYY-MM-DD).")] = None,
+    due_after: Annotated[date | Omitted, Field(description="Due after (YYYY-MM-DD).")] = None,
+    project: ProjectName | Omitted = None,
+    sort: SortArg = "id",
+    order: OrderArg | Omitted = None,
+    limit: ListLimit = LIST_LIMIT_DEFAULT,
+    cursor: Cursor | Omitted = None,
+) -> TaskPageOut:
+    """List tasks, filtered and sorted, one bounded page at a time with the total.
+
+    To find tasks by words, use search_tasks instead.
+    """
+    order = order or DEFAULT_ORDER[sort]
+    after_key, after_id, known_total = (
+        decode_list_cursor(cursor, sort, order) if cursor is not None else (None, None, None)
+    )
+    if due is not None:
+        after, before = store.due_window(due, local_today())
+        due_after = max(filter(None, (due_after, after)), default=None)
+        due_before = min(filter(None, (due_before, before)), default=None)
+        if due == "overdue" and status == "all":
+            status = "open"
+
+    def run(conn: Connection) -> TaskPageOut:
+        page = store.list_tasks(
+            conn,
+            status=status,
+            priority=priority,
+            tag=_tags(tag),
+            due_before=due_before,
+            due_after=due_after,
+            project=project,
+            sort=sort,
+            order=order,
+            after_key=after_key,
+            after_id=after_id,
+            limit=limit,
+            known_total=known_total,
+        )
+        return task_page(
+            page.items, total=page.total, has_more=page.has_more, sort=sort, order=order
+        )
+
+    return await read(run)
+
+
+async def search_tasks(
+    query: SearchQuery,
+    status: StatusFilterArg = "all",
+    priority: PriorityName | Omitted = None,
+    tag: TagsFilter | Omitted = None,
+    project: ProjectName | Omitted = None,
+    limit: SearchLimit = SEARCH_LIMIT_DEFAULT,
+    cursor: Cursor | Omitted = None,
+) -> SearchPageOut:
+    """Find tasks by words in title, description or tags, best match first, each with a
+    snippet (matches in **bold**). Use instead of paging through list_tasks."""
+    if not query.strip():
+        raise InvalidInput(
+            "query is empty: give one or more words to search for, or use list_tasks."
+        )
+    offset, known_total = decode_cursor(cursor, "offset") if cursor is not None else (0, None)
+
+    def run(conn: Connection) -> SearchPageOut:
+        page = store.search_tasks(
+            conn,
+            query=query,
+            status=status,
+            priority=priority,
+            tag=_tags(tag),
+            project=project,
+            offset=offset,
+            limit=limit,
+            known_total=known_total,
+        )
+        return search_page(page, offset=offset)
+
+    return await read(run)
+
+
+async def next_task(
+    limit: NextLimit = NEXT_LIMIT_DEFAULT,
+    tag: TagsFilter | Omitted = None,
+    project: ProjectName | Omitted = None,
+) -> NextTasksOut:
+    """Suggest what to work on next: the best ready tasks (open, dependencies complete, no
+    open subtasks; in progress first, then priority, due date, age), each with its reason.
+    If none is ready, says what blocks the most."""
+    today = local_today()
+
+    def run(conn: Connection) -> NextTasksOut:
+        rows = store.next_tasks(conn, tag=_tags(tag), project=project, limit=limit)
+        tasks = [
+            shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today)) for row in rows
+        ]
+        message = None
+        if not tasks:
+            message = nothing_ready(store.top_blockers(conn), tag=tag, project=project)
+        return NextTasksOut(tasks=tasks, message=message)
+
+    return await read(run)

@@ -1,0 +1,126 @@
+"""list_tasks by due date or by last update: keyset pages on (sort key, id).
+
+Each page is read in index order and stops at the page: one status at a time (every index
+that holds a sort key leads with status), merged as read. A due date is split into dated then
+undated tasks (undated last either way). A filter that leaves few tasks (a rare tag, a small
+project) reads those and sorts them instead. (By id, and by priority, one priority after
+another in id order, store.listing reads pages as for its filters.)
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Select, literal, select, tuple_
+
+from task_tracker.schemas import Priority, Status
+from task_tracker.store.tasks import TASK_ROW, T, TaskRow
+
+# A filter matching up to this many tasks is read whole and sorted (a few ms at most).
+SORT_SMALL = 2_000
+_PRIORITIES = [Priority.LOW.value, Priority.MEDIUM.value, Priority.HIGH.value]
+
+
+def priority_ranks(order: str, start: str | None) -> list[str]:
+    """The priorities in the sort's order (desc: high first), from `start` on."""
+    ranks = _PRIORITIES[::-1] if order == "desc" else _PRIORITIES
+    return ranks[ranks.index(start) :] if start in ranks else ranks
+
+
+def sort_key(sort: str, task: TaskRow) -> Any:
+    """The value of a task that its page's cursor carries (None for an undated task)."""
+    if sort == "priority":
+        return task.priority
+    if sort == "due_date":
+        return task.due_date
+    if sort == "updated_at":
+        return task.updated_at
+    return task.id
+
+
+Segment = tuple[list[Any], list[Any], Callable[[TaskRow], Any]]
+
+
+def _segments(sort: str, desc: bool, key: Any, after_id: int | None) -> Iterator[Segment]:
+    """(conditions, ORDER BY, Python sort key) of each part of the order, from the cursor on."""
+
+    def direction(column: Any) -> Any:
+        return column.desc() if desc else column.asc()
+
+    def past(*columns: Any) -> list[Any]:  # strictly after the cursor's (key, id)
+        if after_id is None:
+            return []
+        values = [key, after_id] if len(columns) == 2 else [after_id]
+        here = tuple_(*columns)
+        there = tuple_(*(literal(v, c.type) for v, c in zip(values, columns, strict=True)))
+        return [here < there if desc else here > there]
+
+    if sort == "updated_at":
+        yield (
+            past(T.updated_at, T.id),
+            [direction(T.updated_at), direction(T.id)],
+            lambda task: (task.updated_at, task.id),
+        )
+    else:  # due_date
+        if after_id is None or key is not None:
+            yield (
+                [T.due_date.is_not(None), *past(T.due_date, T.id)],
+                [direction(T.due_date), direction(T.id)],
+                lambda task: (task.due_date, task.id),
+            )
+        undated_past = past(T.id) if key is None else []
+        yield [T.due_date.is_(None), *undated_past], [direction(T.id)], lambda task: task.id
+
+
+def sorted_rows(
+    conn: Connection,
+    *,
+    sort: str,
+    order: str,
+    statuses: list[str] | None,
+    filters: list[Any],
+    few: Select[Any] | None,
+    after_key: Any,
+    after_id: int | None,
+    limit: int,
+) -> list[TaskRow]:
+    """Up to limit + 1 tasks in (sort, order) after the cursor's (key, id).
+
+    filters: conditions on a task row besides status. few: the ids of a filter that matches
+    at most SORT_SMALL tasks (a rare tag, a small project), read whole and sorted; else None.
+    """
+    desc = order == "desc"
+    if isinstance(after_key, str) and sort == "updated_at":
+        after_key = datetime.fromisoformat(after_key)
+    rows: list[TaskRow] = []
+    for conditions, order_by, python_key in _segments(sort, desc, after_key, after_id):
+        need = limit + 1 - len(rows)
+        if need <= 0:
+            break
+        if few is not None:
+            # The few matches' rows by id (`few` holds every filter), then sorted.
+            query = select(*TASK_ROW).where(T.id.in_(few), *conditions)
+            rows += conn.execute(query.order_by(*order_by).limit(need))
+            continue
+        # The statuses' ordered ranges merged as they are read: each is read only as far as
+        # the page takes from it (a sparse filter then costs one walk, not one per status).
+        results = [
+            conn.execute(
+                select(*TASK_ROW)
+                .where(T.status == status, *filters, *conditions)
+                .order_by(*order_by)
+                .limit(need)
+            )
+            for status in statuses or [s.value for s in Status]
+        ]
+        try:
+            merged = heapq.merge(*results, key=python_key, reverse=desc)
+            rows += itertools.islice(merged, need)
+        finally:
+            for result in results:
+                result.close()
+    return rows

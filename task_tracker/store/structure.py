@@ -1,0 +1,261 @@
+"""How tasks relate: parents and subtasks, dependencies, readiness.
+
+Cycles (a task its own ancestor, or depending on itself through others) are refused here, by
+recursive queries in the writer's transaction: SQLite lets one writer in at a time, so two
+writers that would close a loop together cannot both pass the check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    text,
+)
+
+from task_tracker.errors import InvalidInput, Refused
+from task_tracker.models import Task, TaskDependency
+from task_tracker.schemas import OPEN_STATUSES, Status
+
+TASKS = Task.__table__
+T = TASKS.c
+DEPS = TaskDependency.__table__
+D = DEPS.c
+# How many related tasks get_task lists in each group, and an error names.
+RELATED_MAX = 50
+NAMED_MAX = 20
+
+
+def _ids(ids: Iterable[int]) -> str:
+    listed = [f"#{i}" for i in ids]
+    if len(listed) > NAMED_MAX:
+        listed = [*listed[:NAMED_MAX], f"and {len(listed) - NAMED_MAX} more"]
+    return ", ".join(listed)
+
+
+# --- parents and subtasks -----------------------------------------------------------------------
+
+
+def _existing(conn: Connection, ids: Sequence[int]) -> set[int]:
+    return set(conn.scalars(select(T.id).where(T.id.in_(ids))))
+
+
+def require_tasks(conn: Connection, ids: Sequence[int], *, role: str) -> None:
+    missing = sorted(set(ids) - _existing(conn, ids))
+    if missing:
+        raise InvalidInput(
+            f"{role}: no task {_ids(missing)}. Use list_tasks or search_tasks to find ids."
+        )
+
+
+_ANCESTORS = text(
+    """
+    WITH RECURSIVE up(id, depth) AS (
+        SELECT :start, 0
+        UNION ALL
+        SELECT t.parent_id, up.depth + 1 FROM tasks AS t JOIN up ON t.id = up.id
+        WHERE t.parent_id IS NOT NULL AND up.depth < 10000
+    )
+    SELECT id FROM up ORDER BY depth
+    """
+)
+
+
+def check_parent(conn: Connection, *, task_id: int | None, parent_id: int) -> None:
+    """parent_id exists, and (for an existing task) is not the task or one of its subtasks."""
+    require_tasks(conn, [parent_id], role="parent_id")
+    if task_id is None:
+        return
+    if parent_id == task_id:
+        raise Refused(f"Task #{task_id} cannot be its own parent.")
+    chain = list(conn.scalars(_ANCESTORS, {"start": parent_id}))
+    if task_id in chain:
+        path = " → ".join(f"#{i}" for i in reversed(chain[: chain.index(task_id) + 1]))
+        raise Refused(
+            f"Task #{parent_id} is a subtask of #{task_id} ({path}), so it cannot become its "
+            "parent: that would make a loop."
+        )
+
+
+_SUBTREE = text(
+    """
+    WITH RECURSIVE down(id) AS (
+        SELECT id FROM tasks WHERE parent_id = :root
+        UNION
+        SELECT t.id FROM tasks AS t JOIN down ON t.parent_id = down.id
+    )
+    SELECT tasks.id, tasks.status FROM down JOIN tasks ON tasks.id = down.id ORDER BY tasks.id
+    """
+)
+
+
+_SUBTREE_ROWS = text(
+    """
+    WITH RECURSIVE down(id, depth) AS (
+        SELECT id, 1 FROM tasks WHERE parent_id = :root
+        UNION
+        SELECT t.id, down.depth + 1 FROM tasks AS t JOIN down ON t.parent_id = down.id
+        WHERE down.depth < 100
+    )
+    SELECT tasks.id, tasks.title, tasks.status, tasks.parent_id, down.depth
+    FROM down JOIN tasks ON tasks.id = down.id ORDER BY down.depth, tasks.id LIMIT :limit
+    """
+)
+
+
+def subtree_rows(conn: Connection, task_id: int, *, limit: int) -> list[Any]:
+    """Up to `limit` subtasks of task_id at any depth (id, title, status, parent_id, depth),
+    nearest first."""
+    return list(conn.execute(_SUBTREE_ROWS, {"root": task_id, "limit": limit}))
+
+
+def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
+    """(id, status) of every subtask of task_id at any depth."""
+    return [(row.id, row.status) for row in conn.execute(_SUBTREE, {"root": task_id})]
+
+
+def open_subtasks(conn: Connection, task_id: int) -> list[int]:
+    return [i for i, status in subtree(conn, task_id) if status in OPEN_STATUSES]
+
+
+# --- dependencies -------------------------------------------------------------------------------
+
+# The dependency path from :start to :goal, if there is one ("1>4>7"): adding the edge
+# goal -> start (goal depends on start) would close it into a loop.
+_DEPENDENCY_PATH = text(
+    """
+    WITH RECURSIVE walk(id, path) AS (
+        SELECT :start, '#' || :start
+        UNION
+        SELECT d.depends_on_id, walk.path || ' → #' || d.depends_on_id
+        FROM task_dependencies AS d JOIN walk ON d.task_id = walk.id
+        WHERE walk.id != :goal AND length(walk.path) < 100000
+    )
+    SELECT path FROM walk WHERE id = :goal LIMIT 1
+    """
+)
+
+
+def dependencies_of(conn: Connection, task_id: int) -> set[int]:
+    return set(conn.scalars(select(D.depends_on_id).where(D.task_id == task_id)))
+
+
+def set_dependencies(
+    conn: Connection, *, task_id: int, depends_on: Sequence[int], replace: bool
+) -> None:
+    """task_id depends on each of depends_on (replace: and on nothing else)."""
+    wanted = list(dict.fromkeys(depends_on))
+    if task_id in wanted:
+        raise Refused(f"Task #{task_id} cannot depend on itself.")
+    require_tasks(conn, wanted, role="depends_on")
+    current = dependencies_of(conn, task_id)
+    if replace:
+        gone = current - set(wanted)
+        if gone:
+            conn.execute(delete(DEPS).where(D.task_id == task_id, D.depends_on_id.in_(gone)))
+    new = [dep for dep in wanted if dep not in current]
+    for dep in new:
+        path = conn.scalar(_DEPENDENCY_PATH, {"start": dep, "goal": task_id})
+        if path is not None:
+            raise Refused(
+                f"Task #{task_id} cannot depend on #{dep}: #{dep} already depends on "
+                f"#{task_id} ({path}), so this would make a loop ({path} → #{dep})."
+            )
+        conn.execute(insert(DEPS).values(task_id=task_id, depends_on_id=dep))
+
+
+# A dependency that still blocks: its task exists and is not complete.
+def _blocking(task_id: Any) -> Any:
+    blocker = TASKS.alias("blocker")
+    return (
+        select(D.task_id)
+        .select_from(DEPS.join(blocker, blocker.c.id == D.depends_on_id))
+        .where(D.task_id == task_id, blocker.c.status != Status.COMPLETE.value)
+        .exists()
+    )
+
+
+def _open_child(task_id: Any) -> Any:
+    child = TASKS.alias("child")
+    return exists().where(child.c.parent_id == task_id, child.c.status.in_(OPEN_STATUSES))
+
+
+def ready(task_id: Any = T.id) -> Any:
+    """A condition on a task row: every dependency complete and no open subtask (callers
+    check that the task itself is open)."""
+    return and_(~_blocking(task_id), ~_open_child(task_id))
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    parent: Any | None
+    subtasks: list[Any]
+    depends_on: list[Any]
+    blocks: list[Any]
+    ready: bool
+
+
+_REF = (T.id, T.title, T.status)
+
+
+def related(conn: Connection, task: Any) -> Related:
+    """A task's parent, direct subtasks, what it depends on, and what depends on it (id,
+    title, status; up to RELATED_MAX of each, in id order)."""
+    parent = None
+    if task.parent_id is not None:
+        parent = conn.execute(select(*_REF).where(T.id == task.parent_id)).first()
+    subtasks = select(*_REF).where(T.parent_id == task.id)
+    depends_on = select(*_REF).join(DEPS, D.depends_on_id == T.id).where(D.task_id == task.id)
+    blocks = select(*_REF).join(DEPS, D.task_id == T.id).where(D.depends_on_id == task.id)
+
+    def first(query: Any) -> list[Any]:
+        return list(conn.execute(query.order_by(T.id).limit(RELATED_MAX)))
+
+    is_ready = task.status in OPEN_STATUSES and bool(conn.scalar(select(ready(task.id))))
+    return Related(parent, first(subtasks), first(depends_on), first(blocks), is_ready)
+
+
+def top_blockers(conn: Connection, *, limit: int = 3) -> list[tuple[Any, int]]:
+    """The unfinished tasks that the most open tasks wait on, with how many each blocks."""
+    waiting = TASKS.alias("waiting")
+    blocker = TASKS.alias("blocker")
+    n = func.count().label("n")
+    query = (
+        select(blocker.c.id, blocker.c.title, blocker.c.status, n)
+        .select_from(
+            DEPS.join(waiting, waiting.c.id == D.task_id).join(
+                blocker, blocker.c.id == D.depends_on_id
+            )
+        )
+        .where(waiting.c.status.in_(OPEN_STATUSES), blocker.c.status != Status.COMPLETE.value)
+        .group_by(blocker.c.id, blocker.c.title, blocker.c.status)
+        .order_by(n.desc(), blocker.c.id)
+        .limit(limit)
+    )
+    return [(row, row.n) for row in conn.execute(query)]
+
+
+def subtasks_in_the_way(
+    conn: Connection, task_id: int, *, action: str, with_subtasks: bool
+) -> list[int]:
+    """The subtasks (any depth) that `action` (complete, cancel, delete) would also act on:
+    the open ones, or all of them for delete. Refused unless with_subtasks."""
+    below = subtree(conn, task_id)
+    if action != "delete":
+        below = [(i, status) for i, status in below if status in OPEN_STATUSES]
+    if below and not with_subtasks:
+        kind = "subtasks" if action == "delete" else "open subtasks"
+        raise Refused(
+            f"Task #{task_id} has {kind} ({_ids(i for i, _ in below)}). Finish or cancel them "
+            f"first, or pass with_subtasks=true to {action} them too."
+        )
+    return [i for i, _ in below]
