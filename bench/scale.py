@@ -99,7 +99,9 @@ def calls(
         "update_task": lambda: server.call_ok(
             "update_task", {"task_id": next(ids) % size + 1, "priority": "high"}
         ),
-        "complete_task": lambda: server.call_ok("complete_task", {"task_id": next(ids) % size + 1}),
+        "complete_task": lambda: server.call_ok(
+            "complete_task", {"task_id": next(ids) % size + 1, "with_subtasks": True}
+        ),
     }
     for arguments in filters:
         both = [arguments]

@@ -136,6 +136,9 @@ class Task(Base):
         Index("ix_tasks_completed_at", "completed_at"),
         # next_task: each (status, priority) by due date, then the undated by id (0007).
         Index("ix_tasks_status_priority_due_date", "status", "priority", "due_date"),
+        # Sorts by due date or last update over any statuses (revision 0009).
+        Index("ix_tasks_due_date", "due_date"),
+        Index("ix_tasks_updated_at", "updated_at"),
         # A task's subtasks, a project's tasks, each in id order (revision 0008).
         Index("ix_tasks_parent_id", "parent_id"),
         Index("ix_tasks_project_id", "project_id"),

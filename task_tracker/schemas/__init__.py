@@ -34,7 +34,7 @@ ID_MAX = 2**53 - 1
 VERSION_MAX = 2**53 - 1
 # Lists and search cut descriptions to this many characters (ending in …); get_task does not.
 DESCRIPTION_PREVIEW = 280
-LIST_LIMIT_DEFAULT = 50
+LIST_LIMIT_DEFAULT = 20
 LIST_LIMIT_MAX = 200
 SEARCH_LIMIT_DEFAULT = 10
 SEARCH_LIMIT_MAX = 50

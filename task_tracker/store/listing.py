@@ -150,8 +150,9 @@ def list_tasks(
     statuses = status_values(status)
     by_status = [T.status.in_(statuses)] if statuses is not None else []
     by_column = [T.priority == priority] if priority is not None else []
-    if project is not None:
-        by_column.append(T.project_id == projects.project_id(conn, project))
+    project_id = projects.project_id(conn, project) if project is not None else None
+    if project_id is not None:
+        by_column.append(T.project_id == project_id)
     due_range = _due_in_range(statuses, due_before, due_after)
     tags = tag_list(tag)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
@@ -227,9 +228,16 @@ def list_tasks(
             sort=sort,
             order=order,
             statuses=statuses,
+            # Checked per row of the sort key's index: `|| ''` and `+ 0` keep SQLite from
+            # reading another index instead and sorting all it finds there.
             filters=[
-                *by_column,
-                *_due_bounds(T.due_date, due_before, due_after),
+                *([T.priority.concat("") == priority] if priority is not None else []),
+                *([T.project_id + 0 == project_id] if project_id is not None else []),
+                *_due_bounds(
+                    T.due_date if sort == "due_date" else T.due_date.concat(""),
+                    due_before,
+                    due_after,
+                ),
                 *(has_tag(t) for t in tags),
             ],
             few=few,
