@@ -204,24 +204,48 @@ class Related:
     ready: bool
 
 
-_REF = (T.id, T.title, T.status)
+# Everything get_task shows around a task, in one statement built once: each group in id
+# order, one row past RELATED_MAX so a full group is known to be cut.
+_RELATED = text(
+    f"""
+    SELECT 'parent' AS kind, id, title, status FROM tasks WHERE id = :parent_id
+    UNION ALL SELECT * FROM (
+        SELECT 'subtasks', id, title, status FROM tasks WHERE parent_id = :task_id
+        ORDER BY id LIMIT {RELATED_MAX + 1})
+    UNION ALL SELECT * FROM (
+        SELECT 'depends_on', t.id, t.title, t.status
+        FROM task_dependencies AS d JOIN tasks AS t ON t.id = d.depends_on_id
+        WHERE d.task_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1})
+    UNION ALL SELECT * FROM (
+        SELECT 'blocks', t.id, t.title, t.status
+        FROM task_dependencies AS d JOIN tasks AS t ON t.id = d.task_id
+        WHERE d.depends_on_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1})
+    """
+)
 
 
 def related(conn: Connection, task: Any) -> Related:
     """A task's parent, direct subtasks, what it depends on, and what depends on it (id,
-    title, status; up to RELATED_MAX of each, in id order)."""
-    parent = None
-    if task.parent_id is not None:
-        parent = conn.execute(select(*_REF).where(T.id == task.parent_id)).first()
-    subtasks = select(*_REF).where(T.parent_id == task.id)
-    depends_on = select(*_REF).join(DEPS, D.depends_on_id == T.id).where(D.task_id == task.id)
-    blocks = select(*_REF).join(DEPS, D.task_id == T.id).where(D.depends_on_id == task.id)
-
-    def first(query: Any) -> list[Any]:
-        return list(conn.execute(query.order_by(T.id).limit(RELATED_MAX)))
-
-    is_ready = task.status in OPEN_STATUSES and bool(conn.scalar(select(ready(task.id))))
-    return Related(parent, first(subtasks), first(depends_on), first(blocks), is_ready)
+    title, status; up to RELATED_MAX of each, in id order), and whether it is ready."""
+    groups: dict[str, list[Any]] = {"parent": [], "subtasks": [], "depends_on": [], "blocks": []}
+    params = {"task_id": task.id, "parent_id": task.parent_id}
+    for row in conn.execute(_RELATED, params):
+        groups[row.kind].append(row)
+    shown = {kind: rows[:RELATED_MAX] for kind, rows in groups.items()}
+    is_ready = task.status in OPEN_STATUSES
+    if is_ready and any(len(rows) > RELATED_MAX for rows in groups.values()):
+        is_ready = bool(conn.scalar(select(ready(task.id))))  # a group was cut: ask
+    elif is_ready:  # every dependency and subtask is in the groups
+        is_ready = all(r.status == Status.COMPLETE.value for r in groups["depends_on"]) and not any(
+            r.status in OPEN_STATUSES for r in groups["subtasks"]
+        )
+    return Related(
+        shown["parent"][0] if shown["parent"] else None,
+        shown["subtasks"],
+        shown["depends_on"],
+        shown["blocks"],
+        is_ready,
+    )
 
 
 def top_blockers(conn: Connection, *, limit: int = 3) -> list[tuple[Any, int]]:

@@ -1,0 +1,65 @@
+"""The store's view of how tasks relate, where the tools cannot reach: groups past their cap,
+depth, and rows left behind by hand edits with foreign keys off."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from task_tracker import store
+from task_tracker.db import write_transaction
+from task_tracker.store.structure import RELATED_MAX, set_dependencies
+
+
+def test_ready_is_exact_when_a_group_is_cut(engine: Engine) -> None:
+    with write_transaction(engine) as conn:
+        task = store.add_task(conn, title="waits on many")
+        done = [store.add_task(conn, title=f"d{n}", status="complete").id for n in range(60)]
+        set_dependencies(conn, task_id=task.id, depends_on=done, replace=False)
+        assert store.related(conn, task).ready is True
+        late = store.add_task(conn, title="the last one, still open")
+        set_dependencies(conn, task_id=task.id, depends_on=[late.id], replace=False)
+        shown = store.related(conn, task)
+    assert len(shown.depends_on) == RELATED_MAX
+    assert late.id not in [row.id for row in shown.depends_on]
+    assert shown.ready is False
+
+
+def test_subtree_rows_nearest_first_at_any_depth(engine: Engine) -> None:
+    with write_transaction(engine) as conn:
+        root = store.add_task(conn, title="root")
+        a = store.add_task(conn, title="a", parent_id=root.id)
+        b = store.add_task(conn, title="b", parent_id=root.id)
+        a1 = store.add_task(conn, title="a1", parent_id=a.id)
+        a11 = store.add_task(conn, title="a11", parent_id=a1.id)
+        rows = store.subtree_rows(conn, root.id, limit=10)
+        cut = store.subtree_rows(conn, root.id, limit=3)
+    assert [(r.id, r.parent_id, r.depth) for r in rows] == [
+        (a.id, root.id, 1),
+        (b.id, root.id, 1),
+        (a1.id, a.id, 2),
+        (a11.id, a1.id, 3),
+    ]
+    assert [r.id for r in cut] == [a.id, b.id, a1.id]
+
+
+def test_rows_left_pointing_at_a_task_deleted_by_hand_are_ignored(
+    engine: Engine, db_path: Path
+) -> None:
+    with write_transaction(engine) as conn:
+        parent = store.add_task(conn, title="parent")
+        child = store.add_task(conn, title="child", parent_id=parent.id)
+        waiting = store.add_task(conn, title="waiting", depends_on=[parent.id])
+    with sqlite3.connect(db_path) as raw:  # the sqlite3 CLI's default: foreign keys off
+        raw.execute("DELETE FROM tasks WHERE id = ?", (parent.id,))
+    with write_transaction(engine) as conn:
+        orphan = store.related(conn, store.get_task(conn, task_id=child.id))
+        freed = store.related(conn, store.get_task(conn, task_id=waiting.id))
+        suggested = [t.title for t in store.next_tasks(conn, tag=None, limit=5)]
+        renamed = store.update_task(conn, task_id=child.id, title="child, renamed")
+    assert renamed.version == 2
+    assert (orphan.parent, orphan.ready) == (None, True)
+    assert (freed.depends_on, freed.ready) == ([], True)
+    assert suggested == ["child", "waiting"]
