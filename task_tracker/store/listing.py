@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 
 from task_tracker.models import TaskCount, TaskTag
 from task_tracker.schemas import (
@@ -259,6 +260,28 @@ def list_tasks(
     return TaskPage(items=rows[:limit], total=total, has_more=has_more)
 
 
+@functools.cache
+def _next_segment(*, tags: int, by_project: bool, dated: bool) -> Select[Any]:
+    """One (status, priority) segment of next_tasks, ready tasks only, dated (by due date)
+    or undated (by id); built once per shape, as building it cost 40 times running it."""
+    conditions = [has_tag(bindparam(f"tag{n}")) for n in range(tags)]
+    if by_project:
+        conditions.append(T.project_id == bindparam("project_id"))
+    order = T.due_date if dated else T.id
+    return (
+        select(*TASK_ROW)
+        .where(
+            T.status == bindparam("status"),
+            T.priority == bindparam("priority"),
+            T.due_date.is_not(None) if dated else T.due_date.is_(None),
+            *conditions,
+            structure.ready(),
+        )
+        .order_by(order, T.id)
+        .limit(bindparam("limit"))
+    )
+
+
 def next_tasks(
     conn: Connection,
     *,
@@ -271,19 +294,18 @@ def next_tasks(
     the overdue, first; undated last), then the oldest. Each (status, priority) is read from
     (status, priority, due_date) in that order, dated then undated, and only as far as
     `limit` needs."""
-    tagged = [has_tag(t) for t in tag_list(tag)]
+    tags = tag_list(tag)
+    params: dict[str, Any] = {f"tag{n}": t for n, t in enumerate(tags)}
     if project is not None:
-        tagged.append(T.project_id == projects.project_id(conn, project))
-    tagged.append(structure.ready())
+        params["project_id"] = projects.project_id(conn, project)
     rows: list[TaskRow] = []
     for status in (Status.IN_PROGRESS, Status.PENDING):
         for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
-            segment = [T.status == status.value, T.priority == priority.value, *tagged]
-            for dated, order in (
-                (T.due_date.is_not(None), T.due_date),
-                (T.due_date.is_(None), T.id),
-            ):
+            for dated in (True, False):
                 if len(rows) < limit:
-                    query = select(*TASK_ROW).where(*segment, dated).order_by(order, T.id)
-                    rows += conn.execute(query.limit(limit - len(rows)))
+                    query = _next_segment(
+                        tags=len(tags), by_project=project is not None, dated=dated
+                    )
+                    params.update(status=status.value, priority=priority.value)
+                    rows += conn.execute(query, {**params, "limit": limit - len(rows)})
     return rows

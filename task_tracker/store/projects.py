@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, literal_column, select
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select
 
 from task_tracker.errors import InvalidInput, ProjectNotFound, Refused
 from task_tracker.models import Project, Task
@@ -33,10 +33,13 @@ def normalize_project_name(name: str) -> str:
     return cleaned
 
 
+# By its name ignoring case, from ix_projects_lower_name; built once (every filter uses it).
+_BY_NAME = select(PROJECTS).where(func.lower(P.name) == func.lower(bindparam("name")))
+
+
 def find_project(conn: Connection, name: str) -> Any:
     """The project row with this name, ignoring case, or None."""
-    key = normalize_project_name(name)
-    return conn.execute(select(PROJECTS).where(func.lower(P.name) == func.lower(key))).first()
+    return conn.execute(_BY_NAME, {"name": normalize_project_name(name)}).first()
 
 
 def project_names(conn: Connection) -> list[str]:
