@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Engine
 
 from task_tracker import store
 from task_tracker.db import write_transaction
+from task_tracker.errors import Refused
 from task_tracker.store.structure import RELATED_MAX, set_dependencies
 
 
@@ -63,3 +67,63 @@ def test_rows_left_pointing_at_a_task_deleted_by_hand_are_ignored(
     assert (orphan.parent, orphan.ready) == (None, True)
     assert (freed.depends_on, freed.ready) == ([], True)
     assert suggested == ["child", "waiting"]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    edges=st.lists(st.tuples(st.integers(1, 8), st.integers(1, 8)), max_size=30),
+    parents=st.lists(st.tuples(st.integers(1, 8), st.integers(1, 8)), max_size=12),
+)
+def test_no_sequence_of_changes_stores_a_loop(
+    engine: Engine, edges: list[tuple[int, int]], parents: list[tuple[int, int]]
+) -> None:
+    """Whatever dependencies and parents are asked for, in any order, every refusal is a
+    loop (or a task on itself) and what is stored never holds one."""
+    with write_transaction(engine) as conn:
+        conn.exec_driver_sql("DELETE FROM tasks")
+        ids = [store.add_task(conn, title=f"t{n}").id for n in range(8)]
+        for a, b in edges:
+            task, dep = ids[a - 1], ids[b - 1]
+            try:
+                store.update_task(conn, task_id=task, depends_on=[*deps_of(conn, task), dep])
+            except Refused:
+                assert task == dep or reaches(conn, "deps", dep, task)
+        for a, b in parents:
+            task, parent = ids[a - 1], ids[b - 1]
+            try:
+                store.update_task(conn, task_id=task, parent_id=parent)
+            except Refused:
+                assert task == parent or reaches(conn, "parents", parent, task)
+        for start in ids:
+            assert not reaches(conn, "deps", start, start, strict=True)
+            assert not reaches(conn, "parents", start, start, strict=True)
+
+
+def deps_of(conn: Any, task_id: int) -> list[int]:
+    rows = conn.exec_driver_sql(
+        "SELECT depends_on_id FROM task_dependencies WHERE task_id = ?", (task_id,)
+    )
+    return [row[0] for row in rows]
+
+
+def reaches(conn: Any, kind: str, start: int, goal: int, *, strict: bool = False) -> bool:
+    """Whether `goal` can be reached from `start` by dependency (or parent) links."""
+    sql = (
+        "SELECT task_id, depends_on_id FROM task_dependencies"
+        if kind == "deps"
+        else "SELECT id, parent_id FROM tasks WHERE parent_id IS NOT NULL"
+    )
+    links: dict[int, list[int]] = {}
+    for source, target in conn.exec_driver_sql(sql):
+        links.setdefault(source, []).append(target)
+    seen, todo = set(), list(links.get(start, [])) if strict else [start]
+    while todo:
+        node = todo.pop()
+        if node == goal:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo += links.get(node, [])
+    return False
