@@ -9,7 +9,6 @@ from task_tracker.store.listing import (
     count_by_status,
     due_window,
     list_tasks,
-    next_tasks,
     status_values,
 )
 from task_tracker.store.overview import Standup, overview, standup
@@ -17,6 +16,7 @@ from task_tracker.store.plans import add_plan
 from task_tracker.store.projects import ProjectCounts, list_projects, save_project
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
 from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
+from task_tracker.store.suggest import next_tasks
 from task_tracker.store.tasks import (
     KEEP,
     TaskRow,
