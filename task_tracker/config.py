@@ -11,8 +11,9 @@ BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
 SYNCHRONOUS_ENV_VAR = "TASK_TRACKER_SYNCHRONOUS"
 READ_ONLY_ENV_VAR = "TASK_TRACKER_READ_ONLY"
 TOOLS_ENV_VAR = "TASK_TRACKER_TOOLS"
+ACTOR_ENV_VAR = "TASK_TRACKER_ACTOR"
 # The toolsets `serve --tools` chooses from (server.toolsets has their tools).
-TOOLSETS = ("core", "projects", "planning", "all")
+TOOLSETS = ("core", "projects", "planning", "teamwork", "all")
 DEFAULT_TOOLSETS = ("core",)
 DB_FILENAME = "tasks.db"
 DEFAULT_BUSY_TIMEOUT_MS = 10_000

@@ -161,6 +161,9 @@ class Task(Base):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     # Deleting a task deletes its subtasks (the tools refuse unless asked to).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
+    # Who holds the task, until when (revision 0010); a lease in the past holds nothing.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Project(Base):

@@ -131,10 +131,11 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
         before = conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
     upgrade_to_head(db_path)
     with sqlite3.connect(db_path) as conn:
-        # Every row as it was; no project, no parent (revision 0008 adds both, at the end).
+        # Every row as it was; the columns later revisions add (project, parent, claim) at
+        # the end, empty.
         after = conn.execute("SELECT * FROM tasks ORDER BY id").fetchall()
         assert [row[:11] for row in after] == [row[:11] for row in before]
-        assert {row[11:] for row in after} == {(None, None)}
+        assert {value for row in after for value in row[11:]} == {None}
         assert conn.execute("SELECT task_id, tag FROM task_tags ORDER BY 1, 2").fetchall() == [
             (1, "ops"),
             (5, "archive"),

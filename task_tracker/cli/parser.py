@@ -53,8 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--tools",
         metavar="SETS",
         help="toolsets to serve, comma-separated: core (default: the 8 task tools), projects "
-        "(list_projects, save_project), planning (add_tasks, close_tasks), all "
-        "(also TASK_TRACKER_TOOLS)",
+        "(list_projects, save_project), planning (add_tasks, close_tasks), teamwork "
+        "(claim_task), all (also TASK_TRACKER_TOOLS)",
     )
     serve.add_argument("--host", default="127.0.0.1", help="HTTP/SSE bind address")
     serve.add_argument("--port", type=int, default=8000, help="HTTP/SSE port")

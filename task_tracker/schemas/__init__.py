@@ -27,6 +27,8 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAG_MAX = 40
 PROJECT_NAME_MAX = 100
+# Who claims a task: a client's name, TASK_TRACKER_ACTOR, or a call's `agent`.
+ACTOR_MAX = 100
 TAGS_MAX = 20
 # Ids and versions live in one range everywhere (schema, import, cursors): 2^53 - 1 keeps them
 # exact in JavaScript clients and far from SQLite's 2^63 AUTOINCREMENT ceiling.
@@ -132,8 +134,8 @@ NextLimit = Annotated[int, Field(description="How many to suggest.", ge=1, le=NE
 SearchQuery = Annotated[
     str,
     Field(
-        description='Words to find (any order, any form); "exact phrase"; -word '
-        "excludes; the last word also matches as a prefix.",
+        description='Words (any order or form); "exact phrase"; -word excludes; the last '
+        "word is also a prefix.",
         min_length=1,
         max_length=SEARCH_QUERY_MAX,
     ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,6 +20,9 @@ from task_tracker.schemas import (
 )
 
 DEPENDS_MAX = 50
+# A claim's lease: how long an agent holds a task unless it renews (claim_task).
+LEASE_MINUTES_DEFAULT = 30
+LEASE_MINUTES_MAX = 24 * 60
 PLAN_MAX = 100
 REF_PATTERN = r"^[A-Za-z0-9_.-]+$"
 
@@ -69,6 +73,8 @@ class TaskDetailOut(TaskOut):
     depends_on: list[TaskRefOut]
     blocks: list[TaskRefOut]
     ready: bool
+    claimed_by: str | None
+    claimed_until: datetime | None
 
 
 class ProjectOut(BaseModel):

@@ -23,11 +23,11 @@ from task_tracker import __version__
 from task_tracker.remote import AcceptErrorLog
 from task_tracker.runtime.wire import tool_from_function
 from task_tracker.schemas import DESCRIPTION_PREVIEW
-from task_tracker.server.calls import DATABASE_KEY, ArgumentErrors, guarded
+from task_tracker.server.calls import DATABASE_KEY, READ_ONLY_KEY, ArgumentErrors, guarded
 from task_tracker.server.database import Database
 from task_tracker.server.prompts import PROMPTS
 from task_tracker.server.resources import RESOURCES
-from task_tracker.server.toolsets import TOOLSETS
+from task_tracker.server.toolsets import READS_UNLESS_ASKED, TOOLSETS
 
 INSTRUCTIONS = f"""\
 A persistent task list stored in SQLite; tasks survive restarts and are shared by every client.
@@ -70,7 +70,7 @@ def build_server(
         asyncio.get_running_loop().set_exception_handler(AcceptErrorLog())
         database.start()
         try:
-            yield {DATABASE_KEY: database}
+            yield {DATABASE_KEY: database, READ_ONLY_KEY: read_only}
         finally:
             database.close()
 
@@ -85,7 +85,7 @@ def build_server(
     )
     chosen = list(TOOLSETS) if "all" in toolsets else toolsets
     for fn, title, hints in [entry for name in chosen for entry in TOOLSETS[name]]:
-        if read_only and not hints["readOnlyHint"]:
+        if read_only and not hints["readOnlyHint"] and fn not in READS_UNLESS_ASKED:
             continue
         mcp.add_tool(
             tool_from_function(fn, guard=guarded(ToolError), title=title, annotations=hints)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,8 +21,10 @@ from fastmcp.server.dependencies import get_context
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from pydantic import ValidationError as PydanticValidationError
 
+from task_tracker.config import ACTOR_ENV_VAR
 from task_tracker.db import domain_error
-from task_tracker.errors import TaskTrackerError, describe_validation_error
+from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
+from task_tracker.schemas import ACTOR_MAX
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -32,10 +35,29 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 DATABASE_KEY = "database"
+READ_ONLY_KEY = "read_only"
 
 
 def current_database() -> Database:
     return get_context().lifespan_context[DATABASE_KEY]
+
+
+def current_actor(agent: str | None = None) -> str:
+    """Who is acting, for claims: the call's own `agent`, else TASK_TRACKER_ACTOR, else the
+    client's name from `initialize` (clientInfo.name), else "unknown"."""
+    name = agent or os.environ.get(ACTOR_ENV_VAR, "").strip()
+    if not name:
+        try:
+            params = get_context().session.client_params
+        except RuntimeError:  # no session (a stateless HTTP request without initialize)
+            params = None
+        name = params.client_info.name if params is not None else ""
+    return " ".join((name or "unknown").split())[:ACTOR_MAX] or "unknown"
+
+
+def refuse_if_read_only(what: str) -> None:
+    if get_context().lifespan_context.get(READ_ONLY_KEY):
+        raise InvalidInput(f"This server is read-only: {what}.")
 
 
 async def read(fn: Callable[[Connection], T]) -> T:

@@ -38,7 +38,7 @@ from task_tracker.schemas.structure import (
     ProjectName,
     SortArg,
 )
-from task_tracker.server.calls import read
+from task_tracker.server.calls import current_actor, read, refuse_if_read_only, write
 from task_tracker.server.shaping import (
     decode_cursor,
     decode_list_cursor,
@@ -78,10 +78,8 @@ async def list_tasks(
     limit: ListLimit = LIST_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
 ) -> TaskPageOut:
-    """List tasks, filtered and sorted, one bounded page at a time with the total.
-
-    To find tasks by words, use search_tasks instead.
-    """
+    """List tasks, filtered and sorted, a page at a time with the total. For words, use
+    search_tasks."""
     order = order or DEFAULT_ORDER[sort]
     after_key, after_id, known_total = (
         decode_list_cursor(cursor, sort, order) if cursor is not None else (None, None, None)
@@ -125,8 +123,8 @@ async def search_tasks(
     limit: SearchLimit = SEARCH_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
 ) -> SearchPageOut:
-    """Find tasks by words in title, description or tags, best match first, each with a
-    snippet (matches in **bold**). Use instead of paging through list_tasks."""
+    """Find tasks by words in title, description or tags, best first, each with a snippet
+    (matches in **bold**)."""
     if not query.strip():
         raise InvalidInput(
             "query is empty: give one or more words to search for, or use list_tasks."
@@ -154,20 +152,33 @@ async def next_task(
     limit: NextLimit = NEXT_LIMIT_DEFAULT,
     tag: TagsFilter | Omitted = None,
     project: ProjectName | Omitted = None,
+    claim: Annotated[bool, Field(description="Claim the best one for you (30 min).")] = False,
 ) -> NextTasksOut:
-    """Suggest what to work on next: the best ready tasks (open, dependencies complete, no
-    open subtasks; in progress first, then priority, due date, age), each with its reason.
-    If none is ready, says what blocks the most."""
+    """What to work on next: the best ready tasks nobody else holds (open, dependencies
+    complete, no open subtasks), each with why. If none is ready, says what blocks most."""
     today = local_today()
+    actor = current_actor()
+    if claim:
+        refuse_if_read_only("next_task cannot claim; call it without claim")
 
     def run(conn: Connection) -> NextTasksOut:
-        rows = store.next_tasks(conn, tag=_tags(tag), project=project, limit=limit)
+        # Claiming takes new work: tasks the caller already holds are not offered again.
+        rows = store.next_tasks(
+            conn,
+            tag=_tags(tag),
+            project=project,
+            limit=1 if claim else limit,
+            actor=None if claim else actor,
+        )
+        if claim and rows:
+            rows = [store.claim_task(conn, task_id=rows[0].id, actor=actor)]
         tasks = [
-            shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today)) for row in rows
+            shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today, actor=actor))
+            for row in rows
         ]
         message = None
         if not tasks:
             message = nothing_ready(store.top_blockers(conn), tag=tag, project=project)
         return NextTasksOut(tasks=tasks, message=message)
 
-    return await read(run)
+    return await (write(run) if claim else read(run))

@@ -24,6 +24,7 @@ from task_tracker.schemas import (
     Total,
     parse_tags,
     shaped,
+    utcnow,
 )
 from task_tracker.schemas.structure import TaskDetailOut, TaskRefOut
 
@@ -181,6 +182,7 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
     from task_tracker import store  # (loaded by now: the caller holds a connection)
 
     related = store.related(conn, task)
+    held_by = store.holder(task, utcnow())
 
     def refs(rows: list[Any]) -> list[TaskRefOut]:
         return [TaskRefOut(id=row.id, title=row.title, status=row.status) for row in rows]
@@ -193,6 +195,8 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         depends_on=refs(related.depends_on),
         blocks=refs(related.blocks),
         ready=related.ready,
+        claimed_by=held_by,
+        claimed_until=task.claimed_until if held_by is not None else None,
     )
 
 
@@ -260,9 +264,14 @@ def nothing_ready(blockers: list[tuple[Any, int]], *, tag: str | None, project: 
     )
 
 
-def why_next(task: TaskRow, today: date) -> str:
-    """next_task's reason, in the order it ranks by: status, priority, due date, age."""
+def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
+    """next_task's reason, in the order it ranks by: status, priority, due date, age (and
+    first, the caller's own claim on it, when there is one)."""
     parts = ["in progress" if task.status == "in_progress" else "pending"]
+    if actor is not None and task.claimed_by == actor and task.claimed_until is not None:
+        until = task.claimed_until.isoformat(timespec="minutes").replace("+00:00", "Z")
+        if task.claimed_until > utcnow():
+            parts.insert(0, f"claimed by you ({actor}) until {until}")
     parts.append(f"{task.priority} priority")
     if task.due_date is None:
         parts.append("no due date")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from task_tracker.server.planning import add_tasks, close_tasks, list_projects, save_project
 from task_tracker.server.queries import list_tasks, next_task, search_tasks
+from task_tracker.server.teamwork import claim_task
 from task_tracker.server.tools import add_task, complete_task, delete_task, get_task, update_task
 
 
@@ -28,8 +29,10 @@ CORE = (
     (delete_task, "Delete task", hints(destructive=True)),
     (list_tasks, "List tasks", hints(read_only=True)),
     (search_tasks, "Search tasks", hints(read_only=True)),
-    (next_task, "Next task", hints(read_only=True)),
+    # It writes only when asked to claim (so it is served read-only too, refusing claims).
+    (next_task, "Next task", hints()),
 )
+READS_UNLESS_ASKED = frozenset({next_task})
 PROJECTS = (
     (list_projects, "List projects", hints(read_only=True)),
     (save_project, "Save project", hints(idempotent=True)),
@@ -38,4 +41,5 @@ PLANNING = (
     (add_tasks, "Add tasks", hints()),
     (close_tasks, "Close tasks", hints(destructive=True, idempotent=True)),
 )
-TOOLSETS = {"core": CORE, "projects": PROJECTS, "planning": PLANNING}
+TEAMWORK = ((claim_task, "Claim task", hints(idempotent=True)),)
+TOOLSETS = {"core": CORE, "projects": PROJECTS, "planning": PLANNING, "teamwork": TEAMWORK}

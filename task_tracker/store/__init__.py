@@ -4,6 +4,7 @@ The MCP layer, the CLI and the transfer commands all use these names; each lives
 of its concept (tasks, listing, search, transfer).
 """
 
+from task_tracker.store.claims import claim_first, claim_task, holder
 from task_tracker.store.listing import (
     TaskPage,
     count_by_status,
@@ -31,6 +32,9 @@ from task_tracker.store.tasks import (
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
 
 __all__ = [
+    "claim_first",
+    "claim_task",
+    "holder",
     "subtree_rows",
     "add_plan",
     "ProjectCounts",

@@ -40,7 +40,7 @@ KEEP: Final = _Keep.KEEP
 _SELECT_TASK = select(*TASK_ROW).where(T.id == bindparam("task_id"))
 _INSERT_TASK = insert(TASKS).returning(*TASK_ROW)
 # SET takes the columns named in the parameters it is executed with.
-_UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
+UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
 _DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
 
 
@@ -184,9 +184,11 @@ def update_task(
     now = utcnow()
     if "status" in values:
         values["completed_at"] = now if values["status"] == Status.COMPLETE.value else None
+        if values["status"] not in OPEN_STATUSES:  # a closed task is nobody's work any more
+            values.update(claimed_by=None, claimed_until=None)
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
-    return conn.execute(_UPDATE_TASK, {"task_id": task_id, **values}).one()
+    return conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
 
 
 def complete_task(conn: Connection, *, task_id: int, with_subtasks: bool = False) -> TaskRow:
@@ -215,7 +217,14 @@ def _close(conn: Connection, ids: Sequence[int], *, status: str) -> None:
     conn.execute(
         update(TASKS)
         .where(T.id.in_(ids), T.status.in_(OPEN_STATUSES))
-        .values(status=status, completed_at=completed, updated_at=now, version=T.version + 1)
+        .values(
+            status=status,
+            completed_at=completed,
+            claimed_by=None,
+            claimed_until=None,
+            updated_at=now,
+            version=T.version + 1,
+        )
     )
 
 

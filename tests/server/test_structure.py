@@ -333,7 +333,7 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
     ]
     assert served == {
         "core": core,
-        "all": [*core, "list_projects", "save_project", "add_tasks", "close_tasks"],
+        "all": [*core, "list_projects", "save_project", "add_tasks", "close_tasks", "claim_task"],
         "projects": [*core, "list_projects", "save_project"],
         "all read-only": ["get_task", "list_tasks", "search_tasks", "next_task", "list_projects"],
     }

@@ -67,6 +67,8 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "depends_on": [],
         "blocks": [],
         "ready": True,
+        "claimed_by": None,
+        "claimed_until": None,
     }
 
 
@@ -280,6 +282,8 @@ async def test_task_resource(client: Client) -> None:
         "depends_on": [],
         "blocks": [],
         "ready": True,
+        "claimed_by": None,
+        "claimed_until": None,
         "subtree": [],
     }
     with pytest.raises(Exception, match="Task 7 not found"):

@@ -1,0 +1,53 @@
+"""The teamwork toolset: claims with leases, so several agents split one queue without doing
+a task twice. (next_task(claim=true), in core, takes the best free task in the same way.)"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+from pydantic import Field
+
+from task_tracker.runtime.startup import lazy_module
+from task_tracker.schemas import ACTOR_MAX, Omitted, TaskId
+from task_tracker.schemas.structure import (
+    LEASE_MINUTES_DEFAULT,
+    LEASE_MINUTES_MAX,
+    TaskDetailOut,
+)
+from task_tracker.server.calls import current_actor, write
+from task_tracker.server.shaping import detailed
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker import store
+else:
+    store = lazy_module("task_tracker.store")
+
+
+async def claim_task(
+    task_id: TaskId,
+    lease_minutes: Annotated[
+        int,
+        Field(
+            description="How long you hold it; claim again to renew.", ge=1, le=LEASE_MINUTES_MAX
+        ),
+    ] = LEASE_MINUTES_DEFAULT,
+    release: Annotated[bool, Field(description="Give it back (it becomes pending).")] = False,
+    agent: Annotated[
+        str | Omitted,
+        Field(description="Claim as this name (default: your client's).", max_length=ACTOR_MAX),
+    ] = None,
+) -> TaskDetailOut:
+    """Claim an open task for yourself until the lease ends (it becomes in_progress), renew
+    your claim, or release it. A task someone else holds is refused with who and until when;
+    a lease that ends frees the task by itself."""
+    actor = current_actor(agent)
+
+    def run(conn: Connection) -> TaskDetailOut:
+        task = store.claim_task(
+            conn, task_id=task_id, actor=actor, lease_minutes=lease_minutes, release=release
+        )
+        return detailed(conn, task)
+
+    return await write(run)

@@ -1,0 +1,88 @@
+"""Claims with leases: who is working on a task, until when.
+
+A claim is a name and an end time on the task row. It is taken, renewed and released inside
+the caller's write transaction, and SQLite admits one writer at a time, so two agents can
+never both hold a task: the second one reads the first one's claim. A lease whose time has
+passed holds nothing; no process needs to clear it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_
+
+from task_tracker.errors import Refused
+from task_tracker.schemas import OPEN_STATUSES, Status, utcnow
+from task_tracker.schemas.structure import LEASE_MINUTES_DEFAULT
+from task_tracker.store.structure import T
+from task_tracker.store.tasks import UPDATE_TASK, TaskRow, get_task
+
+
+def holder(task: TaskRow, now: datetime) -> str | None:
+    """Who holds the task now (None when no lease runs)."""
+    until = task.claimed_until
+    return task.claimed_by if task.claimed_by and until is not None and until > now else None
+
+
+def free_for(actor: Any, now: Any) -> Any:
+    """A condition on a task row: nobody else holds it (never claimed, lease over, or
+    `actor`'s own claim). actor and now: values or bind parameters."""
+    return or_(T.claimed_by.is_(None), T.claimed_until <= now, T.claimed_by == actor)
+
+
+def _refuse_held(task: TaskRow, by: str) -> Refused:
+    until = task.claimed_until.isoformat(timespec="seconds")
+    return Refused(
+        f"Task #{task.id} is claimed by {by!r} until {until}. Pick another task "
+        "(next_task with claim=true finds a free one), or wait for the lease to end."
+    )
+
+
+def claim_task(
+    conn: Any,
+    *,
+    task_id: int,
+    actor: str,
+    lease_minutes: int = LEASE_MINUTES_DEFAULT,
+    release: bool = False,
+) -> TaskRow:
+    """Take, renew (the holder again) or release (release=True) a claim on an open task.
+
+    Taking it makes a pending task in_progress; releasing it makes it pending again. A claim
+    held by someone else is refused with who holds it and until when."""
+    task = get_task(conn, task_id=task_id)
+    now = utcnow()
+    held_by = holder(task, now)
+    if held_by is not None and held_by != actor:
+        raise _refuse_held(task, held_by)
+    if release:
+        if held_by is None:
+            return task  # nothing to release: already free
+        values: dict[str, Any] = {"claimed_by": None, "claimed_until": None}
+        if task.status == Status.IN_PROGRESS.value:
+            values["status"] = Status.PENDING.value
+    else:
+        if task.status not in OPEN_STATUSES:
+            raise Refused(
+                f"Task #{task_id} is {task.status}: only open tasks can be claimed. Reopen it "
+                "with update_task(status='pending') first if work on it goes on."
+            )
+        values = {
+            "claimed_by": actor,
+            "claimed_until": now + timedelta(minutes=lease_minutes),
+            "status": Status.IN_PROGRESS.value,
+        }
+    values.update(updated_at=now, version=task.version + 1)
+    return conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
+
+
+def claim_first(
+    conn: Any, candidates: Sequence[TaskRow], *, actor: str, lease_minutes: int
+) -> TaskRow | None:
+    """Claim the first of `candidates` (read in this write transaction) for actor."""
+    if not candidates:
+        return None
+    return claim_task(conn, task_id=candidates[0].id, actor=actor, lease_minutes=lease_minutes)

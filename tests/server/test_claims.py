@@ -1,0 +1,125 @@
+"""Claims with leases: take, renew, release, refuse another's, expire by themselves, and
+next_task(claim=true) taking the best free task. Two clients by name, one database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastmcp import Client
+from mcp.types import Implementation
+
+from task_tracker.migrate import prepare_database
+from task_tracker.server.app import build_server
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def agents(db_path: Path) -> AsyncIterator[tuple[Client, Client]]:
+    prepare_database(db_path)
+    server = build_server(db_path, toolsets=("all",))
+    alice = Client(server, client_info=Implementation(name="alice", version="1"))
+    bob = Client(server, client_info=Implementation(name="bob", version="1"))
+    async with alice, bob:
+        yield alice, bob
+
+
+async def call(client: Client, tool: str, /, **arguments: Any) -> dict[str, Any]:
+    result = await client.call_tool(tool, arguments)
+    assert not result.is_error, result.content
+    return result.structured_content
+
+
+async def refusal(client: Client, tool: str, /, **arguments: Any) -> str:
+    result = await client.call_tool(tool, arguments, raise_on_error=False)
+    assert result.is_error
+    return result.content[0].text
+
+
+def expire(db_path: Path, task_id: int) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "UPDATE tasks SET claimed_until = '2020-01-01T00:00:00.000000+00:00' WHERE id = ?",
+            (task_id,),
+        )
+
+
+async def test_claim_renew_release_and_refuse_another(
+    agents: tuple[Client, Client], db_path: Path
+) -> None:
+    alice, bob = agents
+    task = await call(alice, "add_task", title="deploy")
+    held = await call(alice, "claim_task", task_id=task["id"], lease_minutes=10)
+    assert (held["claimed_by"], held["status"], held["version"]) == ("alice", "in_progress", 2)
+    until = held["claimed_until"]
+    refused = await refusal(bob, "claim_task", task_id=task["id"])
+    assert refused == (
+        f"Task #{task['id']} is claimed by 'alice' until {until[:19]}+00:00. Pick another "
+        "task (next_task with claim=true finds a free one), or wait for the lease to end."
+    )
+    renewed = await call(alice, "claim_task", task_id=task["id"], lease_minutes=60)
+    assert renewed["claimed_until"] > until
+    assert await refusal(bob, "claim_task", task_id=task["id"], release=True) == refused.replace(
+        until[:19], renewed["claimed_until"][:19]
+    )
+    as_bob = await call(alice, "claim_task", task_id=task["id"], release=True)
+    assert (as_bob["claimed_by"], as_bob["status"]) == (None, "pending")
+    mine = await call(bob, "claim_task", task_id=task["id"], agent="bob's script")
+    assert mine["claimed_by"] == "bob's script"
+    expire(db_path, task["id"])
+    assert (await call(alice, "get_task", task_id=task["id"]))["claimed_by"] is None
+    taken = await call(alice, "claim_task", task_id=task["id"])
+    assert taken["claimed_by"] == "alice"
+    done = await call(alice, "complete_task", task_id=task["id"])
+    assert done["status"] == "complete"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT claimed_by, claimed_until FROM tasks").fetchall() == [
+            (None, None)
+        ]
+    assert await refusal(bob, "claim_task", task_id=task["id"]) == (
+        f"Task #{task['id']} is complete: only open tasks can be claimed. Reopen it with "
+        "update_task(status='pending') first if work on it goes on."
+    )
+
+
+async def test_next_task_claims_the_best_free_task(
+    agents: tuple[Client, Client], db_path: Path
+) -> None:
+    alice, bob = agents
+    for title, priority in [("low", "low"), ("high", "high"), ("medium", "medium")]:
+        await call(alice, "add_task", title=title, priority=priority)
+    first = await call(alice, "next_task", claim=True)
+    assert [t["title"] for t in first["tasks"]] == ["high"]
+    assert first["tasks"][0]["status"] == "in_progress"
+    assert first["tasks"][0]["reason"].startswith("claimed by you (alice) until ")
+    second = await call(bob, "next_task", claim=True)
+    assert [t["title"] for t in second["tasks"]] == ["medium"]
+    # Suggestions leave out what others hold, and keep your own first.
+    assert [t["title"] for t in (await call(bob, "next_task", limit=5))["tasks"]] == [
+        "medium",
+        "low",
+    ]
+    expire(db_path, first["tasks"][0]["id"])
+    third = await call(bob, "next_task", claim=True)
+    assert [t["title"] for t in third["tasks"]] == ["high"]  # alice's lease ran out
+    fourth = await call(bob, "next_task", claim=True)  # new work, not bob's own again
+    assert [t["title"] for t in fourth["tasks"]] == ["low"]
+    empty = await call(alice, "next_task", claim=True)
+    assert empty["tasks"] == []
+    assert empty["message"].startswith("No task is ready")
+
+
+async def test_read_only_server_refuses_a_claim(db_path: Path) -> None:
+    prepare_database(db_path)
+    async with Client(build_server(db_path, read_only=True)) as client:
+        names = [t.name for t in await client.list_tools()]
+        assert "next_task" in names
+        result = await client.call_tool("next_task", {"claim": True}, raise_on_error=False)
+        assert result.is_error
+        assert result.content[0].text == (
+            "This server is read-only: next_task cannot claim; call it without claim."
+        )
