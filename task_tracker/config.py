@@ -7,6 +7,7 @@ from pathlib import Path
 
 DB_ENV_VAR = "TASK_TRACKER_DB"
 AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
+AUTH_TOKENS_ENV_VAR = "TASK_TRACKER_AUTH_TOKENS"
 BUSY_TIMEOUT_ENV_VAR = "TASK_TRACKER_BUSY_TIMEOUT_MS"
 SYNCHRONOUS_ENV_VAR = "TASK_TRACKER_SYNCHRONOUS"
 READ_ONLY_ENV_VAR = "TASK_TRACKER_READ_ONLY"
@@ -67,6 +68,25 @@ def toolsets(cli_value: str | None) -> tuple[str, ...]:
 def auth_token() -> str | None:
     """The bearer token HTTP clients must send, if remote access is protected."""
     return os.environ.get(AUTH_TOKEN_ENV_VAR) or None
+
+
+def named_tokens() -> dict[str, str]:
+    """TASK_TRACKER_AUTH_TOKENS="alice:token1,ci-bot:token2": each token -> its name (the
+    actor of what its holder does). The error never shows a token."""
+    named: dict[str, str] = {}
+    for number, entry in enumerate(os.environ.get(AUTH_TOKENS_ENV_VAR, "").split(","), 1):
+        if not entry.strip():
+            continue
+        name, _, token = entry.strip().partition(":")
+        if not name.strip() or not token.strip() or token.strip() in named:
+            from task_tracker.errors import StartupError
+
+            raise StartupError(
+                f"{AUTH_TOKENS_ENV_VAR}: entry {number} is not name:token with a non-empty "
+                "name and a token of its own (entries are comma-separated)"
+            )
+        named[token.strip()] = name.strip()
+    return named
 
 
 def synchronous_level() -> str:

@@ -23,20 +23,29 @@ CLIENT_ID = "task-tracker-client"
 
 
 class SharedTokenVerifier(TokenVerifier):
-    """Accepts exactly one bearer token (TASK_TRACKER_AUTH_TOKEN), compared in constant time.
+    """Accepts the bearer token (TASK_TRACKER_AUTH_TOKEN) and the named ones
+    (TASK_TRACKER_AUTH_TOKENS), each compared in constant time. A named token's name becomes
+    the AccessToken's client_id: the actor of its holder's claims.
 
     FastMCP answers 401 before any MCP handler runs when this returns None.
     """
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str | None, named: dict[str, str] | None = None) -> None:
         super().__init__()
-        self._expected = token.encode()
+        self._expected = [(t.encode(), name) for t, name in (named or {}).items()]
+        if token:
+            self._expected.append((token.encode(), CLIENT_ID))
 
     async def verify_token(self, token: str) -> AccessToken | None:
-        if not hmac.compare_digest(token.encode(), self._expected):
+        presented = token.encode()
+        found = None
+        for expected, name in self._expected:  # every one compared: no early exit to time
+            if hmac.compare_digest(presented, expected):
+                found = name
+        if found is None:
             return None
         # The AccessToken carries the presented token by protocol; we never log it.
-        return AccessToken(token=token, client_id=CLIENT_ID, scopes=[])
+        return AccessToken(token=token, client_id=found, scopes=[])
 
 
 def is_loopback(host: str) -> bool:

@@ -57,16 +57,20 @@ def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
 
 
 def serve_http(args: argparse.Namespace, db_path: Path) -> int:
-    from task_tracker.config import auth_token
+    from task_tracker.config import auth_token, named_tokens
     from task_tracker.migrate import prepare_database
     from task_tracker.server.app import build_server
 
     sets = toolsets(args.tools)
     if args.stateless and args.transport == "sse":
         raise StartupError("--stateless works with --transport http only")
-    token = auth_token()
-    remote.check_bind(args.host, token=token, allow_unauthenticated=args.allow_unauthenticated)
-    if not token:
+    token, named = auth_token(), named_tokens()
+    remote.check_bind(
+        args.host,
+        token=token or next(iter(named), None),
+        allow_unauthenticated=args.allow_unauthenticated,
+    )
+    if not token and not named:
         log.warning(
             "TASK_TRACKER_AUTH_TOKEN is not set: anyone who can reach %s:%s can read and "
             "change every task",
@@ -83,9 +87,9 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
         args.host,
         args.port,
         path,
-        "bearer token" if token else "none",
+        f"bearer tokens, {len(named)} named" if named else ("bearer token" if token else "none"),
     )
-    verifier = remote.SharedTokenVerifier(token) if token else None
+    verifier = remote.SharedTokenVerifier(token, named) if token or named else None
     server = build_server(
         db_path,
         auth=verifier,

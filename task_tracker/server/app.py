@@ -37,6 +37,8 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
   pass expected_version (from the task you read) to avoid overwriting someone else's change.
 - Tasks can belong to a project (by name), have subtasks (parent_id) and wait on other tasks
   (depends_on). next_task suggests the ready ones to work on next, each with its reason.
+- Several agents can share the list: next_task(claim=true) takes the best free task for you
+  alone (a 30-minute lease).
 - complete_task is safe to repeat. delete_task is permanent.
 - Lists cut descriptions to {DESCRIPTION_PREVIEW} characters (ending in …); get_task returns
   the full text."""

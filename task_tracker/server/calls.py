@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from fastmcp.exceptions import FastMCPError, ToolError, ValidationError
-from fastmcp.server.dependencies import get_context
+from fastmcp.server.dependencies import get_access_token, get_context
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from pydantic import ValidationError as PydanticValidationError
 
 from task_tracker.config import ACTOR_ENV_VAR
 from task_tracker.db import domain_error
 from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
+from task_tracker.remote import CLIENT_ID
 from task_tracker.schemas import ACTOR_MAX
 
 if TYPE_CHECKING:
@@ -43,9 +44,12 @@ def current_database() -> Database:
 
 
 def current_actor(agent: str | None = None) -> str:
-    """Who is acting, for claims: the call's own `agent`, else TASK_TRACKER_ACTOR, else the
-    client's name from `initialize` (clientInfo.name), else "unknown"."""
-    name = agent or os.environ.get(ACTOR_ENV_VAR, "").strip()
+    """Who is acting, for claims: the call's own `agent`, else the name of the HTTP bearer
+    token it came with (TASK_TRACKER_AUTH_TOKENS), else TASK_TRACKER_ACTOR, else the client's
+    name from `initialize` (clientInfo.name), else "unknown"."""
+    access = get_access_token()
+    token_name = access.client_id if access is not None and access.client_id != CLIENT_ID else ""
+    name = agent or token_name or os.environ.get(ACTOR_ENV_VAR, "").strip()
     if not name:
         try:
             params = get_context().session.client_params

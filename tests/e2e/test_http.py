@@ -54,11 +54,13 @@ def http_server(
     token: str | None = TOKEN,
     transport: str = "http",
     log_level: str = "WARNING",
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[HttpServer]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "TASK_TRACKER_AUTH_TOKEN"}
     if token:
         env["TASK_TRACKER_AUTH_TOKEN"] = token
+    env.update(extra_env or {})
     cmd = [sys.executable, "-m", "task_tracker", "--log-level", log_level, "serve"]
     cmd += ["--transport", transport, "--port", str(port), "--db", str(db_path), *args]
     stderr = tempfile.TemporaryFile()
