@@ -91,8 +91,8 @@ def test_unknown_toolset_fails_fast_with_one_line(db_path: Path) -> None:
             server.stderr_text()
             .strip()
             .endswith(
-                "unknown toolset everything: choose from core, projects, planning, all "
-                "(comma-separated)"
+                "unknown toolset everything: choose from core, projects, planning, teamwork, "
+                "all (comma-separated)"
             )
         )
 
