@@ -61,7 +61,19 @@ def upgrade_to_head(db_path: Path) -> None:
 # Every revision in migrations/versions, oldest first. Kept here so that starting on a
 # database already at head needs neither Alembic nor a scan of the scripts (startup time);
 # tests/test_migrations.py checks it against Alembic's own view.
-KNOWN_REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+KNOWN_REVISIONS = (
+    "0001",
+    "0002",
+    "0003",
+    "0004",
+    "0005",
+    "0006",
+    "0007",
+    "0008",
+    "0009",
+    "0010",
+    "0011",
+)
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 

@@ -208,6 +208,36 @@ class TaskDependency(Base):
     )
 
 
+class TaskEvent(Base):
+    """One change to a task (revision 0011): written by triggers in the change's own
+    transaction, so history and data never disagree. changes: {"field": [old, new], ...}."""
+
+    __tablename__ = "task_events"
+    __table_args__ = (
+        Index("ix_task_events_task_id_id", "task_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor: Mapped[str | None] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16))
+    changes: Mapped[str] = mapped_column(Text, server_default="{}")
+
+
+class TaskEventActor(Base):
+    """One row: who the current write transaction acts for, read by the history triggers.
+    The server sets it inside each write and clears it before committing."""
+
+    __tablename__ = "task_event_actor"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    actor: Mapped[str | None] = mapped_column(String(100))
+
+
 class TaskTag(Base):
     """One row per (task, tag), kept in sync with tasks.tags by database triggers.
 

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from task_tracker.schemas import (
-    ID_MAX,
     PROJECT_NAME_MAX,
     TAG_MAX,
     Description,
     DueDate,
+    IdRange,
     PriorityName,
     Tags,
     TaskOut,
@@ -33,9 +33,9 @@ ProjectChange = Annotated[
     str, Field(description="Project name; '' for none.", max_length=PROJECT_NAME_MAX)
 ]
 CreateProject = Annotated[bool, Field(description="Create the project if new.")]
-ParentId = Annotated[int, Field(description="Parent task (makes a subtask).", ge=1, le=ID_MAX)]
-ParentChange = Annotated[int, Field(description="Parent task; 0 for none.", ge=0, le=ID_MAX)]
-DependencyId = Annotated[int, Field(ge=1, le=ID_MAX)]
+ParentId = Annotated[int, Field(description="Parent task (makes a subtask).", ge=1), IdRange]
+ParentChange = Annotated[int, Field(description="Parent task; 0 for none.", ge=0), IdRange]
+DependencyId = Annotated[int, Field(ge=1), IdRange]
 DependsOn = Annotated[
     list[DependencyId],
     Field(description="Tasks to complete first.", max_length=DEPENDS_MAX),
@@ -67,6 +67,19 @@ class TaskRefOut(BaseModel):
     status: str
 
 
+class EventOut(BaseModel):
+    version: int
+    at: datetime
+    actor: str | None
+    kind: str
+    changes: dict[str, Any]
+
+
+class HistoryPageOut(BaseModel):
+    events: list[EventOut] = Field(description="Newest first.")
+    next_cursor: str | None
+
+
 class TaskDetailOut(TaskOut):
     parent: TaskRefOut | None
     subtasks: list[TaskRefOut]
@@ -75,6 +88,7 @@ class TaskDetailOut(TaskOut):
     ready: bool
     claimed_by: str | None
     claimed_until: datetime | None
+    history: list[EventOut]  # the last three changes, newest first
 
 
 class ProjectOut(BaseModel):

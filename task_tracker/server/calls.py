@@ -25,12 +25,16 @@ from task_tracker.config import ACTOR_ENV_VAR
 from task_tracker.db import domain_error
 from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
 from task_tracker.remote import CLIENT_ID
+from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import ACTOR_MAX
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from task_tracker import store
     from task_tracker.server.database import Database
+else:
+    store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +73,18 @@ async def read(fn: Callable[[Connection], T]) -> T:
     return await current_database().run(fn, write=False)
 
 
-async def write(fn: Callable[[Connection], T]) -> T:
-    """fn(conn) in one write transaction; all of it or nothing is committed."""
-    return await current_database().run(fn, write=True)
+async def write(fn: Callable[[Connection], T], *, actor: str | None = None) -> T:
+    """fn(conn) in one write transaction; all of it or nothing is committed. The history
+    triggers record `actor` (default: current_actor()) for every change it makes."""
+    who = actor or current_actor()
+
+    def acting(conn: Connection) -> T:
+        store.set_actor(conn, who)
+        result = fn(conn)
+        store.set_actor(conn, None)  # a hand edit later must not be taken for ours
+        return result
+
+    return await current_database().run(acting, write=True)
 
 
 @contextmanager

@@ -26,14 +26,14 @@ from task_tracker.schemas import (
     shaped,
     utcnow,
 )
-from task_tracker.schemas.structure import TaskDetailOut, TaskRefOut
+from task_tracker.schemas.structure import EventOut, TaskDetailOut, TaskRefOut
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
     from task_tracker.store import SearchPage, TaskRow
 
-CursorKind = Literal["after", "offset"]
+CursorKind = Literal["after", "offset", "before"]
 _CURSOR = re.compile(
     r"(?P<kind>[a-z]+):(?P<position>[0-9]{1,16})(?::(?P<count>[0-9]{1,16})(?P<capped>\+?))?"
 )
@@ -197,6 +197,17 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         ready=related.ready,
         claimed_by=held_by,
         claimed_until=task.claimed_until if held_by is not None else None,
+        history=[event_out(e) for e in store.task_history(conn, task_id=task.id, limit=3)],
+    )
+
+
+def event_out(event: Any) -> EventOut:
+    return EventOut(
+        version=event.version,
+        at=event.at,
+        actor=event.actor,
+        kind=event.kind,
+        changes=event.changes,
     )
 
 

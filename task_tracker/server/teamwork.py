@@ -1,5 +1,6 @@
 """The teamwork toolset: claims with leases, so several agents split one queue without doing
-a task twice. (next_task(claim=true), in core, takes the best free task in the same way.)"""
+a task twice (next_task(claim=true), in core, takes the best free task in the same way), and
+each task's history: who changed what, when."""
 
 from __future__ import annotations
 
@@ -8,14 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from task_tracker.runtime.startup import lazy_module
-from task_tracker.schemas import ACTOR_MAX, Omitted, TaskId
+from task_tracker.schemas import ACTOR_MAX, Cursor, Omitted, TaskId, Total
 from task_tracker.schemas.structure import (
     LEASE_MINUTES_DEFAULT,
     LEASE_MINUTES_MAX,
+    HistoryPageOut,
     TaskDetailOut,
 )
-from task_tracker.server.calls import current_actor, write
-from task_tracker.server.shaping import detailed
+from task_tracker.server.calls import current_actor, read, write
+from task_tracker.server.shaping import decode_cursor, detailed, encode_cursor, event_out
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from task_tracker import store
 else:
     store = lazy_module("task_tracker.store")
+
+HISTORY_LIMIT_MAX = 100
 
 
 async def claim_task(
@@ -50,4 +54,26 @@ async def claim_task(
         )
         return detailed(conn, task)
 
-    return await write(run)
+    return await write(run, actor=actor)
+
+
+async def task_history(
+    task_id: TaskId,
+    limit: Annotated[int, Field(ge=1, le=HISTORY_LIMIT_MAX)] = 20,
+    cursor: Cursor | Omitted = None,
+) -> HistoryPageOut:
+    """A task's changes, newest first: each with its version, time, who made it (null when
+    made by hand in the database), the kind (create, update, claim, release, complete,
+    cancel) and each changed field as [old, new]."""
+    before = decode_cursor(cursor, "before")[0] if cursor is not None else None
+
+    def run(conn: Connection) -> HistoryPageOut:
+        store.get_task(conn, task_id=task_id)  # an unknown id is an error, not an empty page
+        events = store.task_history(conn, task_id=task_id, before=before, limit=limit + 1)
+        more = len(events) > limit
+        next_cursor = encode_cursor("before", events[limit - 1].id, Total(0)) if more else None
+        return HistoryPageOut(
+            events=[event_out(e) for e in events[:limit]], next_cursor=next_cursor
+        )
+
+    return await read(run)

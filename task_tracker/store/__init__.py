@@ -5,6 +5,7 @@ of its concept (tasks, listing, search, transfer).
 """
 
 from task_tracker.store.claims import claim_first, claim_task, holder
+from task_tracker.store.history import Event, set_actor, task_history
 from task_tracker.store.listing import (
     TaskPage,
     count_by_status,
@@ -32,6 +33,9 @@ from task_tracker.store.tasks import (
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
 
 __all__ = [
+    "Event",
+    "set_actor",
+    "task_history",
     "claim_first",
     "claim_task",
     "holder",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, func, insert, literal_column, select, text
+from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, text
 
 from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
 from task_tracker.schemas import Status, shaped
@@ -121,8 +121,12 @@ _INSERT = insert(TASKS)
 # per batch 24 us, which is what makes a bulk import 2x faster. The triggers are dropped
 # inside the import's transaction and recreated, from their own stored SQL, before it
 # commits: no other connection ever sees them missing, and a failed import rolls both back.
-BULK_TRIGGERS = ("tasks_fts_ai", "tasks_tags_ai")
+# History (revision 0011) likewise: an imported task's history starts with one "import"
+# event, not a "create" event carrying all its text again (the export file has it).
+BULK_TRIGGERS = ("tasks_fts_ai", "tasks_tags_ai", "task_events_ai")
 _INDEX_BATCH = (
+    "INSERT INTO task_events (task_id, version, at, actor, kind, changes) "
+    "SELECT tasks.id, version, updated_at, NULL, 'import', '{{}}' FROM tasks WHERE {rows}",
     "INSERT INTO tasks_fts (rowid, title, description, tags) "
     "SELECT tasks.id, title, description, tags FROM tasks WHERE {rows}",
     "INSERT OR IGNORE INTO task_tags (task_id, tag) "
@@ -141,8 +145,10 @@ REINDEX_MAX_EXISTING = 10_000
 @contextmanager
 def _batch_indexing(conn: Connection, *, reindex: bool) -> Iterator[None]:
     saved = conn.execute(
-        text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN (:a, :b)"),
-        dict(zip(("a", "b"), BULK_TRIGGERS, strict=True)),
+        text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name IN :names"
+        ).bindparams(bindparam("names", expanding=True)),
+        {"names": list(BULK_TRIGGERS)},
     ).all()
     for name, _sql in saved:
         conn.execute(text(f"DROP TRIGGER {name}"))

@@ -20,7 +20,7 @@ PROJECTS = ["list_projects", "save_project"]
     "extra_args, env, extra_tools",
     [
         (("--tools", "core,planning,projects"), {}, PLANNING + PROJECTS),
-        ((), {"TASK_TRACKER_TOOLS": "all"}, PROJECTS + PLANNING + ["claim_task"]),
+        ((), {"TASK_TRACKER_TOOLS": "all"}, [*PROJECTS, *PLANNING, "claim_task", "task_history"]),
     ],
     ids=["flag", "env"],
 )

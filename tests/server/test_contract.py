@@ -47,5 +47,6 @@ async def test_every_parameter_is_described_or_constrained(client: Client) -> No
         for name, schema in tool["inputSchema"]["properties"].items():
             text = json.dumps(schema)
             assert any(
-                key in text for key in ("description", "enum", "maxLength", "maximum", "format")
+                key in text
+                for key in ("description", "enum", "maxLength", "minimum", "maximum", "format")
             ), f"{tool['name']}.{name} has neither a description nor a constraint"

@@ -333,7 +333,22 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
     ]
     assert served == {
         "core": core,
-        "all": [*core, "list_projects", "save_project", "add_tasks", "close_tasks", "claim_task"],
+        "all": [
+            *core,
+            "list_projects",
+            "save_project",
+            "add_tasks",
+            "close_tasks",
+            "claim_task",
+            "task_history",
+        ],
         "projects": [*core, "list_projects", "save_project"],
-        "all read-only": ["get_task", "list_tasks", "search_tasks", "next_task", "list_projects"],
+        "all read-only": [
+            "get_task",
+            "list_tasks",
+            "search_tasks",
+            "next_task",
+            "list_projects",
+            "task_history",
+        ],
     }

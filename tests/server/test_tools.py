@@ -61,7 +61,9 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "version": 1,
     }
     assert (task["completed_at"], task["project"], task["parent_id"]) == (None, None, None)
-    assert await call(client, "get_task", task_id=1) == task | {
+    shown = await call(client, "get_task", task_id=1)
+    assert [(e["version"], e["kind"]) for e in shown.pop("history")] == [(1, "create")]
+    assert shown == task | {
         "parent": None,
         "subtasks": [],
         "depends_on": [],
@@ -276,7 +278,9 @@ async def test_all_tasks_resource_says_what_was_left_out(client: Client) -> None
 async def test_task_resource(client: Client) -> None:
     added = await call(client, "add_task", title="one")
     contents = await client.read_resource("tasks://1")
-    assert json.loads(contents[0].text) == added | {
+    shown = json.loads(contents[0].text)
+    assert [(e["version"], e["kind"]) for e in shown.pop("history")] == [(1, "create")]
+    assert shown == added | {
         "parent": None,
         "subtasks": [],
         "depends_on": [],

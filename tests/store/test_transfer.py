@@ -79,6 +79,17 @@ def test_round_trip_loses_nothing(tmp_path: Path) -> None:
     assert imported.stderr == f"imported 4 task(s) into {target}\n"
     assert rows(target) == rows(source)
     assert structure(target) == structure(source) == ([(1, "Home")], [(1, 4)])
+    with sqlite3.connect(target) as conn:  # history: one compact event per imported task
+        kinds = conn.execute(
+            "SELECT task_id, kind, changes FROM task_events ORDER BY id"
+        ).fetchall()
+    assert kinds == [
+        (1, "import", "{}"),
+        (2, "import", "{}"),
+        (4, "import", "{}"),
+        (5, "import", "{}"),
+        (5, "update", '{"parent_id":[null,1]}'),  # the parent, set once every task is in
+    ]
     again = json.loads(cli("export", "--db", str(target)).stdout)
     assert again["tasks"] == document["tasks"]
 

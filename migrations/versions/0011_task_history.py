@@ -1,0 +1,136 @@
+"""history: task_events, written by triggers in the same transaction as every change
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-11-27 18:30:00+00:00
+
+Each insert, update and delete of a task writes one event (its version, the time, who did
+it, what kind of change, and each changed field as [old, new]), by database triggers: the
+tools, the CLI and a person in the sqlite3 shell are recorded alike, and an event can never
+exist without its change or the other way round. Who did it comes from the one-row table
+task_event_actor, which the server sets inside each write transaction and clears before it
+commits; a change made by hand finds it empty (actor NULL: unknown).
+
+History starts at this revision: tasks that exist already get no event. Copying every
+task's full text into the events at upgrade would double a large database and say nothing
+the task row does not.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
+# The fields an event records; tags are JSON text, stored as JSON in the event.
+FIELDS = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "tags",
+    "due_date",
+    "project_id",
+    "parent_id",
+    "claimed_by",
+    "claimed_until",
+    "completed_at",
+)
+
+
+def _value(row: str, field: str) -> str:
+    return f"json({row}.{field})" if field == "tags" else f"{row}.{field}"
+
+
+def _changes(changed: str) -> str:
+    """The JSON object of every field for which `changed` (a format with {f}) holds."""
+    parts = " UNION ALL ".join(
+        f"SELECT '{f}' AS field, json_array({_value('old', f)}, {_value('new', f)}) AS change"
+        f" WHERE {changed.format(f=f)}"
+        for f in FIELDS
+    )
+    return f"(SELECT json_group_object(field, json(change)) FROM ({parts}))"
+
+
+def _created() -> str:
+    parts = " UNION ALL ".join(
+        f"SELECT '{f}' AS field, json_array(NULL, {_value('new', f)}) AS change"
+        f" WHERE new.{f} IS NOT NULL"
+        for f in FIELDS
+    )
+    return f"(SELECT json_group_object(field, json(change)) FROM ({parts}))"
+
+
+ACTOR = "(SELECT actor FROM task_event_actor WHERE id = 1)"
+ANY_CHANGE = " OR ".join(f"old.{f} IS NOT new.{f}" for f in FIELDS)
+KIND = """CASE
+    WHEN old.status IS NOT new.status AND new.status = 'complete' THEN 'complete'
+    WHEN old.status IS NOT new.status AND new.status = 'cancelled' THEN 'cancel'
+    WHEN old.claimed_by IS NOT new.claimed_by AND new.claimed_by IS NULL THEN 'release'
+    WHEN old.claimed_by IS NOT new.claimed_by THEN 'claim'
+    ELSE 'update' END"""
+
+TRIGGERS = {
+    "task_events_ai": f"""
+        CREATE TRIGGER task_events_ai AFTER INSERT ON tasks BEGIN
+            INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+            VALUES (new.id, new.version, new.created_at, {ACTOR}, 'create', {_created()});
+        END""",
+    "task_events_au": f"""
+        CREATE TRIGGER task_events_au AFTER UPDATE ON tasks WHEN {ANY_CHANGE} BEGIN
+            INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+            VALUES (
+                new.id,
+                new.version,
+                CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_at
+                     ELSE {SQL_NOW} END,
+                {ACTOR},
+                {KIND},
+                {_changes("old.{f} IS NOT new.{f}")}
+            );
+        END""",
+    # Deleting a task deletes its history: storage stays bounded by the tasks that exist.
+    "task_events_ad": """
+        CREATE TRIGGER task_events_ad AFTER DELETE ON tasks BEGIN
+            DELETE FROM task_events WHERE task_id = old.id;
+        END""",
+}
+
+
+def upgrade() -> None:
+    op.create_table(
+        "task_events",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("at", sa.String(length=32), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("changes", sa.Text(), server_default="{}", nullable=False),
+        sa.PrimaryKeyConstraint("id", name="pk_task_events"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_task_events_task_id_id", "task_events", ["task_id", "id"])
+    op.create_table(
+        "task_event_actor",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.CheckConstraint("id = 1", name="ck_task_event_actor_one_row"),
+        sa.PrimaryKeyConstraint("id", name="pk_task_event_actor"),
+    )
+    op.execute("INSERT INTO task_event_actor (id, actor) VALUES (1, NULL)")
+    for ddl in TRIGGERS.values():
+        op.execute(ddl)
+
+
+def downgrade() -> None:
+    for name in TRIGGERS:
+        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    op.drop_table("task_event_actor")
+    op.drop_index("ix_task_events_task_id_id", table_name="task_events")
+    op.drop_table("task_events")
