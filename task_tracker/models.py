@@ -236,6 +236,8 @@ class TaskEventActor(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     actor: Mapped[str | None] = mapped_column(String(100))
+    # The kind of change the server names (a revert); NULL: the triggers tell it.
+    kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class TaskTag(Base):

@@ -9,7 +9,8 @@ it, what kind of change, and each changed field as [old, new]), by database trig
 tools, the CLI and a person in the sqlite3 shell are recorded alike, and an event can never
 exist without its change or the other way round. Who did it comes from the one-row table
 task_event_actor, which the server sets inside each write transaction and clears before it
-commits; a change made by hand finds it empty (actor NULL: unknown).
+commits (with the kind, when the server names it: a revert); a change made by hand finds it
+empty (actor NULL: unknown).
 
 History starts at this revision: tasks that exist already get no event. Copying every
 task's full text into the events at upgrade would double a large database and say nothing
@@ -67,6 +68,8 @@ def _created() -> str:
 
 
 ACTOR = "(SELECT actor FROM task_event_actor WHERE id = 1)"
+# The kind the server names for what it does (a revert), else the kind of change it is.
+NAMED_KIND = "(SELECT kind FROM task_event_actor WHERE id = 1)"
 ANY_CHANGE = " OR ".join(f"old.{f} IS NOT new.{f}" for f in FIELDS)
 KIND = """CASE
     WHEN old.status IS NOT new.status AND new.status = 'complete' THEN 'complete'
@@ -90,7 +93,7 @@ TRIGGERS = {
                 CASE WHEN new.updated_at IS NOT old.updated_at THEN new.updated_at
                      ELSE {SQL_NOW} END,
                 {ACTOR},
-                {KIND},
+                coalesce({NAMED_KIND}, {KIND}),
                 {_changes("old.{f} IS NOT new.{f}")}
             );
         END""",
@@ -120,6 +123,7 @@ def upgrade() -> None:
         "task_event_actor",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.Column("kind", sa.String(length=16), nullable=True),
         sa.CheckConstraint("id = 1", name="ck_task_event_actor_one_row"),
         sa.PrimaryKeyConstraint("id", name="pk_task_event_actor"),
     )

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING, Annotated
 from pydantic import Field
 
 from task_tracker.runtime.startup import lazy_module
-from task_tracker.schemas import ACTOR_MAX, Cursor, Omitted, TaskId, Total
+from task_tracker.schemas import (
+    ACTOR_MAX,
+    Cursor,
+    ExpectedVersion,
+    IdRange,
+    Omitted,
+    TaskId,
+    Total,
+)
 from task_tracker.schemas.structure import (
     LEASE_MINUTES_DEFAULT,
     LEASE_MINUTES_MAX,
@@ -77,3 +85,23 @@ async def task_history(
         )
 
     return await read(run)
+
+
+async def revert_task(
+    task_id: TaskId,
+    version: Annotated[int, Field(description="The version to go back to.", ge=1), IdRange],
+    expected_version: ExpectedVersion | Omitted = None,
+) -> TaskDetailOut:
+    """Undo changes: give a task back its fields (title, description, status, priority,
+    tags, due date, project, parent) as they were at an earlier version from task_history.
+    It is a new version, recorded as a revert; subtasks, dependencies and claims stay."""
+    actor = current_actor()
+
+    def run(conn: Connection) -> TaskDetailOut:
+        store.set_actor(conn, actor, kind="revert")
+        task = store.revert_task(
+            conn, task_id=task_id, version=version, expected_version=expected_version
+        )
+        return detailed(conn, task)
+
+    return await write(run, actor=actor)

@@ -5,7 +5,7 @@ of its concept (tasks, listing, search, transfer).
 """
 
 from task_tracker.store.claims import claim_first, claim_task, holder
-from task_tracker.store.history import Event, set_actor, task_history
+from task_tracker.store.history import Event, revert_task, set_actor, task_history
 from task_tracker.store.listing import (
     TaskPage,
     count_by_status,
@@ -34,6 +34,7 @@ from task_tracker.store.transfer import check_header, export_lines, import_recor
 
 __all__ = [
     "Event",
+    "revert_task",
     "set_actor",
     "task_history",
     "claim_first",

@@ -9,18 +9,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from task_tracker.errors import InvalidInput
 from task_tracker.models import TaskEvent, TaskEventActor
+from task_tracker.store.projects import P
+from task_tracker.store.tasks import TaskRow, update_task
 
 EVENTS = TaskEvent.__table__
 E = EVENTS.c
 _SET_ACTOR = (
     update(TaskEventActor.__table__)
     .where(TaskEventActor.__table__.c.id == 1)
-    .values(actor=bindparam("actor"))
+    .values(actor=bindparam("actor"), kind=bindparam("kind"))
 )
 _EVENTS = (
     select(EVENTS)
@@ -30,9 +34,10 @@ _EVENTS = (
 )
 
 
-def set_actor(conn: Connection, actor: str | None) -> None:
-    """Who the rest of this write transaction acts for (None: nobody, before commit)."""
-    conn.execute(_SET_ACTOR, {"actor": actor})
+def set_actor(conn: Connection, actor: str | None, *, kind: str | None = None) -> None:
+    """Who the rest of this write transaction acts for (None: nobody, before commit), and
+    the kind its events are (None: as the change is)."""
+    conn.execute(_SET_ACTOR, {"actor": actor, "kind": kind})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,12 +50,16 @@ class Event:
     changes: dict[str, Any]
 
 
-def _event(row: Any) -> Event:
+def _changes(text: str) -> dict[str, Any]:
     try:
-        changes = json.loads(row.changes)
-    except (TypeError, ValueError):
-        changes = {}
-    return Event(row.id, row.version, row.at, row.actor, row.kind, changes)
+        changes = json.loads(text)
+    except (TypeError, ValueError):  # an event edited by hand into something else
+        return {}
+    return changes if isinstance(changes, dict) else {}
+
+
+def _event(row: Any) -> Event:
+    return Event(row.id, row.version, row.at, row.actor, row.kind, _changes(row.changes))
 
 
 def task_history(
@@ -59,3 +68,70 @@ def task_history(
     """A task's events newest first, those with an id below `before` (a page's cursor)."""
     params = {"task_id": task_id, "before": before or 2**63 - 1, "limit": limit}
     return [_event(row) for row in conn.execute(_EVENTS, params)]
+
+
+# The fields a revert restores; claims are who works on it now, not what it was.
+REVERTED = (
+    "title",
+    "description",
+    "status",
+    "priority",
+    "tags",
+    "due_date",
+    "project_id",
+    "parent_id",
+)
+_REPLAY = select(E.version, E.kind, E.changes).where(E.task_id == bindparam("task_id"))
+
+
+def fields_at(conn: Connection, *, task_id: int, version: int) -> dict[str, Any]:
+    """The task's fields as they were at `version`, replayed from its events (after the last
+    event of that version: hand edits share the version they found)."""
+    fields: dict[str, Any] = {}
+    started = False
+    last = 0
+    for row in conn.execute(_REPLAY.order_by(E.id), {"task_id": task_id}):
+        if row.version > version:
+            break
+        if row.kind == "create":
+            started = True
+        elif not started:
+            break
+        for field, pair in _changes(row.changes).items():
+            fields[field] = pair[1]
+        last = row.version
+    if not started or last != version:
+        first = conn.scalar(
+            select(E.version).where(E.task_id == task_id, E.kind == "create").limit(1)
+        )
+        since = f"its history starts at version {first}" if first else "it has no recorded start"
+        raise InvalidInput(
+            f"Task #{task_id} has no version {version} to go back to ({since}; see "
+            "task_history for the versions there are)."
+        )
+    return {field: fields.get(field) for field in REVERTED}
+
+
+def revert_task(
+    conn: Connection, *, task_id: int, version: int, expected_version: int | None = None
+) -> TaskRow:
+    """Give the task its fields as they were at `version` again: a new version, whose event
+    the caller names "revert" (set_actor). Subtasks, dependencies and claims stay as now."""
+    old = fields_at(conn, task_id=task_id, version=version)
+    project = ""
+    if old["project_id"] is not None:
+        project = conn.scalar(select(P.name).where(P.id == old["project_id"])) or ""
+    due = old["due_date"]
+    return update_task(
+        conn,
+        task_id=task_id,
+        title=old["title"],
+        description=old["description"],
+        status=old["status"],
+        priority=old["priority"],
+        tags=old["tags"] or [],
+        due_date=date.fromisoformat(due) if due else None,
+        project=project,
+        parent_id=old["parent_id"] or 0,
+        expected_version=expected_version,
+    )

@@ -14,13 +14,14 @@ from tests.e2e.rpc import StdioServer
 
 PLANNING = ["add_tasks", "close_tasks"]
 PROJECTS = ["list_projects", "save_project"]
+TEAMWORK = ["claim_task", "task_history", "revert_task"]
 
 
 @pytest.mark.parametrize(
     "extra_args, env, extra_tools",
     [
         (("--tools", "core,planning,projects"), {}, PLANNING + PROJECTS),
-        ((), {"TASK_TRACKER_TOOLS": "all"}, [*PROJECTS, *PLANNING, "claim_task", "task_history"]),
+        ((), {"TASK_TRACKER_TOOLS": "all"}, [*PROJECTS, *PLANNING, *TEAMWORK]),
     ],
     ids=["flag", "env"],
 )

@@ -53,3 +53,60 @@ async def test_get_task_shows_the_last_changes_and_history_pages_through_all(
     missing = await alice.call_tool("task_history", {"task_id": 99}, raise_on_error=False)
     assert missing.is_error
     assert missing.content[0].text.startswith("Task 99 not found.")
+
+
+async def test_revert_gives_back_an_earlier_version_as_a_new_one(
+    alice: Client, db_path: Path
+) -> None:
+    parent = await call(alice, "add_task", title="epic")
+    task = await call(
+        alice, "add_task", title="draft", tags=["a"], due_date="2026-12-01", parent_id=parent["id"]
+    )
+    await call(
+        alice,
+        "update_task",
+        task_id=task["id"],
+        title="final",
+        tags=[],
+        clear_due_date=True,
+        parent_id=0,
+        project="Site",
+        create_project=True,
+        priority="high",
+    )
+    await call(alice, "complete_task", task_id=task["id"])
+    back = await call(alice, "revert_task", task_id=task["id"], version=1)
+    assert {k: back[k] for k in ("title", "tags", "due_date", "parent_id", "project")} == {
+        "title": "draft",
+        "tags": ["a"],
+        "due_date": "2026-12-01",
+        "parent_id": parent["id"],
+        "project": None,
+    }
+    assert (back["status"], back["priority"], back["completed_at"], back["version"]) == (
+        "pending",
+        "medium",
+        None,
+        4,
+    )
+    assert [(e["version"], e["kind"]) for e in back["history"]] == [
+        (4, "revert"),
+        (3, "complete"),
+        (2, "update"),
+    ]
+    assert back["history"][0]["actor"] == "alice"
+    again = await call(alice, "revert_task", task_id=task["id"], version=3)
+    assert (again["title"], again["status"], again["version"]) == ("final", "complete", 5)
+    missing = await alice.call_tool(
+        "revert_task", {"task_id": task["id"], "version": 9}, raise_on_error=False
+    )
+    assert missing.content[0].text == (
+        f"Task #{task['id']} has no version 9 to go back to (its history starts at version 1; "
+        "see task_history for the versions there are)."
+    )
+    stale = await alice.call_tool(
+        "revert_task",
+        {"task_id": task["id"], "version": 1, "expected_version": 4},
+        raise_on_error=False,
+    )
+    assert stale.is_error and "expected version 4, it is now version 5" in stale.content[0].text

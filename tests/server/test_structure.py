@@ -341,6 +341,7 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
             "close_tasks",
             "claim_task",
             "task_history",
+            "revert_task",
         ],
         "projects": [*core, "list_projects", "save_project"],
         "all read-only": [
