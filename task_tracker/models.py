@@ -240,6 +240,34 @@ class TaskEventActor(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
 
 
+class TrashEntry(Base):
+    """A deleted task with its subtasks and dependencies, as JSON, until it is restored or
+    purged (revision 0012). The rows left `tasks`, so no read sees them."""
+
+    __tablename__ = "trash"
+    __table_args__ = (
+        Index("ix_trash_deleted_at", "deleted_at"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(Integer)  # the task that was deleted
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    deleted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    deleted_by: Mapped[str | None] = mapped_column(String(100))
+    content: Mapped[str] = mapped_column(Text)
+
+
+class TrashTask(Base):
+    """Every task in a trash entry (the deleted one and its subtasks)."""
+
+    __tablename__ = "trash_tasks"
+    __table_args__ = (Index("ix_trash_tasks_trash_id", "trash_id"),)
+
+    task_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    trash_id: Mapped[int] = mapped_column(ForeignKey("trash.id", ondelete="CASCADE"))
+
+
 class TaskTag(Base):
     """One row per (task, tag), kept in sync with tasks.tags by database triggers.
 

@@ -82,7 +82,10 @@ TRIGGERS = {
     "task_events_ai": f"""
         CREATE TRIGGER task_events_ai AFTER INSERT ON tasks BEGIN
             INSERT INTO task_events (task_id, version, at, actor, kind, changes)
-            VALUES (new.id, new.version, new.created_at, {ACTOR}, 'create', {_created()});
+            VALUES (
+                new.id, new.version, new.created_at, {ACTOR}, coalesce({NAMED_KIND}, 'create'),
+                {_created()}
+            );
         END""",
     "task_events_au": f"""
         CREATE TRIGGER task_events_au AFTER UPDATE ON tasks WHEN {ANY_CHANGE} BEGIN

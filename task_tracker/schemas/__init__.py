@@ -118,8 +118,8 @@ def _at_most_id_max(value: int) -> int:
 # times over in the default tools/list.
 IdRange = AfterValidator(_at_most_id_max)
 TaskId = Annotated[int, Field(ge=1), IdRange]
-Title = Annotated[str, Field(description="Short summary.", min_length=1, max_length=TITLE_MAX)]
-Description = Annotated[str, Field(description="Details (Markdown).", max_length=DESCRIPTION_MAX)]
+Title = Annotated[str, Field(min_length=1, max_length=TITLE_MAX)]
+Description = Annotated[str, Field(max_length=DESCRIPTION_MAX)]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
 TAGS_FILTER_MAX = 5
 # One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
@@ -129,7 +129,7 @@ TAGS_FILTER_HELP = "A tag, or a,b for tasks with all of them."
 TagsFilter = Annotated[str, Field(description=TAGS_FILTER_HELP, pattern=TAGS_FILTER_PATTERN)]
 DueWhen = Literal["overdue", "today", "this_week"]
 Tags = Annotated[list[Tag], Field(description="Labels, lower-cased.", max_length=TAGS_MAX)]
-DueDate = Annotated[date, Field(description="YYYY-MM-DD.")]
+DueDate = date  # published as {"format": "date"}: YYYY-MM-DD
 ExpectedVersion = Annotated[
     int, Field(description="Fail if the task changed since.", ge=1), IdRange
 ]
@@ -140,7 +140,7 @@ Cursor = Annotated[
         max_length=CURSOR_MAX_CHARS,
     ),
 ]
-ListLimit = Annotated[int, Field(description="Page size.", ge=1, le=LIST_LIMIT_MAX)]
+ListLimit = Annotated[int, Field(ge=1, le=LIST_LIMIT_MAX)]
 SearchLimit = Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)]
 NEXT_LIMIT_DEFAULT = 3
 NEXT_LIMIT_MAX = 10
@@ -265,7 +265,7 @@ class TaskPageOut(BaseModel):
     tasks: list[TaskOut]
     total: int = Field(description=TOTAL_HELP)
     total_capped: bool = Field(description=CAPPED_HELP)
-    next_cursor: str | None = Field(description="Null at the end.")
+    next_cursor: str | None
 
 
 class SearchHitOut(TaskOut):
@@ -276,7 +276,7 @@ class SearchHitOut(TaskOut):
 
 
 class SearchPageOut(BaseModel):
-    results: list[SearchHitOut] = Field(description="Best match first.")
+    results: list[SearchHitOut]  # best match first
     total: int = Field(description=TOTAL_HELP)
     total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None
@@ -290,5 +290,5 @@ class SuggestedTaskOut(TaskOut):
 
 
 class NextTasksOut(BaseModel):
-    tasks: list[SuggestedTaskOut] = Field(description="Best first.")
-    message: str | None = Field(description="Why none, when none.")
+    tasks: list[SuggestedTaskOut]  # best first
+    message: str | None  # why there is none, when there is none

@@ -91,6 +91,10 @@ class TaskDetailOut(TaskOut):
     history: list[EventOut]  # the last three changes, newest first
 
 
+class RestoredOut(TaskDetailOut):
+    left_out: list[str] = Field(description="What could not come back, and why.")
+
+
 class ProjectOut(BaseModel):
     name: str
     description: str

@@ -39,7 +39,8 @@ A persistent task list stored in SQLite; tasks survive restarts and are shared b
   (depends_on). next_task suggests the ready ones to work on next, each with its reason.
 - Several agents can share the list: next_task(claim=true) takes the best free task for you
   alone (a 30-minute lease).
-- complete_task is safe to repeat. delete_task is permanent.
+- complete_task is safe to repeat. delete_task moves a task to the trash (restore_task, in
+  the teamwork toolset, brings it back); permanent=true deletes for good.
 - Lists cut descriptions to {DESCRIPTION_PREVIEW} characters (ending in …); get_task returns
   the full text."""
 

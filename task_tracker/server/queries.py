@@ -64,7 +64,7 @@ def _tags(tag: str | None) -> list[str] | None:
 
 async def list_tasks(
     status: StatusFilterArg = "all",
-    priority: Annotated[PriorityName | Omitted, Field(description="Only this priority.")] = None,
+    priority: PriorityName | Omitted = None,
     tag: TagsFilter | Omitted = None,
     due: Annotated[
         DueWhen | Omitted,

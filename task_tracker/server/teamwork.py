@@ -22,6 +22,7 @@ from task_tracker.schemas.structure import (
     LEASE_MINUTES_DEFAULT,
     LEASE_MINUTES_MAX,
     HistoryPageOut,
+    RestoredOut,
     TaskDetailOut,
 )
 from task_tracker.server.calls import current_actor, read, write
@@ -105,3 +106,17 @@ async def revert_task(
         return detailed(conn, task)
 
     return await write(run, actor=actor)
+
+
+async def restore_task(task_id: TaskId) -> RestoredOut:
+    """Bring a deleted task back from the trash, with the subtasks and dependencies deleted
+    with it (a dependency on a task that is gone for good is left out, and said so)."""
+
+    def run(conn: Connection) -> RestoredOut:
+        store.set_actor(conn, current_actor(), kind="restore")
+        task, dropped = store.restore_task(conn, task_id=task_id)
+        shown = detailed(conn, task)
+        left_out = [f"#{a} depended on #{b}, which is gone" for a, b in dropped]
+        return RestoredOut(**shown.model_dump(), left_out=left_out)
+
+    return await write(run)

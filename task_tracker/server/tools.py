@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Annotated, Any
 
+from fastmcp.exceptions import ToolError
+from fastmcp.server.dependencies import get_context
 from pydantic import Field
 
-from task_tracker.errors import InvalidInput
+from task_tracker.errors import InvalidInput, Refused
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import (
     TAGS_MAX,
@@ -39,7 +41,7 @@ from task_tracker.schemas.structure import (
     TaskDetailOut,
     WithSubtasks,
 )
-from task_tracker.server.calls import read, write
+from task_tracker.server.calls import current_actor, read, write
 from task_tracker.server.shaping import (
     detailed,
     shaped,
@@ -56,10 +58,10 @@ else:
 async def add_task(
     title: Title,
     description: Description = "",
-    priority: Annotated[PriorityName, Field(description="How important it is.")] = "medium",
+    priority: PriorityName = "medium",
     tags: Tags | Omitted = None,
     due_date: DueDate | Omitted = None,
-    status: Annotated[StatusName, Field(description="Initial status.")] = "pending",
+    status: StatusName = "pending",
     project: ProjectName | Omitted = None,
     create_project: CreateProject = False,
     parent_id: ParentId | Omitted = None,
@@ -96,8 +98,8 @@ async def update_task(
     task_id: TaskId,
     title: Title | Omitted = None,
     description: Description | Omitted = None,
-    status: Annotated[StatusName | Omitted, Field(description="New status.")] = None,
-    priority: Annotated[PriorityName | Omitted, Field(description="New priority.")] = None,
+    status: StatusName | Omitted = None,
+    priority: PriorityName | Omitted = None,
     tags: Annotated[
         list[Tag], Field(description="Replaces all tags ([] removes them).", max_length=TAGS_MAX)
     ]
@@ -153,17 +155,59 @@ async def delete_task(
     task_id: TaskId,
     expected_version: ExpectedVersion | Omitted = None,
     with_subtasks: WithSubtasks = False,
+    permanent: Annotated[bool, Field(description="Also from the trash.")] = False,
+    confirm: Annotated[bool, Field(description="The person agreed.")] = False,
 ) -> TaskOut:
-    """Permanently delete a task and return what was deleted. Prefer complete_task for
-    finished work; delete only mistakes and duplicates."""
-    return await write(
-        lambda conn: shaped(
-            TaskOut,
-            store.delete_task(
+    """Move a task to the trash (restore_task undoes it; emptied after 30 days). permanent:
+    for good; the person is asked via the client if it can, else pass confirm=true."""
+    actor = current_actor()
+    if permanent:
+        await confirm_for_good(task_id, confirmed=confirm)
+
+    def run(conn: Connection) -> TaskOut:
+        if permanent:
+            row = store.delete_for_good(
                 conn,
                 task_id=task_id,
                 expected_version=expected_version,
                 with_subtasks=with_subtasks,
-            ),
+            )
+        else:
+            row = store.trash_task(
+                conn,
+                task_id=task_id,
+                actor=actor,
+                expected_version=expected_version,
+                with_subtasks=with_subtasks,
+            )
+        return shaped(TaskOut, row)
+
+    return await write(run, actor=actor)
+
+
+async def confirm_for_good(task_id: int, *, confirmed: bool) -> None:
+    """Ask the person through the client (elicitation) when the client can be asked; else
+    require confirm=true. Refused, with nothing changed, unless they agree."""
+    context = get_context()
+    capabilities = context.session.client_capabilities
+    if capabilities is not None and capabilities.elicitation is not None:
+        try:
+            answer = await context.elicit(
+                f"Delete task #{task_id} for good? It cannot be restored afterwards.",
+                response_type=bool,
+                response_title="Delete for good",
+            )
+        except ToolError:
+            answer = None  # the client cannot be asked after all: fall back to confirm
+        else:
+            if getattr(answer, "action", None) == "accept" and answer.data is True:
+                return
+            raise Refused(
+                f"Task #{task_id} was not deleted: the person did not confirm. Leave out "
+                "permanent to move it to the trash instead."
+            )
+    if not confirmed:
+        raise Refused(
+            f"Deleting task #{task_id} for good cannot be undone: ask the person, then call "
+            "again with confirm=true, or leave out permanent to move it to the trash."
         )
-    )

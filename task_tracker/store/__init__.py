@@ -31,8 +31,12 @@ from task_tracker.store.tasks import (
     update_task,
 )
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
+from task_tracker.store.trash import delete_for_good, restore_task, trash_task
 
 __all__ = [
+    "delete_for_good",
+    "restore_task",
+    "trash_task",
     "Event",
     "revert_task",
     "set_actor",

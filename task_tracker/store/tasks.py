@@ -113,7 +113,7 @@ def get_task(conn: Connection, *, task_id: int) -> TaskRow:
     return task
 
 
-def _check_version(task: TaskRow, expected_version: int | None) -> None:
+def check_version(task: TaskRow, expected_version: int | None) -> None:
     if expected_version is not None and expected_version != task.version:
         raise VersionConflict(task.id, expected_version, task.version)
 
@@ -142,7 +142,7 @@ def update_task(
     (same status). A change to nothing (the same values) does not bump the version.
     """
     task = get_task(conn, task_id=task_id)
-    _check_version(task, expected_version)
+    check_version(task, expected_version)
     changed = False
     if depends_on is not None:
         before = structure.dependencies_of(conn, task_id)
@@ -238,7 +238,7 @@ def delete_task(
     """Delete a task; with_subtasks: and its subtasks, at any depth (else refused if it has
     any). Dependencies on it go with it."""
     task = get_task(conn, task_id=task_id)
-    _check_version(task, expected_version)
+    check_version(task, expected_version)
     below = structure.subtasks_in_the_way(
         conn, task_id, action="delete", with_subtasks=with_subtasks
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastmcp import Client
@@ -14,6 +13,7 @@ from mcp.types import Implementation
 
 from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
+from tests.server.calls import call, refusal
 
 pytestmark = pytest.mark.anyio
 
@@ -26,18 +26,6 @@ async def agents(db_path: Path) -> AsyncIterator[tuple[Client, Client]]:
     bob = Client(server, client_info=Implementation(name="bob", version="1"))
     async with alice, bob:
         yield alice, bob
-
-
-async def call(client: Client, tool: str, /, **arguments: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    return result.structured_content
-
-
-async def refusal(client: Client, tool: str, /, **arguments: Any) -> str:
-    result = await client.call_tool(tool, arguments, raise_on_error=False)
-    assert result.is_error
-    return result.content[0].text
 
 
 def expire(db_path: Path, task_id: int) -> None:

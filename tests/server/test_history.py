@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastmcp import Client
@@ -13,6 +12,7 @@ from mcp.types import Implementation
 
 from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
+from tests.server.calls import call
 
 pytestmark = pytest.mark.anyio
 
@@ -23,12 +23,6 @@ async def alice(db_path: Path) -> AsyncIterator[Client]:
     server = build_server(db_path, toolsets=("all",))
     async with Client(server, client_info=Implementation(name="alice", version="1")) as c:
         yield c
-
-
-async def call(client: Client, tool: str, /, **arguments: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    return result.structured_content
 
 
 async def test_get_task_shows_the_last_changes_and_history_pages_through_all(

@@ -16,6 +16,7 @@ from fastmcp.client.transports import StdioTransport
 
 from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
+from tests.server.calls import call, refusal
 
 pytestmark = pytest.mark.anyio
 
@@ -30,18 +31,6 @@ async def full(request: pytest.FixtureRequest, db_path: Path) -> AsyncIterator[C
         target = build_server(db_path, toolsets=("all",))
     async with Client(target) as c:
         yield c
-
-
-async def call(client: Client, tool: str, /, **arguments: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, arguments)
-    assert not result.is_error, result.content
-    return result.structured_content
-
-
-async def refusal(client: Client, tool: str, /, **arguments: Any) -> str:
-    result = await client.call_tool(tool, arguments, raise_on_error=False)
-    assert result.is_error
-    return result.content[0].text
 
 
 def rows(db_path: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -342,6 +331,7 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
             "claim_task",
             "task_history",
             "revert_task",
+            "restore_task",
         ],
         "projects": [*core, "list_projects", "save_project"],
         "all read-only": [

@@ -1,0 +1,203 @@
+"""The trash: a deleted task, its subtasks and their dependencies kept as one JSON entry.
+
+Deleting moves the rows out of `tasks` (so every read, count and search leaves them out
+without a filter of its own) into `trash`; restoring puts them back with the same ids (ids
+are never reused, so they are still free). An entry is purged after TRASH_DAYS, or at once
+on request; purging deletes the tasks' history too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, delete, insert, select, text
+
+from task_tracker.errors import Refused, TaskNotFound
+from task_tracker.models import TaskEvent, TrashEntry, TrashTask
+from task_tracker.schemas import utcnow
+from task_tracker.store import structure
+from task_tracker.store.structure import DEPS, TASKS, D, T
+from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
+
+TRASH = TrashEntry.__table__
+TRASH_TASKS = TrashTask.__table__
+EVENTS = TaskEvent.__table__
+TRASH_DAYS_ENV_VAR = "TASK_TRACKER_TRASH_DAYS"
+TRASH_DAYS_DEFAULT = 30
+
+
+def trash_days() -> int:
+    raw = os.environ.get(TRASH_DAYS_ENV_VAR, "")
+    return int(raw) if raw.isdigit() else TRASH_DAYS_DEFAULT
+
+
+def _rows(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """The tasks' rows as stored (text as in the database), for putting back unchanged."""
+    columns = ", ".join(c.name for c in TASKS.columns)
+    marks = ", ".join(str(int(i)) for i in ids)
+    found = conn.execute(text(f"SELECT {columns} FROM tasks WHERE id IN ({marks})"))
+    return [dict(row._mapping) for row in found]
+
+
+def trash_task(
+    conn: Connection,
+    *,
+    task_id: int,
+    actor: str | None,
+    expected_version: int | None = None,
+    with_subtasks: bool = False,
+) -> TaskRow:
+    """Move a task (with_subtasks: and its subtasks; else refused if it has any) to the
+    trash, with every dependency on or of them."""
+    task = get_task(conn, task_id=task_id)
+    check_version(task, expected_version)
+    below = structure.subtasks_in_the_way(
+        conn, task_id, action="delete", with_subtasks=with_subtasks
+    )
+    ids = [task_id, *below]
+    deps = conn.execute(
+        select(D.task_id, D.depends_on_id).where(D.task_id.in_(ids) | D.depends_on_id.in_(ids))
+    ).all()
+    content = {"tasks": _rows(conn, ids), "dependencies": [list(pair) for pair in deps]}
+    entry = conn.execute(
+        insert(TRASH).returning(TRASH.c.id),
+        {
+            "task_id": task_id,
+            "title": task.title,
+            "deleted_at": utcnow(),
+            "deleted_by": actor,
+            "content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
+        },
+    ).scalar_one()
+    conn.execute(insert(TRASH_TASKS), [{"task_id": i, "trash_id": entry} for i in ids])
+    conn.execute(delete(TASKS).where(T.id.in_(ids)))
+    purge_expired(conn)
+    return task
+
+
+def _entry_of(conn: Connection, task_id: int) -> Any:
+    query = select(TRASH).join(TRASH_TASKS, TRASH_TASKS.c.trash_id == TRASH.c.id)
+    return conn.execute(query.where(TRASH_TASKS.c.task_id == task_id)).first()
+
+
+def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple[int, int]]]:
+    """Put back the trash entry holding task_id (the task deleted with it, its subtasks and
+    their dependencies). A parent or a dependency that is gone by now is left out; returns
+    the restored task and the dependencies left out."""
+    entry = _entry_of(conn, task_id)
+    if entry is None:
+        try:
+            get_task(conn, task_id=task_id)
+        except TaskNotFound:
+            raise TaskNotFound(task_id) from None
+        raise Refused(f"Task #{task_id} is not in the trash: there is nothing to restore.")
+    content = json.loads(entry.content)
+    rows = content["tasks"]
+    restored = {row["id"] for row in rows}
+    outside = {row["parent_id"] for row in rows if row.get("parent_id") not in restored | {None}}
+    existing = set(conn.scalars(select(T.id).where(T.id.in_(outside))))
+    for row in rows:
+        if row.get("parent_id") in outside - existing:
+            row["parent_id"] = None  # its parent is gone: it comes back top-level
+    columns = [c.name for c in TASKS.columns]
+    names = ", ".join(columns)
+    values = ", ".join(f":{c}" for c in columns)
+    conn.execute(delete(TRASH_TASKS).where(TRASH_TASKS.c.trash_id == entry.id))
+    conn.execute(delete(TRASH).where(TRASH.c.id == entry.id))
+    # Parents first: with foreign keys on, a subtask needs its parent in place. A parent has
+    # the smaller id unless it was re-parented later, so put back in dependency order.
+    for row in _parents_first(rows):
+        conn.execute(
+            text(f"INSERT INTO tasks ({names}) VALUES ({values})"),
+            {c: row.get(c) for c in columns},
+        )
+    ends = {i for pair in content["dependencies"] for i in pair}
+    alive = set(conn.scalars(select(T.id).where(T.id.in_(ends))))
+    kept, dropped = [], []
+    for task, dep in content["dependencies"]:
+        (kept if task in alive and dep in alive else dropped).append((task, dep))
+    if kept:
+        conn.execute(
+            insert(DEPS).prefix_with("OR IGNORE"),
+            [{"task_id": a, "depends_on_id": b} for a, b in kept],
+        )
+    return get_task(conn, task_id=task_id), dropped
+
+
+_EXPIRED = select(TRASH.c.id).where(
+    TRASH.c.deleted_at < bindparam("before", type_=TRASH.c.deleted_at.type)
+)
+
+
+def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_id = {row["id"]: row for row in rows}
+    ordered: list[dict[str, Any]] = []
+    placed: set[int] = set()
+
+    def place(row: dict[str, Any]) -> None:
+        if row["id"] in placed:
+            return
+        placed.add(row["id"])
+        parent = by_id.get(row.get("parent_id"))
+        if parent is not None:
+            place(parent)
+        ordered.append(row)
+
+    for row in rows:
+        place(row)
+    return ordered
+
+
+def purge_expired(conn: Connection) -> int:
+    """Delete for good what has been in the trash longer than trash_days()."""
+    expired = list(conn.scalars(_EXPIRED, {"before": utcnow() - timedelta(days=trash_days())}))
+    return purge(conn, expired)
+
+
+def purge(conn: Connection, entry_ids: list[int]) -> int:
+    """Delete trash entries for good, with their tasks' history."""
+    if not entry_ids:
+        return 0
+    ids = list(
+        conn.scalars(select(TRASH_TASKS.c.task_id).where(TRASH_TASKS.c.trash_id.in_(entry_ids)))
+    )
+    conn.execute(delete(EVENTS).where(EVENTS.c.task_id.in_(ids)))
+    conn.execute(delete(TRASH_TASKS).where(TRASH_TASKS.c.trash_id.in_(entry_ids)))
+    conn.execute(delete(TRASH).where(TRASH.c.id.in_(entry_ids)))
+    return len(entry_ids)
+
+
+def purge_task(conn: Connection, *, task_id: int) -> bool:
+    """Delete for good the trash entry holding task_id; False when it is not in the trash."""
+    entry = _entry_of(conn, task_id)
+    return entry is not None and purge(conn, [entry.id]) == 1
+
+
+def delete_for_good(
+    conn: Connection,
+    *,
+    task_id: int,
+    expected_version: int | None = None,
+    with_subtasks: bool = False,
+) -> TaskRow:
+    """Delete a live task (as tasks.delete_task) or the trash entry holding it, for good;
+    its history goes with it. Returns the task as it was."""
+    entry = _entry_of(conn, task_id)
+    if entry is None:
+        return delete_task(
+            conn, task_id=task_id, expected_version=expected_version, with_subtasks=with_subtasks
+        )
+    row = next(r for r in json.loads(entry.content)["tasks"] if r["id"] == task_id)
+    purge(conn, [entry.id])
+    return _Row(row)
+
+
+class _Row:
+    """A trashed task's stored row, read like a live one (its project name is unknown)."""
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self.__dict__.update(values, project=None)
+        self._mapping = {**values, "project": None}

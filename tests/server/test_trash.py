@@ -1,0 +1,151 @@
+"""Trash and undo: delete moves a task (with its subtasks and dependencies) to the trash,
+restore_task brings it back, permanent deletes ask the person (elicitation) or need
+confirm=true, and the trash empties itself after its period."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastmcp import Client
+from fastmcp.client.elicitation import ElicitResult
+
+from task_tracker.migrate import prepare_database
+from task_tracker.server.app import build_server
+from tests.server.calls import call, refusal
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def full(db_path: Path) -> AsyncIterator[Client]:
+    prepare_database(db_path)
+    async with Client(build_server(db_path, toolsets=("all",))) as c:
+        yield c
+
+
+def one(db_path: Path, sql: str) -> Any:
+    with sqlite3.connect(db_path) as conn:
+        return conn.execute(sql).fetchall()
+
+
+async def test_delete_goes_to_the_trash_and_restore_brings_it_all_back(
+    full: Client, db_path: Path
+) -> None:
+    parent = await call(full, "add_task", title="move house", tags=["home"])
+    child = await call(full, "add_task", title="pack", parent_id=parent["id"])
+    other = await call(full, "add_task", title="book van", depends_on=[child["id"]])
+    deleted = await call(full, "delete_task", task_id=parent["id"], with_subtasks=True)
+    assert deleted["title"] == "move house"
+    assert (await call(full, "list_tasks"))["tasks"][0]["title"] == "book van"
+    assert (await call(full, "list_tasks"))["total"] == 1
+    assert (await call(full, "search_tasks", query="pack"))["results"] == []
+    gone = await refusal(full, "get_task", task_id=child["id"])
+    assert gone.startswith(f"Task {child['id']} not found.")
+    assert (await call(full, "get_task", task_id=other["id"]))["depends_on"] == []
+    back = await call(full, "restore_task", task_id=child["id"])  # any task of the entry
+    assert (back["id"], back["title"], back["left_out"]) == (child["id"], "pack", [])
+    assert back["parent"]["id"] == parent["id"]
+    assert [e["kind"] for e in back["history"]][:2] == ["restore", "delete"]
+    again = await call(full, "get_task", task_id=other["id"])
+    assert [d["id"] for d in again["depends_on"]] == [child["id"]]
+    assert (await call(full, "search_tasks", query="pack"))["total"] == 1
+    assert one(db_path, "SELECT status, n FROM task_counts WHERE status = 'pending'") == [
+        ("pending", 3)
+    ]
+    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+    assert await refusal(full, "restore_task", task_id=child["id"]) == (
+        f"Task #{child['id']} is not in the trash: there is nothing to restore."
+    )
+
+
+async def test_restored_task_whose_dependency_was_purged(full: Client, db_path: Path) -> None:
+    needed = await call(full, "add_task", title="needed")
+    waiting = await call(full, "add_task", title="waiting", depends_on=[needed["id"]])
+    await call(full, "delete_task", task_id=waiting["id"])
+    await call(full, "delete_task", task_id=needed["id"], permanent=True, confirm=True)
+    back = await call(full, "restore_task", task_id=waiting["id"])
+    assert back["left_out"] == [f"#{waiting['id']} depended on #{needed['id']}, which is gone"]
+    assert (back["depends_on"], back["ready"]) == ([], True)
+
+
+async def test_permanent_needs_confirm_without_elicitation(full: Client, db_path: Path) -> None:
+    task = await call(full, "add_task", title="mistake")
+    assert await refusal(full, "delete_task", task_id=task["id"], permanent=True) == (
+        f"Deleting task #{task['id']} for good cannot be undone: ask the person, then call "
+        "again with confirm=true, or leave out permanent to move it to the trash."
+    )
+    assert one(db_path, "SELECT count(*) FROM tasks") == [(1,)]
+    await call(full, "delete_task", task_id=task["id"], permanent=True, confirm=True)
+    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,)]
+    assert one(db_path, "SELECT count(*) FROM task_events") == [(0,)]  # history went too
+    trashed = await call(full, "add_task", title="in the trash")
+    await call(full, "delete_task", task_id=trashed["id"])
+    await call(full, "delete_task", task_id=trashed["id"], permanent=True, confirm=True)
+    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+    assert one(db_path, "SELECT count(*) FROM task_events") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("answer", "deleted"),
+    [(True, True), (False, False), (ElicitResult(action="decline"), False)],
+    ids=["accepted", "said-no", "declined"],
+)
+async def test_permanent_asks_the_person_through_the_client(
+    db_path: Path, answer: Any, deleted: bool
+) -> None:
+    prepare_database(db_path)
+    asked: list[str] = []
+
+    async def handler(message: str, response_type: Any, params: Any, context: Any) -> Any:
+        asked.append(message)
+        return answer
+
+    server = build_server(db_path)
+    # Handshake-era protocol: a server asks its client by a request of its own there (the
+    # 2026-07-28 protocol has no such requests: confirm=true is needed, tested below).
+    async with Client(server, elicitation_handler=handler, mode="legacy") as client:
+        task = await call(client, "add_task", title="really?")
+        result = await client.call_tool(
+            "delete_task", {"task_id": task["id"], "permanent": True}, raise_on_error=False
+        )
+    assert asked == [f"Delete task #{task['id']} for good? It cannot be restored afterwards."]
+    assert result.is_error is not deleted
+    if not deleted:
+        assert result.content[0].text == (
+            f"Task #{task['id']} was not deleted: the person did not confirm. Leave out "
+            "permanent to move it to the trash instead."
+        )
+    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
+    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+
+
+async def test_the_trash_empties_itself_after_its_period(full: Client, db_path: Path) -> None:
+    old = await call(full, "add_task", title="long ago")
+    await call(full, "delete_task", task_id=old["id"])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE trash SET deleted_at = '2020-01-01T00:00:00.000000+00:00'")
+    recent = await call(full, "add_task", title="just now")
+    await call(full, "delete_task", task_id=recent["id"])  # each delete purges what expired
+    assert one(db_path, "SELECT task_id FROM trash") == [(recent["id"],)]
+    assert one(db_path, "SELECT DISTINCT task_id FROM task_events") == [(recent["id"],)]
+
+
+@pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["no-elicitation", "modern-protocol"])
+async def test_a_client_that_cannot_be_asked_needs_confirm(db_path: Path, mode: Any) -> None:
+    prepare_database(db_path)
+
+    async def handler(message: str, response_type: Any, params: Any, context: Any) -> Any:
+        raise AssertionError("not asked")
+
+    handlers = {"elicitation_handler": handler} if mode == "auto" else {}
+    async with Client(build_server(db_path), mode=mode, **handlers) as client:
+        task = await call(client, "add_task", title="keep me")
+        text = await refusal(client, "delete_task", task_id=task["id"], permanent=True)
+    assert text.endswith(
+        "call again with confirm=true, or leave out permanent to move it to the trash."
+    )
+    assert one(db_path, "SELECT count(*) FROM tasks") == [(1,)]
