@@ -19,10 +19,17 @@ class TaskTrackerError(Exception):
 
 
 class TaskNotFound(TaskTrackerError):
-    def __init__(self, task_id: int) -> None:
-        super().__init__(
-            f"Task {task_id} not found. Use list_tasks or search_tasks to find existing ids."
-        )
+    def __init__(self, task_id: int, *, in_trash: bool = False) -> None:
+        if in_trash:
+            message = (
+                f"Task {task_id} not found: it is in the trash. restore_task({task_id}) brings "
+                "it back; list_tasks or search_tasks find the others."
+            )
+        else:
+            message = (
+                f"Task {task_id} not found. Use list_tasks or search_tasks to find existing ids."
+            )
+        super().__init__(message)
         self.task_id = task_id
 
 

@@ -77,8 +77,11 @@ async def task_history(
     before = decode_cursor(cursor, "before")[0] if cursor is not None else None
 
     def run(conn: Connection) -> HistoryPageOut:
-        store.get_task(conn, task_id=task_id)  # an unknown id is an error, not an empty page
         events = store.task_history(conn, task_id=task_id, before=before, limit=limit + 1)
+        if not events:
+            # An unknown id is an error, not an empty page. (A task in the trash keeps its
+            # history, so it has events and gets here only when it has none.)
+            store.get_task(conn, task_id=task_id)
         more = len(events) > limit
         next_cursor = encode_cursor("before", events[limit - 1].id, Total(0)) if more else None
         return HistoryPageOut(

@@ -18,6 +18,7 @@ from typing import Any, Final
 from sqlalchemy import Connection, Row, bindparam, delete, insert, select, text, update
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
+from task_tracker.models import TrashTask
 from task_tracker.schemas import OPEN_STATUSES, Priority, Status, utcnow
 from task_tracker.store import projects, structure
 from task_tracker.store.projects import PROJECT_NAME
@@ -42,6 +43,7 @@ _INSERT_TASK = insert(TASKS).returning(*TASK_ROW)
 # SET takes the columns named in the parameters it is executed with.
 UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
 _DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
+_IN_TRASH = select(TrashTask.task_id).where(TrashTask.task_id == bindparam("task_id"))
 
 
 def normalize_title(title: str) -> str:
@@ -109,7 +111,8 @@ def add_task(
 def get_task(conn: Connection, *, task_id: int) -> TaskRow:
     task = conn.execute(_SELECT_TASK, {"task_id": task_id}).one_or_none()
     if task is None:
-        raise TaskNotFound(task_id)
+        trashed = conn.execute(_IN_TRASH, {"task_id": task_id}).first() is not None
+        raise TaskNotFound(task_id, in_trash=trashed)
     return task
 
 

@@ -43,9 +43,13 @@ async def test_delete_goes_to_the_trash_and_restore_brings_it_all_back(
     assert (await call(full, "list_tasks"))["tasks"][0]["title"] == "book van"
     assert (await call(full, "list_tasks"))["total"] == 1
     assert (await call(full, "search_tasks", query="pack"))["results"] == []
-    gone = await refusal(full, "get_task", task_id=child["id"])
-    assert gone.startswith(f"Task {child['id']} not found.")
+    assert await refusal(full, "get_task", task_id=child["id"]) == (
+        f"Task {child['id']} not found: it is in the trash. restore_task({child['id']}) "
+        "brings it back; list_tasks or search_tasks find the others."
+    )
     assert (await call(full, "get_task", task_id=other["id"]))["depends_on"] == []
+    kept = await call(full, "task_history", task_id=child["id"])  # history stays in the trash
+    assert [e["kind"] for e in kept["events"]] == ["delete", "create"]
     back = await call(full, "restore_task", task_id=child["id"])  # any task of the entry
     assert (back["id"], back["title"], back["left_out"]) == (child["id"], "pack", [])
     assert back["parent"]["id"] == parent["id"]
