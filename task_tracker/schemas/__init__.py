@@ -28,6 +28,7 @@ TITLE_MAX = 200
 DESCRIPTION_MAX = 10_000
 TAG_MAX = 40
 PROJECT_NAME_MAX = 100
+NOTE_MAX = 2_000
 # Who claims a task: a client's name, TASK_TRACKER_ACTOR, or a call's `agent`.
 ACTOR_MAX = 100
 TAGS_MAX = 20

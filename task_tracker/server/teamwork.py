@@ -11,6 +11,7 @@ from pydantic import Field
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import (
     ACTOR_MAX,
+    NOTE_MAX,
     Cursor,
     ExpectedVersion,
     IdRange,
@@ -123,3 +124,19 @@ async def restore_task(task_id: TaskId) -> RestoredOut:
         return RestoredOut(**shown.model_dump(), left_out=left_out)
 
     return await write(run)
+
+
+async def add_note(
+    task_id: TaskId,
+    text: Annotated[str, Field(min_length=1, max_length=NOTE_MAX)],
+    agent: Annotated[str | Omitted, Field(max_length=ACTOR_MAX)] = None,
+) -> TaskDetailOut:
+    """Append a note to a task's work log (what was tried, what was found, links): notes are
+    never edited, and each shows in get_task's history and in task_history."""
+    actor = current_actor(agent)
+
+    def run(conn: Connection) -> TaskDetailOut:
+        task = store.add_note(conn, task_id=task_id, text=text, actor=actor)
+        return detailed(conn, task)
+
+    return await write(run, actor=actor)

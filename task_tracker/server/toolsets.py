@@ -5,7 +5,13 @@ from __future__ import annotations
 
 from task_tracker.server.planning import add_tasks, close_tasks, list_projects, save_project
 from task_tracker.server.queries import list_tasks, next_task, search_tasks
-from task_tracker.server.teamwork import claim_task, restore_task, revert_task, task_history
+from task_tracker.server.teamwork import (
+    add_note,
+    claim_task,
+    restore_task,
+    revert_task,
+    task_history,
+)
 from task_tracker.server.tools import add_task, complete_task, delete_task, get_task, update_task
 
 
@@ -46,5 +52,6 @@ TEAMWORK = (
     (task_history, "Task history", hints(read_only=True)),
     (revert_task, "Revert task", hints(destructive=True)),
     (restore_task, "Restore task", hints()),
+    (add_note, "Add note", hints()),
 )
 TOOLSETS = {"core": CORE, "projects": PROJECTS, "planning": PLANNING, "teamwork": TEAMWORK}

@@ -13,6 +13,7 @@ from task_tracker.store.listing import (
     list_tasks,
     status_values,
 )
+from task_tracker.store.notes import add_note
 from task_tracker.store.overview import Standup, overview, standup
 from task_tracker.store.plans import add_plan
 from task_tracker.store.projects import ProjectCounts, list_projects, save_project
@@ -34,6 +35,7 @@ from task_tracker.store.transfer import check_header, export_lines, import_recor
 from task_tracker.store.trash import delete_for_good, restore_task, trash_task
 
 __all__ = [
+    "add_note",
     "delete_for_good",
     "restore_task",
     "trash_task",

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, text
 from task_tracker.errors import Refused, TaskNotFound
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask
 from task_tracker.schemas import utcnow
-from task_tracker.store import structure
+from task_tracker.store import notes, structure
 from task_tracker.store.structure import DEPS, TASKS, D, T
 from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
 
@@ -61,7 +61,11 @@ def trash_task(
     deps = conn.execute(
         select(D.task_id, D.depends_on_id).where(D.task_id.in_(ids) | D.depends_on_id.in_(ids))
     ).all()
-    content = {"tasks": _rows(conn, ids), "dependencies": [list(pair) for pair in deps]}
+    content = {
+        "tasks": _rows(conn, ids),
+        "dependencies": [list(pair) for pair in deps],
+        "notes": notes.note_rows(conn, ids),
+    }
     entry = conn.execute(
         insert(TRASH).returning(TRASH.c.id),
         {
@@ -124,6 +128,7 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
             insert(DEPS).prefix_with("OR IGNORE"),
             [{"task_id": a, "depends_on_id": b} for a, b in kept],
         )
+    notes.put_back(conn, content.get("notes", []))
     return get_task(conn, task_id=task_id), dropped
 
 

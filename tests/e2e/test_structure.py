@@ -14,7 +14,7 @@ from tests.e2e.rpc import StdioServer
 
 PLANNING = ["add_tasks", "close_tasks"]
 PROJECTS = ["list_projects", "save_project"]
-TEAMWORK = ["claim_task", "task_history", "revert_task", "restore_task"]
+TEAMWORK = ["claim_task", "task_history", "revert_task", "restore_task", "add_note"]
 
 
 @pytest.mark.parametrize(

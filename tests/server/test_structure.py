@@ -332,6 +332,7 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
             "task_history",
             "revert_task",
             "restore_task",
+            "add_note",
         ],
         "projects": [*core, "list_projects", "save_project"],
         "all read-only": [

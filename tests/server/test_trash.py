@@ -153,3 +153,28 @@ async def test_a_client_that_cannot_be_asked_needs_confirm(db_path: Path, mode: 
         "call again with confirm=true, or leave out permanent to move it to the trash."
     )
     assert one(db_path, "SELECT count(*) FROM tasks") == [(1,)]
+
+
+async def test_notes_are_a_log_in_the_history_and_come_back_from_the_trash(
+    full: Client, db_path: Path
+) -> None:
+    task = await call(full, "add_task", title="flaky test")
+    await call(full, "add_note", task_id=task["id"], text="  retried 3 times: passes  ")
+    shown = await call(full, "add_note", task_id=task["id"], text="see PR #12", agent="bot")
+    assert [(e["kind"], e["actor"], e["changes"]) for e in shown["history"][:2]] == [
+        ("note", "bot", {"note": [None, "see PR #12"]}),
+        ("note", shown["history"][1]["actor"], {"note": [None, "retried 3 times: passes"]}),
+    ]
+    assert await refusal(full, "add_note", task_id=task["id"], text="   ") == (
+        "text must contain at least one non-space character."
+    )
+    assert (await refusal(full, "add_note", task_id=99, text="x")).startswith("Task 99 not")
+    await call(full, "delete_task", task_id=task["id"])
+    assert one(db_path, "SELECT count(*) FROM task_notes") == [(0,)]
+    await call(full, "restore_task", task_id=task["id"])
+    assert one(db_path, "SELECT text FROM task_notes ORDER BY id") == [
+        ("retried 3 times: passes",),
+        ("see PR #12",),
+    ]
+    kinds = [e["kind"] for e in (await call(full, "task_history", task_id=task["id"]))["events"]]
+    assert kinds == ["restore", "delete", "note", "note", "create"]  # no note event twice

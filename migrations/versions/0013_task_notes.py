@@ -1,0 +1,55 @@
+"""notes: a short append-only work log per task
+
+Revision ID: 0013
+Revises: 0012
+Create Date: 2026-11-27 19:00:00+00:00
+
+Each note is also an event in the task's history (kind 'note'), written by a trigger in the
+note's own transaction, so get_task's last changes and task_history show it (a note put back
+by restore_task keeps its first event instead).
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0013"
+down_revision: str | None = "0012"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'))"
+NOTE_EVENT = """
+    CREATE TRIGGER task_notes_event AFTER INSERT ON task_notes
+    WHEN (SELECT kind FROM task_event_actor WHERE id = 1) IS NOT 'restore' BEGIN
+        INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+        SELECT new.task_id, tasks.version, new.at, new.actor, 'note',
+               json_object('note', json_array(NULL, new.text))
+        FROM tasks WHERE tasks.id = new.task_id;
+    END"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        "task_notes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("at", sa.String(length=32), server_default=sa.text(SQL_NOW), nullable=False),
+        sa.Column("actor", sa.String(length=100), nullable=True),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.CheckConstraint("length(text) BETWEEN 1 AND 2000", name="ck_task_notes_text"),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["tasks.id"], name="fk_task_notes_task_id_tasks", ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name="pk_task_notes"),
+        sqlite_autoincrement=True,
+    )
+    op.create_index("ix_task_notes_task_id_id", "task_notes", ["task_id", "id"])
+    op.execute(NOTE_EVENT)
+
+
+def downgrade() -> None:
+    op.execute("DROP TRIGGER IF EXISTS task_notes_event")
+    op.drop_index("ix_task_notes_task_id_id", table_name="task_notes")
+    op.drop_table("task_notes")

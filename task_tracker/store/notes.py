@@ -1,0 +1,46 @@
+"""Notes: a short append-only work log per task (what was tried, links). Each note is also
+a 'note' event in the task's history, by a trigger of revision 0013."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, insert
+from sqlalchemy import text as sql
+
+from task_tracker.errors import InvalidInput
+from task_tracker.models import TaskNote
+from task_tracker.schemas import utcnow
+from task_tracker.store.tasks import TaskRow, get_task
+
+NOTES = TaskNote.__table__
+_ADD = insert(NOTES).returning(NOTES.c.id)
+
+
+def add_note(conn: Connection, *, task_id: int, text: str, actor: str | None) -> TaskRow:
+    """Append a note to the task; returns the task."""
+    task = get_task(conn, task_id=task_id)
+    cleaned = text.strip()
+    if not cleaned:
+        raise InvalidInput("text must contain at least one non-space character.")
+    conn.execute(_ADD, {"task_id": task_id, "at": utcnow(), "actor": actor, "text": cleaned})
+    return task
+
+
+def note_rows(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
+    """The notes of these tasks as stored (text as in the database), for the trash."""
+    marks = ", ".join(str(int(i)) for i in ids)
+    query = f"SELECT id, task_id, at, actor, text FROM task_notes WHERE task_id IN ({marks})"
+    return [dict(row._mapping) for row in conn.execute(sql(query))]
+
+
+def put_back(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Notes from the trash, with their ids (their history events were kept)."""
+    if rows:
+        conn.execute(
+            sql(
+                "INSERT OR IGNORE INTO task_notes (id, task_id, at, actor, text)"
+                " VALUES (:id, :task_id, :at, :actor, :text)"
+            ),
+            rows,
+        )
