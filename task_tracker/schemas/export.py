@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from task_tracker.schemas import (
+    ACTOR_MAX,
     DESCRIPTION_MAX,
     ID_MAX,
+    NOTE_MAX,
     PROJECT_NAME_MAX,
     TAGS_MAX,
     TITLE_MAX,
@@ -23,10 +25,21 @@ from task_tracker.schemas import (
 EXPORT_FORMAT = "task-tracker/1"
 
 
+class NoteRecord(BaseModel):
+    """One note of a task's work log, in an export file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    at: AwareDatetime
+    actor: str | None = Field(default=None, max_length=ACTOR_MAX)
+    text: str = Field(min_length=1, max_length=NOTE_MAX)
+
+
 class ExportedTask(TaskOut):
-    """A task as export writes it: as the tools show it, with its dependencies."""
+    """A task as export writes it: as the tools show it, with its dependencies and notes."""
 
     depends_on: list[int]
+    notes: list[NoteRecord]
 
 
 class TaskRecord(TaskOut):
@@ -49,3 +62,4 @@ class TaskRecord(TaskOut):
     # Ids of tasks in the same file (or, without new ids, already in the database).
     parent_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     depends_on: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = []
+    notes: list[NoteRecord] = []

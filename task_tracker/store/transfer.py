@@ -15,7 +15,7 @@ from sqlalchemy import Connection, bindparam, func, insert, literal_column, sele
 from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
-from task_tracker.store import projects, structure
+from task_tracker.store import notes, projects, structure
 from task_tracker.store.listing import count_by_status
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
 
@@ -26,9 +26,17 @@ _DEPENDS_ON = literal_column(
 ).label("depends_on")
 
 
+# Its notes, oldest first, as a JSON array of {at, actor, text}.
+_NOTES = literal_column(
+    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'text', text)) FROM"
+    " (SELECT at, actor, text FROM task_notes WHERE task_notes.task_id = tasks.id ORDER BY id))"
+).label("notes")
+
+
 def iter_tasks(conn: Connection, *, batch: int = 1_000) -> Iterator[TaskRow]:
-    """Every task in id order with its project's name and dependencies, loaded in batches."""
-    query = select(*TASK_ROW, _DEPENDS_ON).order_by(T.id)
+    """Every task in id order with its project's name, dependencies and notes, loaded in
+    batches."""
+    query = select(*TASK_ROW, _DEPENDS_ON, _NOTES).order_by(T.id)
     yield from conn.execute(query.execution_options(yield_per=batch))
 
 
@@ -42,7 +50,12 @@ def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "tasks": [\n'
     for index, task in enumerate(iter_tasks(conn)):
         prefix = "" if index == 0 else ",\n"
-        exported = shaped(ExportedTask, task, depends_on=json.loads(task.depends_on))
+        exported = shaped(
+            ExportedTask,
+            task,
+            depends_on=json.loads(task.depends_on),
+            notes=json.loads(task.notes),
+        )
         yield prefix + exported.model_dump_json()
     yield "\n]}\n"
 
@@ -261,6 +274,20 @@ def import_records(
     def insert_batch() -> None:
         ids = _insert_batch(conn, rows, count - len(rows) + 1, new_ids=new_ids)
         links.add(conn, batch, ids)
+        notes.put_back(
+            conn,
+            [
+                {
+                    "id": None,
+                    "task_id": task_id,
+                    "at": note.at.astimezone(UTC).isoformat(timespec="microseconds"),
+                    "actor": note.actor,
+                    "text": note.text,
+                }
+                for (_, record), task_id in zip(batch, ids, strict=True)
+                for note in record.notes
+            ],
+        )
         rows.clear()
         batch.clear()
 

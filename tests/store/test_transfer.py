@@ -42,6 +42,7 @@ def seed(engine: Engine) -> None:
         # Structure: a subtask, a dependency pointing forward in the file, a cancelled task.
         store.add_task(s, title="Sub", parent_id=plain.id, status="cancelled", project="home")
         store.update_task(s, task_id=plain.id, depends_on=[done.id])
+        store.add_note(s, task_id=plain.id, text="tried the obvious fix ✓", actor="alice")
 
 
 def rows(db: Path) -> list[tuple]:
@@ -79,6 +80,16 @@ def test_round_trip_loses_nothing(tmp_path: Path) -> None:
     assert imported.stderr == f"imported 4 task(s) into {target}\n"
     assert rows(target) == rows(source)
     assert structure(target) == structure(source) == ([(1, "Home")], [(1, 4)])
+    assert document["tasks"][0]["notes"] == [
+        {
+            "at": document["tasks"][0]["notes"][0]["at"],
+            "actor": "alice",
+            "text": "tried the obvious fix ✓",
+        }
+    ]
+    with sqlite3.connect(target) as conn, sqlite3.connect(source) as old:
+        query = "SELECT task_id, at, actor, text FROM task_notes ORDER BY id"
+        assert conn.execute(query).fetchall() == old.execute(query).fetchall()
     with sqlite3.connect(target) as conn:  # history: one compact event per imported task
         kinds = conn.execute(
             "SELECT task_id, kind, changes FROM task_events ORDER BY id"
@@ -88,6 +99,7 @@ def test_round_trip_loses_nothing(tmp_path: Path) -> None:
         (2, "import", "{}"),
         (4, "import", "{}"),
         (5, "import", "{}"),
+        (1, "note", '{"note":[null,"tried the obvious fix ✓"]}'),
         (5, "update", '{"parent_id":[null,1]}'),  # the parent, set once every task is in
     ]
     again = json.loads(cli("export", "--db", str(target)).stdout)
