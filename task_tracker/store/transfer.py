@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, text
 
-from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
+from task_tracker.errors import InvalidInput, describe_validation_error
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
-from task_tracker.store import notes, projects, structure
+from task_tracker.store import notes, projects
+from task_tracker.store.import_links import Links
 from task_tracker.store.listing import count_by_status
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
 
@@ -209,51 +209,6 @@ def _insert_batch(
     return ids
 
 
-@dataclass(slots=True)
-class _Links:
-    """Parents and dependencies, set once every task is in (they may point forward in the
-    file). With new ids, the file's ids are mapped to the new ones in a temporary table, so
-    memory holds only the records that have links."""
-
-    new_ids: bool
-    pending: list[tuple[int, int, int | None, list[int]]] = field(default_factory=list)
-
-    def start(self, conn: Connection) -> None:
-        if self.new_ids:
-            conn.execute(text("CREATE TEMP TABLE import_ids (old INTEGER PRIMARY KEY, new INT)"))
-
-    def add(self, conn: Connection, batch: list[tuple[int, TaskRecord]], ids: list[int]) -> None:
-        if self.new_ids:
-            mapped = [{"old": r.id, "new": i} for (_, r), i in zip(batch, ids, strict=True) if r.id]
-            if mapped:
-                conn.execute(text("INSERT OR IGNORE INTO import_ids VALUES (:old, :new)"), mapped)
-        for (index, record), task_id in zip(batch, ids, strict=True):
-            if record.parent_id is not None or record.depends_on:
-                self.pending.append((index, task_id, record.parent_id, record.depends_on))
-
-    def _id(self, conn: Connection, index: int, old: int) -> int:
-        if not self.new_ids:
-            return old
-        new = conn.scalar(text("SELECT new FROM import_ids WHERE old = :old"), {"old": old})
-        if new is None:
-            raise InvalidInput(f"record {index}: task {old} is not in the file")
-        return new
-
-    def finish(self, conn: Connection) -> None:
-        for index, task_id, parent, depends_on in self.pending:
-            try:
-                if parent is not None:
-                    parent_id = self._id(conn, index, parent)
-                    structure.check_parent(conn, task_id=task_id, parent_id=parent_id)
-                    conn.execute(TASKS.update().where(T.id == task_id).values(parent_id=parent_id))
-                deps = [self._id(conn, index, old) for old in depends_on]
-                structure.set_dependencies(conn, task_id=task_id, depends_on=deps, replace=False)
-            except TaskTrackerError as exc:
-                raise InvalidInput(f"record {index}: {exc} Nothing was imported.") from None
-        if self.new_ids:
-            conn.execute(text("DROP TABLE import_ids"))
-
-
 def import_records(
     conn: Connection,
     raws: Iterable[Any],
@@ -268,7 +223,7 @@ def import_records(
     count = 0
     existing = count_by_status(conn, status=None)
     project_ids: dict[str, int] = {}
-    links = _Links(new_ids)
+    links = Links(new_ids)
     links.start(conn)
 
     def insert_batch() -> None:
