@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text
 
-from task_tracker.errors import Refused, TaskNotFound
+from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask
 from task_tracker.schemas import utcnow
 from task_tracker.store import notes, structure
@@ -93,10 +93,7 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
     the restored task and the dependencies left out."""
     entry = _entry_of(conn, task_id)
     if entry is None:
-        try:
-            get_task(conn, task_id=task_id)
-        except TaskNotFound:
-            raise TaskNotFound(task_id) from None
+        get_task(conn, task_id=task_id)  # an unknown id: not found
         raise Refused(f"Task #{task_id} is not in the trash: there is nothing to restore.")
     content = json.loads(entry.content)
     rows = content["tasks"]
