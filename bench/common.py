@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+import shutil
 import sqlite3
 import statistics
 import string
@@ -147,3 +148,41 @@ def print_table(headers: list[str], rows: list[list[Any]]) -> None:
         print("| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |")
         if index == 0:
             print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+
+
+def side_by_side(
+    servers: dict[str, BenchClient],
+    calls: Callable[[BenchClient], dict[str, Callable[[], Any]]],
+    *,
+    rounds: int,
+    repeats: int,
+) -> list[list[Any]]:
+    """Two servers timed on the same calls in alternating rounds (each round the other goes
+    first; samples pooled, so a slow patch of the machine lands on both), then closed.
+    Rows: call, first's p50, second's p50, second / first."""
+    samples: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
+    order = list(servers)
+    try:
+        for round_ in range(rounds):
+            for name in order if round_ % 2 == 0 else order[::-1]:
+                for label, call in calls(servers[name]).items():
+                    got = time_calls(call, repeats // rounds, warmup=3)
+                    samples[name].setdefault(label, []).extend(got)
+    finally:
+        for server in servers.values():
+            server.close()
+            server.__exit__()
+    first, second = order
+    rows = []
+    for label in samples[first]:
+        before = statistics.median(samples[first][label])
+        after = statistics.median(samples[second][label])
+        rows.append([label, before, after, f"{after / before:.2f}x"])
+    return rows
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A copy of a SQLite database in WAL mode, with what is still in its WAL file."""
+    with sqlite3.connect(source) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(source, target)

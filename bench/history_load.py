@@ -10,16 +10,14 @@ Prints p50 per call for both databases and their ratio.
 from __future__ import annotations
 
 import argparse
-import shutil
 import sqlite3
-import statistics
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from client import BenchClient
-from common import Corpus, build_database, print_table, started_server, time_calls
+from common import Corpus, build_database, copy_database, print_table, side_by_side, started_server
 
 EVENT = (
     "INSERT INTO task_events (task_id, version, at, actor, kind, changes) "
@@ -59,29 +57,20 @@ def main() -> None:
         build_database(quiet, args.size, Corpus())
         with sqlite3.connect(quiet) as conn:
             conn.execute("DELETE FROM task_events")
-        shutil.copy(quiet, busy)
+        copy_database(quiet, busy)
         with sqlite3.connect(busy) as conn:
             conn.execute(EVENT, (str(list(range(args.events))),))
             stored = conn.execute("SELECT count(*) FROM task_events").fetchone()[0]
-        servers = {"no events": started_server(quiet), f"{stored} events": started_server(busy)}
-        samples: dict[str, dict[str, list[float]]] = {name: {} for name in servers}
-        order = list(servers)
-        for round_ in range(args.rounds):
-            for name in order if round_ % 2 == 0 else order[::-1]:
-                for label, call in calls(servers[name], args.size).items():
-                    got = time_calls(call, args.repeats // args.rounds, warmup=3)
-                    samples[name].setdefault(label, []).extend(got)
-        for server in servers.values():
-            server.close()
-            server.__exit__()
-    quiet_name, busy_name = order
-    rows = []
-    for label in samples[quiet_name]:
-        before = statistics.median(samples[quiet_name][label])
-        after = statistics.median(samples[busy_name][label])
-        rows.append([label, before, after, f"{after / before:.2f}x"])
+        busy_name = f"{stored} events"
+        servers = {"no events": started_server(quiet), busy_name: started_server(busy)}
+        rows = side_by_side(
+            servers,
+            lambda server: calls(server, args.size),
+            rounds=args.rounds,
+            repeats=args.repeats,
+        )
     print(f"\n{args.size} tasks, p50 ms: without history and with {busy_name}")
-    print_table(["call", quiet_name, busy_name, "ratio"], rows)
+    print_table(["call", "no events", busy_name, "ratio"], rows)
 
 
 if __name__ == "__main__":

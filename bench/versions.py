@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from client import BenchClient
-from common import REPO, Corpus, build_database, print_table, started_server, time_calls
+from common import (
+    REPO,
+    Corpus,
+    build_database,
+    copy_database,
+    print_table,
+    side_by_side,
+    started_server,
+)
 
 
 def serve_from(source: Path, db_path: Path) -> list[str]:
@@ -84,30 +90,21 @@ def main() -> None:
             versions = {"before": (old, work / "before.db"), "after": (REPO, work / "after.db")}
             servers = {}
             for name, (tree, db) in versions.items():
-                shutil.copy(source, db)
+                copy_database(source, db)
                 at_head(tree, db)
                 servers[name] = started_server(db, serve_from(tree, db))
-            samples: dict[str, dict[str, list[float]]] = {name: {} for name in versions}
-            order = list(versions)
-            for round_ in range(args.rounds):
-                for name in order if round_ % 2 == 0 else order[::-1]:
-                    for label, call in calls(servers[name], args.size).items():
-                        got = time_calls(call, args.repeats // args.rounds, warmup=3)
-                        samples[name].setdefault(label, []).extend(got)
-            for server in servers.values():
-                server.close()
-                server.__exit__()
+            rows = side_by_side(
+                servers,
+                lambda server: calls(server, args.size),
+                rounds=args.rounds,
+                repeats=args.repeats,
+            )
         finally:
             subprocess.run(
                 ["git", "-C", str(REPO), "worktree", "remove", "--force", str(old)],
                 check=False,
                 capture_output=True,
             )
-    rows = []
-    for label in samples["after"]:
-        before = statistics.median(samples["before"][label])
-        after = statistics.median(samples["after"][label])
-        rows.append([label, before, after, f"{after / before:.2f}x"])
     print(f"\n{args.before} (before) against this checkout (after), {args.size} tasks, p50 ms")
     print_table(["call", "before", "after", "after / before"], rows)
 
