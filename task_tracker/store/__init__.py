@@ -4,7 +4,7 @@ The MCP layer, the CLI and the transfer commands all use these names; each lives
 of its concept (tasks, listing, search, transfer).
 """
 
-from task_tracker.store.claims import claim_first, claim_task, holder
+from task_tracker.store.claims import claim_task, holder
 from task_tracker.store.history import Event, revert_task, set_actor, task_history
 from task_tracker.store.listing import (
     TaskPage,
@@ -43,7 +43,6 @@ __all__ = [
     "revert_task",
     "set_actor",
     "task_history",
-    "claim_first",
     "claim_task",
     "holder",
     "subtree_rows",

@@ -8,7 +8,6 @@ passed holds nothing; no process needs to clear it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -77,12 +76,3 @@ def claim_task(
         }
     values.update(updated_at=now, version=task.version + 1)
     return conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
-
-
-def claim_first(
-    conn: Any, candidates: Sequence[TaskRow], *, actor: str, lease_minutes: int
-) -> TaskRow | None:
-    """Claim the first of `candidates` (read in this write transaction) for actor."""
-    if not candidates:
-        return None
-    return claim_task(conn, task_id=candidates[0].id, actor=actor, lease_minutes=lease_minutes)

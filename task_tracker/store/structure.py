@@ -123,10 +123,6 @@ def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
     return [(row.id, row.status) for row in conn.execute(_SUBTREE, {"root": task_id})]
 
 
-def open_subtasks(conn: Connection, task_id: int) -> list[int]:
-    return [i for i, status in subtree(conn, task_id) if status in OPEN_STATUSES]
-
-
 # --- dependencies -------------------------------------------------------------------------------
 
 # The dependency path from :start to :goal, if there is one ("1>4>7"): adding the edge

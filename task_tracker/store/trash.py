@@ -172,12 +172,6 @@ def purge(conn: Connection, entry_ids: list[int]) -> int:
     return len(entry_ids)
 
 
-def purge_task(conn: Connection, *, task_id: int) -> bool:
-    """Delete for good the trash entry holding task_id; False when it is not in the trash."""
-    entry = _entry_of(conn, task_id)
-    return entry is not None and purge(conn, [entry.id]) == 1
-
-
 def delete_for_good(
     conn: Connection,
     *,
