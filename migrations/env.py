@@ -23,9 +23,9 @@ def _db_path() -> Path:
     return resolve_db_path(None)
 
 
-# Tables that Alembic must not try to "fix": the FTS5 index and its shadow tables are created
-# by hand-written DDL in a revision, and are not SQLAlchemy models.
-UNMANAGED_TABLE_PREFIXES = ("tasks_fts",)
+# Tables that Alembic must not try to "fix": the FTS5 indexes and their shadow tables are
+# created by hand-written DDL in a revision, and are not SQLAlchemy models.
+UNMANAGED_TABLE_PREFIXES = ("tasks_fts", "task_notes_fts")
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:

@@ -25,6 +25,7 @@ class FtsQuery:
     match: str  # the whole query
     wanted: str  # without the exclusions: what a field must hold to count as a hit there
     spread: bool  # several words or a phrase, not one word (or one prefix)
+    excluded: str | None = None  # any of the -words, or None if there are none
 
 
 def to_fts_query(text: str) -> str | None:
@@ -66,7 +67,8 @@ def parse_query(text: str) -> FtsQuery | None:
         return None
     wanted = " AND ".join(include[:MAX_QUERY_TERMS])
     query = wanted
-    if exclude:
-        query = f"({wanted}) NOT ({' OR '.join(exclude[:MAX_EXCLUDED_TERMS])})"
+    excluded = " OR ".join(exclude[:MAX_EXCLUDED_TERMS]) or None
+    if excluded:
+        query = f"({wanted}) NOT ({excluded})"
     spread = len(include) > 1 or multiword_phrase
-    return FtsQuery(match=query, wanted=wanted, spread=spread)
+    return FtsQuery(match=query, wanted=wanted, spread=spread, excluded=excluded)

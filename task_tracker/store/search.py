@@ -1,77 +1,27 @@
 """Full-text search: one interface, one implementation per database dialect.
 
 `search_tasks` takes what a person typed and returns a ranked page; the backend for the
-connection's dialect turns the text into its own query language. SQLite's backend uses the
-FTS5 index `tasks_fts` (revision 0002); a second dialect adds a class with the same `search`
-method and registers it in BACKENDS.
+connection's dialect turns the text into its own query language. SQLite's backend
+(store.search_sqlite) uses the FTS5 indexes `tasks_fts` (revision 0002) and `task_notes_fts`
+(0014); a second dialect adds a class with the same `search` method and registers it in
+BACKENDS.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
 
-from sqlalchemy import (
-    Connection,
-    Integer,
-    Select,
-    bindparam,
-    case,
-    column,
-    func,
-    literal_column,
-    select,
-    table,
-)
+from sqlalchemy import Connection
 
-from task_tracker.models import TaskTag
-from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.schemas import Total
 from task_tracker.store import projects
-from task_tracker.store.fts_query import parse_query
 from task_tracker.store.listing import status_values, tag_list
-from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
+from task_tracker.store.search_results import SearchBackend, SearchHit, SearchPage
+from task_tracker.store.search_sqlite import SqliteSearch
 
-TASK_TAGS = TaskTag.__table__
-TAGS = TASK_TAGS.c
+__all__ = ["BACKENDS", "SearchHit", "SearchPage", "search_tasks"]
 
-
-@dataclass(frozen=True, slots=True)
-class SearchHit:
-    task: TaskRow
-    snippet: str
-    score: int  # the tier: 2 for a title hit, +1 for a tags hit
-
-
-@dataclass(frozen=True, slots=True)
-class SearchPage:
-    hits: list[SearchHit]
-    total: Total
-    has_more: bool
-
-
-EMPTY_PAGE = SearchPage(hits=[], total=Total(0), has_more=False)
-
-
-class SearchBackend(Protocol):
-    def search(
-        self,
-        conn: Connection,
-        *,
-        query: str,
-        statuses: list[str] | None,
-        priority: str | None,
-        tags: list[str],
-        project_id: int | None,
-        offset: int,
-        limit: int,
-        known_total: Total | None,
-    ) -> SearchPage:
-        """Tasks matching what a person typed, best first; EMPTY_PAGE if nothing can match.
-        tags: lower-cased; a match must carry every one.
-        known_total: the total an earlier page counted, not counted again."""
-        ...
+BACKENDS: dict[str, SearchBackend] = {"sqlite": SqliteSearch()}
 
 
 def search_tasks(
@@ -100,164 +50,3 @@ def search_tasks(
         limit=limit,
         known_total=known_total,
     )
-
-
-# --- SQLite: FTS5 -------------------------------------------------------------------------------
-
-FTS_TABLE = table("tasks_fts", column("rowid", Integer))
-FTS = literal_column("tasks_fts")  # the table itself, as MATCH target and function argument
-SNIPPET_TOKENS = 12
-
-
-def _matching(name: str) -> Any:
-    return FTS.op("MATCH")(bindparam(name))
-
-
-def _hit_in(column: int) -> Any:
-    """Whether a match's column holds a match, from the match's own cursor (FTS5's
-    highlight() marks each matched token with char(1); a title that holds that control
-    character itself would count as a hit, which moves only its rank)."""
-    marked = func.highlight(FTS, column, literal_column("char(1)"), "")
-    return func.instr(marked, literal_column("char(1)")) > 0
-
-
-@functools.cache
-def _ranking(
-    *, by_status: bool, by_priority: bool, by_project: bool, tags: int, spread: bool
-) -> Select[Any]:
-    """The page's ids, best first, with each one's tier and how many the window holds; built
-    once per combination (building SQLAlchemy constructs costs more than running them).
-
-    The window is the RANK_WINDOW newest matches, read from the index newest first (which
-    also keeps SQLite from driving a filter join from the other side). A match is in tier 2
-    when its title holds a wanted word, +1 when its tags do. For one word, that is two more
-    index lookups over the window's range of rowids (cheap: the word's own entries there).
-    For several words or a phrase (`spread`), each lookup would match them all again over
-    that range, which for a few matches of common words is most of the index (3.5 ms each
-    at a million tasks); highlight() on each match's own cursor costs ~3 us a match instead.
-    """
-    matches = select(FTS_TABLE.c.rowid.label("id")).where(_matching("query"))
-    if spread:
-        matches = matches.add_columns(_hit_in(0).label("in_title"), _hit_in(2).label("in_tags"))
-    if by_status or by_priority or by_project:
-        matches = matches.join(TASKS, T.id == FTS_TABLE.c.rowid)
-    if by_project:
-        matches = matches.where(T.project_id == bindparam("project_id"))
-    if by_status:
-        matches = matches.where(T.status.in_(bindparam("statuses", expanding=True)))
-    if by_priority:
-        matches = matches.where(T.priority == bindparam("priority"))
-    for n in range(tags):  # each tag by its (task_id, tag) key
-        tagged = TASK_TAGS.alias(f"tag{n}")
-        matches = matches.join(
-            tagged,
-            (tagged.c.task_id == FTS_TABLE.c.rowid) & (tagged.c.tag == bindparam(f"tag{n}")),
-        )
-    window = matches.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).cte("window")
-    if spread:
-        in_title, in_tags = window.c.in_title, window.c.in_tags
-    else:
-        oldest = select(func.min(window.c.id)).scalar_subquery()
-
-        def hits(field: str) -> Any:
-            return select(FTS_TABLE.c.rowid).where(_matching(field), FTS_TABLE.c.rowid >= oldest)
-
-        in_title, in_tags = window.c.id.in_(hits("in_title")), window.c.id.in_(hits("in_tags"))
-    tier = case((in_title, 2), else_=0) + case((in_tags, 1), else_=0)
-    return (
-        select(window.c.id, tier.label("tier"), func.count().over().label("in_window"))
-        .order_by(tier.desc(), window.c.id.desc())
-        .offset(bindparam("offset"))
-        .limit(bindparam("limit"))
-    )
-
-
-# Snippets for the page only. Usually from one pass over the page's range of rowids: a lookup
-# per page row (rowid = ?) opens the index again for each (7 us with one segment, 0.15 ms with
-# the 18 a million inserted tasks leave), and `rowid + 0` keeps the id list from being used as
-# such lookups. But when a few matches of several words are spread over the whole index, that
-# pass matches the words all over again (3.5 ms for a phrase at a million tasks), and ten
-# lookups cost less.
-_SNIPPET = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
-_PAGE_IDS = bindparam("ids", expanding=True)
-_SNIPPETS_IN_RANGE = select(FTS_TABLE.c.rowid, _SNIPPET).where(
-    _matching("query"),
-    FTS_TABLE.c.rowid.between(bindparam("low"), bindparam("high")),
-    (FTS_TABLE.c.rowid + 0).in_(_PAGE_IDS),
-)
-_SNIPPETS_BY_ROW = select(FTS_TABLE.c.rowid, _SNIPPET).where(
-    _matching("query"), FTS_TABLE.c.rowid.in_(_PAGE_IDS)
-)
-_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
-
-
-class SqliteSearch:
-    """Ranked by where the words are (title, then tags, then description), newest first
-    within each. Cost stays bounded for words found in most tasks: only the RANK_WINDOW
-    newest matches are ranked (all of them whenever fewer match), which also counts them up
-    to COUNT_CAP; snippets are made for the returned page only.
-
-    Not bm25: it weighs each word by how many tasks hold it, which FTS5 finds by reading the
-    word's whole index entry on every query: ~20 ms at a million tasks for a word in 90% of
-    them, against ~1 ms for everything here."""
-
-    def search(
-        self,
-        conn: Connection,
-        *,
-        query: str,
-        statuses: list[str] | None,
-        priority: str | None,
-        tags: list[str],
-        project_id: int | None,
-        offset: int,
-        limit: int,
-        known_total: Total | None,
-    ) -> SearchPage:
-        parsed = parse_query(query)
-        if parsed is None:  # only punctuation, symbols or exclusions: nothing can match
-            return EMPTY_PAGE
-        statement = _ranking(
-            by_status=statuses is not None,
-            by_priority=priority is not None,
-            by_project=project_id is not None,
-            tags=len(tags),
-            spread=parsed.spread,
-        )
-        params: dict[str, Any] = {"query": parsed.match, "offset": offset, "limit": limit + 1}
-        if not parsed.spread:
-            params["in_title"] = f"{{title}} : ({parsed.wanted})"
-            params["in_tags"] = f"{{tags}} : ({parsed.wanted})"
-        if statuses is not None:
-            params["statuses"] = statuses
-        if priority is not None:
-            params["priority"] = priority
-        if project_id is not None:
-            params["project_id"] = project_id
-        params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
-        ranked = conn.execute(statement, params).all()
-        if not ranked:
-            return EMPTY_PAGE  # (an offset past the end: 0 too)
-        if known_total is not None:
-            total = known_total
-        elif ranked[0].in_window <= COUNT_CAP:
-            total = Total(ranked[0].in_window)  # the window holds every match
-        else:
-            total = Total(COUNT_CAP, capped=True)  # the window is full
-        page = ranked[:limit]
-        ids = [row.id for row in page]
-        where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
-        sparse = parsed.spread and ranked[0].in_window < RANK_WINDOW
-        snippets: dict[int, str] = dict(
-            conn.execute(_SNIPPETS_BY_ROW if sparse else _SNIPPETS_IN_RANGE, where).all()
-        )
-        tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
-        hits = [
-            SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)
-            for row in page
-            if row.id in tasks
-        ]
-        return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
-
-
-BACKENDS: dict[str, SearchBackend] = {"sqlite": SqliteSearch()}
