@@ -142,6 +142,8 @@ class Task(Base):
         # A task's subtasks, a project's tasks, each in id order (revision 0008).
         Index("ix_tasks_parent_id", "parent_id"),
         Index("ix_tasks_project_id", "project_id"),
+        # The tasks a name holds (claimed tasks only: most never are; revision 0015).
+        Index("ix_tasks_claimed_by", "claimed_by", sqlite_where=text("claimed_by IS NOT NULL")),
         CheckConstraint("parent_id != id", name="parent_id"),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )

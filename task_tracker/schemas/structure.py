@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from task_tracker.schemas import (
+    ACTOR_MAX,
     PROJECT_NAME_MAX,
     TAG_MAX,
     Description,
@@ -31,6 +32,10 @@ ProjectName = Annotated[
 ]
 ProjectChange = Annotated[
     str, Field(description="Project name; '' for none.", max_length=PROJECT_NAME_MAX)
+]
+ClaimedBy = Annotated[
+    str,
+    Field(description="Held by this name (a running claim); '' = by no one.", max_length=ACTOR_MAX),
 ]
 CreateProject = Annotated[bool, Field(description="Create the project if new.")]
 ParentId = Annotated[int, Field(description="Parent task (makes a subtask).", ge=1), IdRange]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import and_, or_
 
 from task_tracker.errors import Refused
 from task_tracker.schemas import OPEN_STATUSES, Status, utcnow
@@ -30,6 +30,17 @@ def free_for(actor: Any, now: Any) -> Any:
     """A condition on a task row: nobody else holds it (never claimed, lease over, or
     `actor`'s own claim). actor and now: values or bind parameters."""
     return or_(T.claimed_by.is_(None), T.claimed_until <= now, T.claimed_by == actor)
+
+
+def held_by(actor: Any, now: Any) -> Any:
+    """A condition on a task row: `actor` holds it (a running lease). actor and now: values
+    or bind parameters."""
+    return and_(T.claimed_by == actor, T.claimed_until > now)
+
+
+def claimed_by(name: str, now: datetime) -> Any:
+    """The claimed_by filter of list_tasks: tasks `name` holds, or "" for tasks nobody does."""
+    return free_for(None, now) if name == "" else held_by(name, now)
 
 
 def _refuse_held(task: TaskRow, by: str) -> Refused:

@@ -17,8 +17,9 @@ from task_tracker.schemas import (
     OPEN_STATUSES,
     Status,
     Total,
+    utcnow,
 )
-from task_tracker.store import projects
+from task_tracker.store import claims, projects
 from task_tracker.store.sorting import SORT_SMALL, priority_ranks, sorted_rows
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
 
@@ -131,6 +132,7 @@ def list_tasks(
     due_before: date | None = None,
     due_after: date | None = None,
     project: str | None = None,
+    claimed_by: str | None = None,
     sort: str = "id",
     order: str = "asc",
     after_key: Any = None,
@@ -140,7 +142,7 @@ def list_tasks(
 ) -> TaskPage:
     """Tasks matching the filters in id order (or by `sort`, see store.sorting), starting
     after the cursor's (after_key, after_id) (keyset pagination). tag: one tag or several
-    (all of them); the due bounds are exclusive.
+    (all of them); the due bounds are exclusive; claimed_by: who holds them ("" nobody).
 
     known_total: the total a first page already counted (carried in the cursor), so later
     pages do not count again. Each filter's page is read the way its plan stays small at a
@@ -152,6 +154,9 @@ def list_tasks(
     project_id = projects.project_id(conn, project) if project is not None else None
     if project_id is not None:
         by_column.append(T.project_id == project_id)
+    # (A name's few tasks are read from ix_tasks_claimed_by, revision 0015.)
+    by_claim = [claims.claimed_by(claimed_by, utcnow())] if claimed_by is not None else []
+    by_column += by_claim
     due_range = _due_in_range(statuses, due_before, due_after)
     tags = tag_list(tag)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
@@ -218,8 +223,8 @@ def list_tasks(
         few = None
         if few_in_range:
             few = matches
-        elif (tags or project is not None) and count_upto(conn, matches, SORT_SMALL + 1) <= (
-            SORT_SMALL
+        elif (tags or project is not None or claimed_by) and (
+            count_upto(conn, matches, SORT_SMALL + 1) <= SORT_SMALL
         ):
             few = matches
         rows = sorted_rows(
@@ -232,6 +237,7 @@ def list_tasks(
             filters=[
                 *([T.priority.concat("") == priority] if priority is not None else []),
                 *([T.project_id + 0 == project_id] if project_id is not None else []),
+                *by_claim,
                 *_due_bounds(
                     T.due_date if sort == "due_date" else T.due_date.concat(""),
                     due_before,

@@ -10,16 +10,16 @@ from sqlalchemy import Connection, Select, bindparam, select
 
 from task_tracker.schemas import Priority, Status, utcnow
 from task_tracker.store import projects, structure
-from task_tracker.store.claims import free_for
+from task_tracker.store.claims import free_for, held_by
 from task_tracker.store.listing import has_tag, tag_list
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 
 @functools.cache
-def _next_segment(*, tags: int, by_project: bool, dated: bool) -> Select[Any]:
-    """One (status, priority) segment of next_tasks, ready tasks nobody else holds only,
-    dated (by due date) or undated (by id); built once per shape, as building it cost 40
-    times running it."""
+def _next_segment(*, tags: int, by_project: bool, dated: bool, held: bool) -> Select[Any]:
+    """One (status, priority) segment of next_tasks, ready tasks nobody else holds only (held:
+    the actor holds), dated (by due date) or undated (by id); built once per shape, as
+    building it cost 40 times running it."""
     conditions = [has_tag(bindparam(f"tag{n}")) for n in range(tags)]
     if by_project:
         conditions.append(T.project_id == bindparam("project_id"))
@@ -32,7 +32,9 @@ def _next_segment(*, tags: int, by_project: bool, dated: bool) -> Select[Any]:
             T.due_date.is_not(None) if dated else T.due_date.is_(None),
             *conditions,
             structure.ready(),
-            free_for(bindparam("actor"), bindparam("now", type_=T.claimed_until.type)),
+            (held_by if held else free_for)(
+                bindparam("actor"), bindparam("now", type_=T.claimed_until.type)
+            ),
         )
         .order_by(order, T.id)
         .limit(bindparam("limit"))
@@ -46,12 +48,14 @@ def next_tasks(
     limit: int,
     project: str | None = None,
     actor: str | None = None,
+    held: bool = False,
 ) -> list[TaskRow]:
     """The best ready tasks (open, dependencies complete, no open subtasks) to work on, best
     first: in progress before pending, then by priority, then by due date (the earliest, so
     the overdue, first; undated last), then the oldest. Each (status, priority) is read from
     (status, priority, due_date) in that order, dated then undated, and only as far as
-    `limit` needs. Tasks someone other than `actor` holds (a running lease) are left out."""
+    `limit` needs. Tasks someone other than `actor` holds (a running lease) are left out
+    (actor None: every held task); held: only tasks `actor` holds."""
     tags = tag_list(tag)
     params: dict[str, Any] = {f"tag{n}": t for n, t in enumerate(tags)}
     params.update(actor=actor, now=utcnow())
@@ -63,7 +67,7 @@ def next_tasks(
             for dated in (True, False):
                 if len(rows) < limit:
                     query = _next_segment(
-                        tags=len(tags), by_project=project is not None, dated=dated
+                        tags=len(tags), by_project=project is not None, dated=dated, held=held
                     )
                     params.update(status=status.value, priority=priority.value)
                     rows += conn.execute(query, {**params, "limit": limit - len(rows)})

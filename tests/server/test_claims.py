@@ -111,3 +111,58 @@ async def test_read_only_server_refuses_a_claim(db_path: Path) -> None:
         assert result.content[0].text == (
             "This server is read-only: next_task cannot claim; call it without claim."
         )
+
+
+async def listed(client: Client, **filters: object) -> tuple[list[int], int]:
+    page = await call(client, "list_tasks", **filters)
+    return [task["id"] for task in page["tasks"]], page["total"]
+
+
+@pytest.mark.parametrize("sort", ["id", "priority", "due_date", "updated_at"])
+async def test_list_tasks_filters_by_who_holds_a_claim(
+    agents: tuple[Client, Client], db_path: Path, sort: str
+) -> None:
+    alice, bob = agents
+    ids = [(await call(alice, "add_task", title=f"t{i}", tags=["x"]))["id"] for i in range(6)]
+    for task_id in ids[:2]:
+        await call(alice, "claim_task", task_id=task_id)
+    await call(bob, "claim_task", task_id=ids[2])
+    await call(bob, "claim_task", task_id=ids[3])
+    expire(db_path, ids[3])  # bob's name is still on the row; his lease holds nothing
+    order = {"sort": sort, "order": "asc"}
+    # (ids[3] changed last, by bob's claim)
+    free = [*ids[4:], ids[3]] if sort == "updated_at" else ids[3:]
+    assert await listed(alice, claimed_by="alice", **order) == (ids[:2], 2)
+    assert await listed(alice, claimed_by="bob", **order) == ([ids[2]], 1)
+    assert await listed(alice, claimed_by="", **order) == (free, 3)
+    assert await listed(alice, claimed_by="", tag="x", status="open", **order) == (free, 3)
+    assert await listed(alice, claimed_by="carol", **order) == ([], 0)
+    page = await call(alice, "list_tasks", claimed_by="", limit=2, **order)
+    later = await call(alice, "list_tasks", claimed_by="", cursor=page["next_cursor"], **order)
+    assert [t["id"] for t in page["tasks"] + later["tasks"]] == free
+    assert (page["total"], later["total"]) == (3, 3)
+
+
+async def test_next_task_by_who_holds_a_claim(agents: tuple[Client, Client]) -> None:
+    alice, bob = agents
+    a, b, c = [(await call(alice, "add_task", title=t))["id"] for t in ("a", "b", "c")]
+    await call(alice, "claim_task", task_id=a)
+    await call(bob, "claim_task", task_id=b)
+
+    async def suggested(client: Client, **arguments: object) -> tuple[list[int], str | None]:
+        result = await call(client, "next_task", **arguments)
+        return [task["id"] for task in result["tasks"]], result.get("message")
+
+    assert await suggested(alice) == ([a, c], None)  # her own claim and the free task
+    assert await suggested(alice, claimed_by="") == ([c], None)
+    assert await suggested(alice, claimed_by="bob") == ([b], None)
+    assert await suggested(bob, claimed_by="carol") == (
+        [],
+        "No ready task is held by 'carol'.",
+    )
+    assert await refusal(alice, "next_task", claim=True, claimed_by="alice") == (
+        "claim=true takes a task no one holds: leave out claimed_by, or call "
+        "next_task(claimed_by=...) without claim to see what that name holds."
+    )
+    taken = await call(bob, "next_task", claim=True, claimed_by="")
+    assert [t["id"] for t in taken["tasks"]] == [c]

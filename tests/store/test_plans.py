@@ -54,6 +54,13 @@ def build(path: Path, n: int) -> None:
             parent = rng.randrange(1, i + 1) if i and rng.random() < 0.1 else None
             if i and rng.random() < 0.05:
                 deps.append((i + 1, rng.randrange(1, i + 1)))
+            # Claims on one task in 500: a running lease, or one long over.
+            holder, until = None, None
+            if rng.random() < 0.002:
+                holder = rng.choice(("agent-a", "agent-b"))
+                until = "2099-01-01T00:00:00.000000+00:00"
+                if rng.random() < 0.5:
+                    until = "2020-01-01T00:00:00.000000+00:00"
             yield (
                 f"task {i}",
                 status,
@@ -65,6 +72,8 @@ def build(path: Path, n: int) -> None:
                 completed,
                 project,
                 parent,
+                holder,
+                until,
             )
 
     deps: list[tuple[int, int]] = []
@@ -75,8 +84,8 @@ def build(path: Path, n: int) -> None:
         conn.executemany("INSERT INTO projects (name) VALUES (?)", [("Big",), ("Small",)])
         conn.executemany(
             "INSERT INTO tasks (title, status, priority, tags, due_date, created_at,"
-            " updated_at, completed_at, project_id, parent_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " updated_at, completed_at, project_id, parent_id, claimed_by, claimed_until)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows(),
         )
         conn.executemany("INSERT OR IGNORE INTO task_dependencies VALUES (?, ?)", deps)
@@ -134,6 +143,8 @@ FILTERS: list[dict[str, Any]] = [
     {"tag": ["work", "rare"]},
     {"project": "Big"},
     {"project": "small"},
+    {"claimed_by": "agent-a"},
+    {"claimed_by": ""},
 ]
 CASES = [
     *FILTERS,
@@ -167,6 +178,7 @@ SORTED = [
         {"project": "Big"},
         {"project": "Small", "status": "open"},
         {"due_after": date(2026, 12, 1)},
+        {"claimed_by": "agent-a"},
     ]
 ]
 
@@ -251,6 +263,11 @@ def test_pages_read_either_way_hold_exactly_the_matching_tasks(
     if "project" in filters:
         where.append("project_id = ?")
         params.append(1 if filters["project"] == "Big" else 2)
+    if filters.get("claimed_by"):
+        where.append("claimed_by = ? AND claimed_until > '2026'")
+        params.append(filters["claimed_by"])
+    elif "claimed_by" in filters:
+        where.append("(claimed_by IS NULL OR claimed_until < '2026')")
     if "status" in filters:
         where.append(f"status IN ({', '.join('?' * len(statuses[filters['status']]))})")
         params += statuses[filters["status"]]
