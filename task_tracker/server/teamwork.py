@@ -74,7 +74,8 @@ async def task_history(
 ) -> HistoryPageOut:
     """A task's changes, newest first: each with its version, time, who made it (null when
     made by hand in the database), the kind (create, update, claim, release, complete,
-    cancel) and each changed field as [old, new]."""
+    cancel, delete, restore, revert, note, import) and each changed field as [old, new]; a
+    dependency added is depends_on [null, id], one removed [id, null]."""
     before = decode_cursor(cursor, "before")[0] if cursor is not None else None
 
     def run(conn: Connection) -> HistoryPageOut:

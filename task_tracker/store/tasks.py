@@ -146,11 +146,9 @@ def update_task(
     """
     task = get_task(conn, task_id=task_id)
     check_version(task, expected_version)
-    changed = False
-    if depends_on is not None:
-        before = structure.dependencies_of(conn, task_id)
-        structure.set_dependencies(conn, task_id=task_id, depends_on=depends_on, replace=True)
-        changed = before != structure.dependencies_of(conn, task_id)
+    new_depends_on = depends_on is not None and set(depends_on) != structure.dependencies_of(
+        conn, task_id
+    )
     wanted: dict[str, Any] = {
         "title": None if title is None else normalize_title(title),
         "description": description,
@@ -182,7 +180,7 @@ def update_task(
         )
         if below:
             _close(conn, below, status=values["status"])
-    if not values and not changed:
+    if not values and not new_depends_on:
         return task
     now = utcnow()
     if "status" in values:
@@ -191,7 +189,11 @@ def update_task(
             values.update(claimed_by=None, claimed_until=None)
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
-    return conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
+    row = conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
+    if depends_on is not None and new_depends_on:
+        # After the new version: the dependency events (revision 0016) are of that version.
+        structure.set_dependencies(conn, task_id=task_id, depends_on=depends_on, replace=True)
+    return row
 
 
 def complete_task(conn: Connection, *, task_id: int, with_subtasks: bool = False) -> TaskRow:

@@ -14,7 +14,7 @@ from sqlalchemy import Connection, bindparam, func, insert, literal_column, sele
 from task_tracker.errors import InvalidInput, describe_validation_error
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
-from task_tracker.store import notes, projects
+from task_tracker.store import history, notes, projects
 from task_tracker.store.import_links import Links
 from task_tracker.store.listing import count_by_status
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
@@ -259,7 +259,10 @@ def import_records(
                     progress(count)
         if rows:
             insert_batch()
+    # Parents and dependencies set from the file are events of kind "import" too.
+    history.set_actor(conn, None, kind="import")
     links.finish(conn)
+    history.set_actor(conn, None)
     if count >= OPTIMIZE_MIN and count >= existing:
         conn.execute(text("INSERT INTO tasks_fts (tasks_fts) VALUES ('optimize')"))
     if progress is not None:

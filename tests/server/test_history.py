@@ -3,6 +3,7 @@ with the client that made it."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -104,3 +105,43 @@ async def test_revert_gives_back_an_earlier_version_as_a_new_one(
         raise_on_error=False,
     )
     assert stale.is_error and "expected version 4, it is now version 5" in stale.content[0].text
+
+
+def dependency_events(events: list[dict]) -> list[tuple[str | None, str, list]]:
+    return [
+        (e["actor"], e["kind"], e["changes"]["depends_on"])
+        for e in events
+        if "depends_on" in e["changes"]
+    ]
+
+
+async def test_dependencies_added_and_removed_are_events_of_the_dependent(
+    alice: Client, db_path: Path
+) -> None:
+    a, b, c = [(await call(alice, "add_task", title=t))["id"] for t in ("a", "b", "c")]
+    task = await call(alice, "add_task", title="d", depends_on=[a, b])
+    await call(alice, "update_task", task_id=task["id"], depends_on=[b, c])
+    await call(alice, "delete_task", task_id=c)  # to the trash: the dependency goes with it
+    await call(alice, "restore_task", task_id=c)  # and comes back
+    with sqlite3.connect(db_path) as conn:  # by hand: no actor
+        conn.execute("DELETE FROM task_dependencies WHERE depends_on_id = ?", (b,))
+    history = await call(alice, "task_history", task_id=task["id"], limit=50)
+    assert dependency_events(history["events"][::-1]) == [
+        ("alice", "update", [None, a]),
+        ("alice", "update", [None, b]),
+        ("alice", "update", [a, None]),
+        ("alice", "update", [None, c]),
+        ("alice", "update", [c, None]),
+        ("alice", "restore", [None, c]),
+        (None, "update", [b, None]),
+    ]
+    # None of these changed the task's own fields: every event is at its first version.
+    # The update is version 2, and its dependency events are too; what happens to a
+    # dependency (the trash, a hand edit) is recorded at the version the task has.
+    assert [e["version"] for e in history["events"][::-1]] == [1, 1, 1, 2, 2, 2, 2, 2]
+    # The trashed task's own dependency rows left with it, as part of its 'delete' event.
+    assert [e["kind"] for e in (await call(alice, "task_history", task_id=c))["events"]] == [
+        "restore",
+        "delete",
+        "create",
+    ]

@@ -100,7 +100,9 @@ def test_round_trip_loses_nothing(tmp_path: Path) -> None:
         (4, "import", "{}"),
         (5, "import", "{}"),
         (1, "note", '{"note":[null,"tried the obvious fix ✓"]}'),
-        (5, "update", '{"parent_id":[null,1]}'),  # the parent, set once every task is in
+        # links, set once every task is in, are part of the import
+        (1, "import", '{"depends_on":[null,4]}'),
+        (5, "import", '{"parent_id":[null,1]}'),
     ]
     again = json.loads(cli("export", "--db", str(target)).stdout)
     assert again["tasks"] == document["tasks"]
