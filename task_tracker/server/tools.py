@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_context
+from mcp.types import ElicitRequest, ElicitRequestFormParams, ElicitResult, InputRequiredResult
 from pydantic import Field
 
 from task_tracker.errors import InvalidInput, Refused
@@ -157,12 +158,12 @@ async def delete_task(
     with_subtasks: WithSubtasks = False,
     permanent: Annotated[bool, Field(description="Also from the trash.")] = False,
     confirm: Annotated[bool, Field(description="The person agreed.")] = False,
-) -> TaskOut:
+) -> TaskOut | InputRequiredResult:
     """Move a task to the trash (restore_task undoes it; emptied after 30 days). permanent:
     for good; the person is asked via the client if it can, else pass confirm=true."""
     actor = current_actor()
-    if permanent:
-        await confirm_for_good(task_id, confirmed=confirm)
+    if permanent and (question := await confirm_for_good(task_id, confirmed=confirm)):
+        return question  # (the 2026-07-28 protocol's way to ask the person first)
 
     def run(conn: Connection) -> TaskOut:
         if permanent:
@@ -185,29 +186,58 @@ async def delete_task(
     return await write(run, actor=actor)
 
 
-async def confirm_for_good(task_id: int, *, confirmed: bool) -> None:
+# MCP versions are dates; from this one on, a server sends no requests of its own.
+SESSIONLESS_PROTOCOL = "2026-07-28"
+# The question a permanent delete asks, as an elicitation form: one yes/no field.
+_CONFIRM_SCHEMA = {
+    "type": "object",
+    "properties": {"value": {"type": "boolean", "title": "Delete for good"}},
+    "required": ["value"],
+}
+
+
+async def confirm_for_good(task_id: int, *, confirmed: bool) -> InputRequiredResult | None:
     """Ask the person through the client (elicitation) when the client can be asked; else
-    require confirm=true. Refused, with nothing changed, unless they agree."""
+    require confirm=true. Refused, with nothing changed, unless they agree.
+
+    On a handshake-era connection the server asks by a request of its own. The 2026-07-28
+    protocol has no such requests: the call's first round returns the question (returned
+    here, for the tool to return), which the client puts to the person and sends back with
+    the call repeated."""
     context = get_context()
+    question = f"Delete task #{task_id} for good? It cannot be restored afterwards."
     capabilities = context.session.client_capabilities
-    if capabilities is not None and capabilities.elicitation is not None:
+    request = context.request_context
+    agreed: bool | None = None  # None: the client cannot be asked
+    if capabilities is None or capabilities.elicitation is None:
+        pass
+    elif request is not None and request.protocol_version >= SESSIONLESS_PROTOCOL:
+        answer = (context.input_responses or {}).get("confirm")
+        if answer is None:
+            form = ElicitRequestFormParams(message=question, requested_schema=_CONFIRM_SCHEMA)
+            return InputRequiredResult(input_requests={"confirm": ElicitRequest(params=form)})
+        agreed = (
+            isinstance(answer, ElicitResult)
+            and answer.action == "accept"
+            and (answer.content or {}).get("value") is True
+        )
+    else:
         try:
-            answer = await context.elicit(
-                f"Delete task #{task_id} for good? It cannot be restored afterwards.",
-                response_type=bool,
-                response_title="Delete for good",
+            elicited = await context.elicit(
+                question, response_type=bool, response_title="Delete for good"
             )
         except ToolError:
-            answer = None  # the client cannot be asked after all: fall back to confirm
+            pass  # the client cannot be asked after all: fall back to confirm
         else:
-            if getattr(answer, "action", None) == "accept" and answer.data is True:
-                return
-            raise Refused(
-                f"Task #{task_id} was not deleted: the person did not confirm. Leave out "
-                "permanent to move it to the trash instead."
-            )
-    if not confirmed:
+            agreed = getattr(elicited, "action", None) == "accept" and elicited.data is True
+    if agreed is False:
+        raise Refused(
+            f"Task #{task_id} was not deleted: the person did not confirm. Leave out "
+            "permanent to move it to the trash instead."
+        )
+    if agreed is None and not confirmed:
         raise Refused(
             f"Deleting task #{task_id} for good cannot be undone: ask the person, then call "
             "again with confirm=true, or leave out permanent to move it to the trash."
         )
+    return None

@@ -93,13 +93,14 @@ async def test_permanent_needs_confirm_without_elicitation(full: Client, db_path
     assert one(db_path, "SELECT count(*) FROM task_events") == [(0,)]
 
 
+@pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["handshake", "2026-07-28"])
 @pytest.mark.parametrize(
     ("answer", "deleted"),
     [(True, True), (False, False), (ElicitResult(action="decline"), False)],
     ids=["accepted", "said-no", "declined"],
 )
 async def test_permanent_asks_the_person_through_the_client(
-    db_path: Path, answer: Any, deleted: bool
+    db_path: Path, answer: Any, deleted: bool, mode: Any
 ) -> None:
     prepare_database(db_path)
     asked: list[str] = []
@@ -109,9 +110,9 @@ async def test_permanent_asks_the_person_through_the_client(
         return answer
 
     server = build_server(db_path)
-    # Handshake-era protocol: a server asks its client by a request of its own there (the
-    # 2026-07-28 protocol has no such requests: confirm=true is needed, tested below).
-    async with Client(server, elicitation_handler=handler, mode="legacy") as client:
+    # Handshake era: the server asks by a request of its own. 2026-07-28: the call's first
+    # round returns the question, and the client calls again with the answer.
+    async with Client(server, elicitation_handler=handler, mode=mode) as client:
         task = await call(client, "add_task", title="really?")
         result = await client.call_tool(
             "delete_task", {"task_id": task["id"], "permanent": True}, raise_on_error=False
@@ -138,15 +139,10 @@ async def test_the_trash_empties_itself_after_its_period(full: Client, db_path: 
     assert one(db_path, "SELECT DISTINCT task_id FROM task_events") == [(recent["id"],)]
 
 
-@pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["no-elicitation", "modern-protocol"])
+@pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["handshake", "2026-07-28"])
 async def test_a_client_that_cannot_be_asked_needs_confirm(db_path: Path, mode: Any) -> None:
     prepare_database(db_path)
-
-    async def handler(message: str, response_type: Any, params: Any, context: Any) -> Any:
-        raise AssertionError("not asked")
-
-    handlers = {"elicitation_handler": handler} if mode == "auto" else {}
-    async with Client(build_server(db_path), mode=mode, **handlers) as client:
+    async with Client(build_server(db_path), mode=mode) as client:  # no elicitation handler
         task = await call(client, "add_task", title="keep me")
         text = await refusal(client, "delete_task", task_id=task["id"], permanent=True)
     assert text.endswith(
