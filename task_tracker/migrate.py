@@ -75,6 +75,9 @@ KNOWN_REVISIONS = (
     "0011",
     "0012",
     "0013",
+    "0014",
+    "0015",
+    "0016",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

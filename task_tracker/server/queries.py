@@ -34,6 +34,7 @@ from task_tracker.schemas import (
 )
 from task_tracker.schemas.structure import (
     DEFAULT_ORDER,
+    ClaimedBy,
     OrderArg,
     ProjectName,
     SortArg,
@@ -73,6 +74,7 @@ async def list_tasks(
     due_before: Annotated[date | Omitted, Field(description="Due before (YYYY-MM-DD).")] = None,
     due_after: Annotated[date | Omitted, Field(description="Due after (YYYY-MM-DD).")] = None,
     project: ProjectName | Omitted = None,
+    claimed_by: ClaimedBy | Omitted = None,
     sort: SortArg = "id",
     order: OrderArg | Omitted = None,
     limit: ListLimit = LIST_LIMIT_DEFAULT,
@@ -100,6 +102,7 @@ async def list_tasks(
             due_before=due_before,
             due_after=due_after,
             project=project,
+            claimed_by=claimed_by,
             sort=sort,
             order=order,
             after_key=after_key,
@@ -123,8 +126,8 @@ async def search_tasks(
     limit: SearchLimit = SEARCH_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
 ) -> SearchPageOut:
-    """Find tasks by words in title, description or tags, best first, each with a snippet
-    (matches in **bold**)."""
+    """Find tasks by words in title, description, tags or a note, best first, each with a
+    snippet (matches in **bold**)."""
     if not query.strip():
         raise InvalidInput(
             "query is empty: give one or more words to search for, or use list_tasks."
@@ -152,6 +155,7 @@ async def next_task(
     limit: NextLimit = NEXT_LIMIT_DEFAULT,
     tag: TagsFilter | Omitted = None,
     project: ProjectName | Omitted = None,
+    claimed_by: ClaimedBy | Omitted = None,
     claim: Annotated[bool, Field(description="Claim the best one for you (30 min).")] = False,
 ) -> NextTasksOut:
     """What to work on next: the best ready tasks nobody else holds (open, dependencies
@@ -160,15 +164,24 @@ async def next_task(
     actor = current_actor()
     if claim:
         refuse_if_read_only("next_task cannot claim; call it without claim")
+        if claimed_by:
+            raise InvalidInput(
+                "claim=true takes a task no one holds: leave out claimed_by, or call "
+                "next_task(claimed_by=...) without claim to see what that name holds."
+            )
+
+    # Whose claims count: a claimed_by name's only (held), or the caller's beside free tasks,
+    # or nobody's (None): claiming takes new work, not a task the caller already holds.
+    holder = None if claim or claimed_by == "" else (claimed_by or actor)
 
     def run(conn: Connection) -> NextTasksOut:
-        # Claiming takes new work: tasks the caller already holds are not offered again.
         rows = store.next_tasks(
             conn,
             tag=_tags(tag),
             project=project,
             limit=1 if claim else limit,
-            actor=None if claim else actor,
+            actor=holder,
+            held=bool(claimed_by),
         )
         if claim and rows:
             rows = [store.claim_task(conn, task_id=rows[0].id, actor=actor)]
@@ -177,7 +190,9 @@ async def next_task(
             for row in rows
         ]
         message = None
-        if not tasks:
+        if not tasks and claimed_by:
+            message = f"No ready task is held by {claimed_by!r}."
+        elif not tasks:
             message = nothing_ready(store.top_blockers(conn), tag=tag, project=project)
         return NextTasksOut(tasks=tasks, message=message)
 
