@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -57,9 +59,30 @@ def at_head(source: Path, db_path: Path) -> None:
     )
 
 
-def calls(server: BenchClient, size: int) -> dict[str, Callable[[], Any]]:
+def add_notes(db_path: Path) -> None:
+    """A note on one task in ten: the first 200 characters of its description."""
+    with sqlite3.connect(db_path) as conn:
+        conn.execute(
+            "INSERT INTO task_notes (task_id, text) SELECT id, substr(description, 1, 200)"
+            " FROM tasks WHERE id % 10 = 0 AND description != ''"
+        )
+
+
+def word_in(frequency: Counter[str], size: int, share: float) -> str:
+    """The word whose task count is nearest share * size."""
+    return min(frequency, key=lambda word: (abs(frequency[word] - share * size), word))
+
+
+def calls(server: BenchClient, size: int, words: dict[str, str]) -> dict[str, Callable[[], Any]]:
     ids = iter(range(1, 10**9, 7))
+    searches = {
+        f"search_tasks: {name}": (lambda q: lambda: server.call_ok("search_tasks", {"query": q}))(
+            query
+        )
+        for name, query in words.items()
+    }
     return {
+        **searches,
         "add_task": lambda: server.call_ok("add_task", {"title": "bench task", "tags": ["work"]}),
         "update_task": lambda: server.call_ok(
             "update_task", {"task_id": next(ids) % size + 1, "title": f"renamed {next(ids)}"}
@@ -86,7 +109,14 @@ def main() -> None:
         )
         try:
             source = work / "source.db"
-            build_database(source, args.size, Corpus())
+            frequency = build_database(source, args.size, Corpus())
+            add_notes(source)
+            rare, one, ten = (word_in(frequency, args.size, s) for s in (0.001, 0.01, 0.1))
+            words = {
+                "word in 0.1%": f"{rare} ",
+                "word in 1%": f"{one} ",
+                "two words": f"{ten} {one} ",
+            }
             versions = {"before": (old, work / "before.db"), "after": (REPO, work / "after.db")}
             servers = {}
             for name, (tree, db) in versions.items():
@@ -95,7 +125,7 @@ def main() -> None:
                 servers[name] = started_server(db, serve_from(tree, db))
             rows = side_by_side(
                 servers,
-                lambda server: calls(server, args.size),
+                lambda server: calls(server, args.size, words),
                 rounds=args.rounds,
                 repeats=args.repeats,
             )

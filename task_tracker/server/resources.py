@@ -1,9 +1,10 @@
 """The MCP resources: tasks://all (an overview), tasks://{task_id} (one task as JSON, with its
-subtasks at every depth and its dependencies) and projects://all."""
+subtasks at every depth and its dependencies), projects://all and trash://all."""
 
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from task_tracker.errors import InvalidInput
@@ -19,8 +20,9 @@ if TYPE_CHECKING:
 else:
     store = lazy_module("task_tracker.store")
 
-# How many subtasks tasks://{task_id} shows, nearest first.
+# How many subtasks tasks://{task_id} shows, nearest first; trash entries trash://all shows.
 SUBTREE_LIMIT = 200
+TRASH_LIMIT = 100
 
 
 async def all_tasks() -> str:
@@ -74,6 +76,28 @@ async def all_projects() -> str:
     return await read(run)
 
 
+async def trash_listing() -> str:
+    def run(conn: Connection) -> str:
+        entries, total = store.trash_entries(conn, limit=TRASH_LIMIT)
+        if not entries:
+            return "The trash is empty."
+        keep = timedelta(days=store.trash_days())
+        lines = [
+            f"#{e.task_id} {e.title}"
+            + (f" (with {e.tasks - 1} subtask(s))" if e.tasks > 1 else "")
+            + f" — deleted {e.deleted_at.isoformat(timespec='seconds')}"
+            + (f" by {e.deleted_by}" if e.deleted_by else "")
+            + f", purged after {(e.deleted_at + keep).date().isoformat()}"
+            for e in entries
+        ]
+        if total > len(entries):
+            lines.append(f"… {total - len(entries)} older entries not shown.")
+        lines.append("Bring one back with restore_task(task_id).")
+        return "\n".join(lines)
+
+    return await read(run)
+
+
 # (function, uri, name, description, mime type)
 RESOURCES = (
     (
@@ -95,6 +119,13 @@ RESOURCES = (
         "projects://all",
         "all_projects",
         "Every project with its open, complete and cancelled task counts.",
+        "text/plain",
+    ),
+    (
+        trash_listing,
+        "trash://all",
+        "trash",
+        "Deleted tasks waiting in the trash, newest first, with when they are purged.",
         "text/plain",
     ),
 )

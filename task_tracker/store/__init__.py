@@ -32,12 +32,20 @@ from task_tracker.store.tasks import (
     update_task,
 )
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
-from task_tracker.store.trash import delete_for_good, restore_task, trash_task
+from task_tracker.store.trash import (
+    delete_for_good,
+    restore_task,
+    trash_days,
+    trash_entries,
+    trash_task,
+)
 
 __all__ = [
     "add_note",
     "delete_for_good",
     "restore_task",
+    "trash_days",
+    "trash_entries",
     "trash_task",
     "Event",
     "revert_task",

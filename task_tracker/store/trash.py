@@ -13,7 +13,7 @@ import os
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
 
 from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask
@@ -151,6 +151,30 @@ def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         place(row)
     return ordered
+
+
+_ENTRIES = (
+    select(
+        TRASH.c.task_id,
+        TRASH.c.title,
+        TRASH.c.deleted_at,
+        TRASH.c.deleted_by,
+        select(func.count())
+        .where(TRASH_TASKS.c.trash_id == TRASH.c.id)
+        .scalar_subquery()
+        .label("tasks"),
+    )
+    .order_by(TRASH.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def trash_entries(conn: Connection, *, limit: int) -> tuple[list[Any], int]:
+    """The newest `limit` trash entries (task_id, title, deleted_at, deleted_by, how many
+    tasks), and how many entries there are."""
+    return list(conn.execute(_ENTRIES, {"limit": limit})), conn.scalar(
+        select(func.count()).select_from(TRASH)
+    ) or 0
 
 
 def purge_expired(conn: Connection) -> int:

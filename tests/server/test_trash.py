@@ -174,3 +174,28 @@ async def test_notes_are_a_log_in_the_history_and_come_back_from_the_trash(
     ]
     kinds = [e["kind"] for e in (await call(full, "task_history", task_id=task["id"]))["events"]]
     assert kinds == ["restore", "delete", "note", "note", "create"]  # no note event twice
+
+
+async def test_trash_resource_lists_what_can_be_restored(full: Client, db_path: Path) -> None:
+    async def trash() -> str:
+        return (await full.read_resource("trash://all"))[0].text
+
+    assert await trash() == "The trash is empty."
+    parent = await call(full, "add_task", title="move house")
+    for title in ("pack", "clean"):
+        await call(full, "add_task", title=title, parent_id=parent["id"])
+    lone = await call(full, "add_task", title="old idea")
+    await call(full, "delete_task", task_id=parent["id"], with_subtasks=True)
+    await call(full, "delete_task", task_id=lone["id"])
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE trash SET deleted_at = '2026-11-01T09:30:00.000000+00:00'")
+        conn.execute("UPDATE trash SET deleted_by = NULL WHERE task_id = ?", (lone["id"],))
+    actor = one(db_path, "SELECT deleted_by FROM trash ORDER BY id")[0][0]
+    assert await trash() == (
+        f"#{lone['id']} old idea — deleted 2026-11-01T09:30:00+00:00, purged after 2026-12-01\n"
+        f"#{parent['id']} move house (with 2 subtask(s)) — deleted 2026-11-01T09:30:00+00:00 "
+        f"by {actor}, purged after 2026-12-01\n"
+        "Bring one back with restore_task(task_id)."
+    )
+    await call(full, "restore_task", task_id=lone["id"])
+    assert (await trash()).startswith(f"#{parent['id']} move house")
