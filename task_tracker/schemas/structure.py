@@ -21,6 +21,8 @@ from task_tracker.schemas import (
 )
 
 DEPENDS_MAX = 50
+# How many of a task's notes get_task shows, newest first (task_history has every one).
+NOTES_SHOWN = 5
 # A claim's lease: how long an agent holds a task unless it renews (claim_task).
 LEASE_MINUTES_DEFAULT = 30
 LEASE_MINUTES_MAX = 24 * 60
@@ -59,8 +61,8 @@ DEFAULT_ORDER = {"id": "asc", "priority": "desc", "due_date": "asc", "updated_at
 SortArg = Annotated[
     SortName,
     Field(
-        description="By default: id oldest first, priority high first, due_date soonest "
-        "(undated last), updated_at latest first."
+        description="Default order: id, due_date ascending (undated last); priority, "
+        "updated_at descending."
     ),
 ]
 OrderArg = Annotated[OrderName, Field(description="Default as in sort; the other reverses.")]
@@ -85,6 +87,12 @@ class HistoryPageOut(BaseModel):
     next_cursor: str | None
 
 
+class NoteOut(BaseModel):
+    at: datetime
+    actor: str | None
+    text: str
+
+
 class TaskDetailOut(TaskOut):
     parent: TaskRefOut | None
     subtasks: list[TaskRefOut]
@@ -94,6 +102,7 @@ class TaskDetailOut(TaskOut):
     claimed_by: str | None
     claimed_until: datetime | None
     history: list[EventOut]  # the last three changes, newest first
+    notes: list[NoteOut]  # the last NOTES_SHOWN notes, newest first
 
 
 class RestoredOut(TaskDetailOut):

@@ -69,7 +69,7 @@ async def list_tasks(
     tag: TagsFilter | Omitted = None,
     due: Annotated[
         DueWhen | Omitted,
-        Field(description="By the server's date; overdue = open and due before today."),
+        Field(description="By the server's date; overdue = open, due before today."),
     ] = None,
     due_before: Annotated[date | Omitted, Field(description="Due before (YYYY-MM-DD).")] = None,
     due_after: Annotated[date | Omitted, Field(description="Due after (YYYY-MM-DD).")] = None,
@@ -80,7 +80,7 @@ async def list_tasks(
     limit: ListLimit = LIST_LIMIT_DEFAULT,
     cursor: Cursor | Omitted = None,
 ) -> TaskPageOut:
-    """List tasks, filtered and sorted, a page at a time with the total. For words, use
+    """Tasks filtered and sorted, a page at a time, with the total. For words, use
     search_tasks."""
     order = order or DEFAULT_ORDER[sort]
     after_key, after_id, known_total = (
@@ -158,8 +158,8 @@ async def next_task(
     claimed_by: ClaimedBy | Omitted = None,
     claim: Annotated[bool, Field(description="Claim the best one for you (30 min).")] = False,
 ) -> NextTasksOut:
-    """What to work on next: the best ready tasks nobody else holds (open, dependencies
-    complete, no open subtasks), each with why. If none is ready, says what blocks most."""
+    """The best ready tasks to do next (open, dependencies complete, no open subtasks) that
+    nobody else holds, each with why; if none is ready, what blocks most."""
     today = local_today()
     actor = current_actor()
     if claim:

@@ -26,7 +26,13 @@ from task_tracker.schemas import (
     shaped,
     utcnow,
 )
-from task_tracker.schemas.structure import EventOut, TaskDetailOut, TaskRefOut
+from task_tracker.schemas.structure import (
+    NOTES_SHOWN,
+    EventOut,
+    NoteOut,
+    TaskDetailOut,
+    TaskRefOut,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -198,6 +204,10 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         claimed_by=held_by,
         claimed_until=task.claimed_until if held_by is not None else None,
         history=[event_out(e) for e in store.task_history(conn, task_id=task.id, limit=3)],
+        notes=[
+            NoteOut(at=n.at, actor=n.actor, text=n.text)
+            for n in store.recent_notes(conn, task_id=task.id, limit=NOTES_SHOWN)
+        ],
     )
 
 

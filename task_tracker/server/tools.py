@@ -68,7 +68,7 @@ async def add_task(
     parent_id: ParentId | Omitted = None,
     depends_on: DependsOn | Omitted = None,
 ) -> TaskOut:
-    """Create a task and return it with its new id. Use for any new to-do, bug or follow-up."""
+    """Create a task (any to-do, bug or follow-up); returns it with its new id."""
     return await write(
         lambda conn: shaped(
             TaskOut,
@@ -90,8 +90,8 @@ async def add_task(
 
 
 async def get_task(task_id: TaskId) -> TaskDetailOut:
-    """Return one task in full, with its parent, subtasks, depends_on, blocks (the tasks
-    waiting on it) and ready (it can start now)."""
+    """One task in full: parent, subtasks, depends_on, blocks (tasks waiting on it), ready
+    (can start now), last changes and notes."""
     return await read(lambda conn: detailed(conn, store.get_task(conn, task_id=task_id)))
 
 
@@ -114,8 +114,8 @@ async def update_task(
     depends_on: DependsOnChange | Omitted = None,
     with_subtasks: Annotated[bool, Field(description="Closing: also its subtasks.")] = False,
 ) -> TaskOut:
-    """Change the fields you pass; the others stay. Pass expected_version (the version you
-    read) so that someone else's change is not overwritten."""
+    """Change only the fields you pass. Pass expected_version (the version you read) to
+    never overwrite another's change."""
     if clear_due_date and due_date is not None:
         raise InvalidInput("Pass either due_date or clear_due_date, not both.")
     new_due: Any = None if clear_due_date else (due_date if due_date is not None else store.KEEP)
@@ -143,7 +143,7 @@ async def update_task(
 
 
 async def complete_task(task_id: TaskId, with_subtasks: WithSubtasks = False) -> TaskOut:
-    """Mark a task complete; safe to repeat. Refused while it has open subtasks, unless
+    """Mark a task complete; safe to repeat. Refused if it has open subtasks, unless
     with_subtasks."""
     return await write(
         lambda conn: shaped(

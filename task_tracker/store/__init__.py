@@ -13,7 +13,7 @@ from task_tracker.store.listing import (
     list_tasks,
     status_values,
 )
-from task_tracker.store.notes import add_note
+from task_tracker.store.notes import add_note, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
 from task_tracker.store.plans import add_plan
 from task_tracker.store.projects import ProjectCounts, list_projects, save_project
@@ -42,6 +42,7 @@ from task_tracker.store.trash import (
 
 __all__ = [
     "add_note",
+    "recent_notes",
     "delete_for_good",
     "restore_task",
     "trash_days",

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, insert
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy import text as sql
 
 from task_tracker.errors import InvalidInput
@@ -25,6 +25,19 @@ def add_note(conn: Connection, *, task_id: int, text: str, actor: str | None) ->
         raise InvalidInput("text must contain at least one non-space character.")
     conn.execute(_ADD, {"task_id": task_id, "at": utcnow(), "actor": actor, "text": cleaned})
     return task
+
+
+_RECENT = (
+    select(NOTES.c.at, NOTES.c.actor, NOTES.c.text)
+    .where(NOTES.c.task_id == bindparam("task_id"))
+    .order_by(NOTES.c.id.desc())
+    .limit(bindparam("limit"))
+)
+
+
+def recent_notes(conn: Connection, *, task_id: int, limit: int) -> list[Any]:
+    """The task's last `limit` notes (at, actor, text), newest first."""
+    return list(conn.execute(_RECENT, {"task_id": task_id, "limit": limit}))
 
 
 def note_rows(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:

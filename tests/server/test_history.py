@@ -145,3 +145,20 @@ async def test_dependencies_added_and_removed_are_events_of_the_dependent(
         "delete",
         "create",
     ]
+
+
+async def test_get_task_shows_the_last_five_notes_newest_first(alice: Client) -> None:
+    task = await call(alice, "add_task", title="flaky")
+    for n in range(7):
+        await call(alice, "add_note", task_id=task["id"], text=f"try {n}", agent=f"a{n % 2}")
+    shown = await call(alice, "get_task", task_id=task["id"])
+    assert [(note["actor"], note["text"]) for note in shown["notes"]] == [
+        ("a0", "try 6"),
+        ("a1", "try 5"),
+        ("a0", "try 4"),
+        ("a1", "try 3"),
+        ("a0", "try 2"),
+    ]
+    assert shown["notes"][0]["at"] >= shown["notes"][-1]["at"]
+    bare = await call(alice, "get_task", task_id=(await call(alice, "add_task", title="x"))["id"])
+    assert bare["notes"] == []

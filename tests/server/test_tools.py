@@ -71,6 +71,7 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "ready": True,
         "claimed_by": None,
         "claimed_until": None,
+        "notes": [],
     }
 
 
@@ -288,6 +289,7 @@ async def test_task_resource(client: Client) -> None:
         "ready": True,
         "claimed_by": None,
         "claimed_until": None,
+        "notes": [],
         "subtree": [],
     }
     with pytest.raises(Exception, match="Task 7 not found"):
