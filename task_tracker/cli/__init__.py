@@ -1,17 +1,19 @@
-"""Command line: `task-tracker serve | db ... | export | import | config`.
+"""Command line: `task-tracker serve | db ... | export | import | config` and the task
+commands for people (add, ls, show, next, done, ...: cli.tasks).
 
 No SQL and no MCP types here: commands call the store and the server like any other caller.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import sys
 from collections.abc import Sequence
 
 from task_tracker.cli.data import config_command, db_command, export_command, import_command
 from task_tracker.cli.output import fail
-from task_tracker.cli.parser import build_parser
+from task_tracker.cli.parser import build_parser, command_named
 from task_tracker.cli.serve import serve
 from task_tracker.errors import StartupError
 
@@ -34,12 +36,19 @@ COMMANDS = {
 }
 
 
+def _task_command(args: argparse.Namespace) -> int:
+    from task_tracker.cli.tasks import run_task_command  # (not on the serve path)
+
+    return run_task_command(args)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(with_tasks=command_named(words) != "serve").parse_args(words)
     args.log_level = getattr(args, "log_level", "WARNING")
     _setup_logging(args.log_level)
     try:
-        return COMMANDS[args.command](args)
+        return COMMANDS.get(args.command, _task_command)(args)
     except StartupError as exc:
         return fail(str(exc), code=2)
     except KeyboardInterrupt:

@@ -14,7 +14,20 @@ talks JSON-RPC over its stdin/stdout; logs go to stderr. With http or sse it lis
 --host/--port for remote clients (bearer token from TASK_TRACKER_AUTH_TOKEN)."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_named(argv: list[str]) -> str | None:
+    """The subcommand argv names (its first word that is not an option or --log-level's)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--log-level":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
+    """with_tasks=False leaves out the task commands (add, ls, ...): `serve` parses without
+    importing their grammar, so it starts as fast as before they existed."""
     # --log-level is accepted before or after the subcommand.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
@@ -150,4 +163,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         cmd = db_sub.add_parser(name, help=text, parents=[common])
         cmd.add_argument("--db", help=db_help)
+    if with_tasks:
+        from task_tracker.cli.task_grammar import add_task_commands
+
+        add_task_commands(sub, common, db_help)
     return parser

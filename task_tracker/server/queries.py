@@ -40,9 +40,8 @@ from task_tracker.schemas.structure import (
     SortArg,
 )
 from task_tracker.server.calls import current_actor, read, refuse_if_read_only, write
+from task_tracker.server.cursors import decode_cursor, decode_list_cursor
 from task_tracker.server.shaping import (
-    decode_cursor,
-    decode_list_cursor,
     nothing_ready,
     search_page,
     shaped,

@@ -27,7 +27,8 @@ from task_tracker.schemas.structure import (
     TaskDetailOut,
 )
 from task_tracker.server.calls import current_actor, read, write
-from task_tracker.server.shaping import decode_cursor, detailed, encode_cursor, event_out
+from task_tracker.server.cursors import decode_cursor, encode_cursor
+from task_tracker.server.shaping import detailed, event_out
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -1,0 +1,173 @@
+"""The task commands' grammar: verb first, ids as arguments, filters as options.
+
+Only argparse here (the parser is built on every start, `serve` included): what runs them is
+in cli.tasks, imported only when one of them is called.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from task_tracker.cli.dates import DUE_HELP, due_argument
+
+PRIORITIES = ["low", "medium", "high"]
+STATUSES = ["pending", "in_progress", "complete", "cancelled"]
+STATUS_FILTERS = ["open", "closed", "all", *STATUSES]
+SORTS = ["id", "priority", "due_date", "updated_at"]
+
+# (name, help, example)
+COMMANDS = [
+    ("add", "add a task", "task-tracker add 'Write the release notes' --due friday --tag docs"),
+    ("ls", "list tasks (open ones unless --status)", "task-tracker ls --tag docs --sort due_date"),
+    ("show", "one task with its subtasks, dependencies, notes and history", "task-tracker show 12"),
+    ("next", "the best ready tasks to work on", "task-tracker next --claim"),
+    (
+        "done",
+        "complete tasks (all or none)",
+        "task-tracker ls --tag x -q | xargs task-tracker done",
+    ),
+    ("start", "mark a task in progress", "task-tracker start 12"),
+    (
+        "claim",
+        "claim a task for yourself, renew or release it",
+        "task-tracker claim 12 --minutes 60",
+    ),
+    ("edit", "change a task's fields", "task-tracker edit 12 --priority high --due +3d"),
+    (
+        "note",
+        "add a note to a task's work log",
+        "task-tracker note 12 'tried the retry: still flaky'",
+    ),
+    ("rm", "move tasks to the trash (asks first on a terminal)", "task-tracker rm 12 13 -y"),
+    ("restore", "bring a task back from the trash", "task-tracker restore 12"),
+    ("search", "find tasks by words", "task-tracker search deploy -staging"),
+    ("projects", "projects and their task counts", "task-tracker projects --archived"),
+    ("history", "a task's changes, newest first", "task-tracker history 12 --limit 50"),
+]
+
+
+def _task_fields(cmd: argparse.ArgumentParser, *, new: bool) -> None:
+    """The options add and edit share; edit's replace what they name."""
+    if not new:
+        cmd.add_argument("--title", help="new title")
+    cmd.add_argument("--desc", "--description", dest="desc", help="description")
+    cmd.add_argument("--priority", choices=PRIORITIES)
+    cmd.add_argument("--status", choices=STATUSES)
+    cmd.add_argument(
+        "--tag",
+        action="append",
+        help="a tag (repeatable)" + ("" if new else "; replaces the task's tags"),
+    )
+    cmd.add_argument("--due", type=due_argument, help=DUE_HELP)
+    cmd.add_argument("--project", help="project name" + ("" if new else " ('' for none)"))
+    cmd.add_argument(
+        "--create-project", action="store_true", help="create the project if it is new"
+    )
+    cmd.add_argument(
+        "--parent", type=int, help="parent task (makes a subtask)" + ("" if new else "; 0: none")
+    )
+    cmd.add_argument(
+        "--depends-on",
+        type=int,
+        action="append",
+        metavar="ID",
+        help="a task to complete first (repeatable)" + ("" if new else "; replaces the list"),
+    )
+
+
+def _filters(cmd: argparse.ArgumentParser, *, status: str | None) -> None:
+    if status is not None:
+        cmd.add_argument("--status", choices=STATUS_FILTERS, default=status)
+    cmd.add_argument("--priority", choices=PRIORITIES)
+    cmd.add_argument("--tag", action="append", help="a tag the tasks carry (repeatable: all)")
+    cmd.add_argument("--project", help="project name")
+
+
+def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -> None:
+    """Register the task commands on `sub` (the top-level subparsers)."""
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--db", help=db_help)
+    output.add_argument(
+        "--json", action="store_true", help="print the MCP tool's structured result as JSON"
+    )
+    quiet = argparse.ArgumentParser(add_help=False)
+    quiet.add_argument("-q", "--quiet", action="store_true", help="print only ids, one a line")
+    listing = argparse.ArgumentParser(add_help=False)
+    listing.add_argument("--no-pager", action="store_true", help="never page the output")
+    made: dict[str, argparse.ArgumentParser] = {}
+    for name, text, example in COMMANDS:
+        parents = [common, output]
+        if name in ("add", "ls", "next", "search"):
+            parents.append(quiet)
+        if name in ("ls", "search", "history", "show"):
+            parents.append(listing)
+        made[name] = sub.add_parser(
+            name,
+            help=text,
+            description=text[0].upper() + text[1:] + ".",
+            epilog=f"example:\n  {example}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            parents=parents,
+        )
+    made["add"].add_argument("title", help="what is to be done")
+    _task_fields(made["add"], new=True)
+
+    ls = made["ls"]
+    _filters(ls, status="open")
+    ls.add_argument("--due", dest="due_when", choices=["overdue", "today", "this_week"])
+    ls.add_argument("--due-before", type=due_argument, help="due before this date")
+    ls.add_argument("--due-after", type=due_argument, help="due after this date")
+    ls.add_argument("--claimed-by", metavar="NAME", help="held by NAME ('' for nobody)")
+    ls.add_argument("--sort", choices=SORTS, default="id")
+    ls.add_argument("--order", choices=["asc", "desc"])
+    ls.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
+
+    for name in ("show", "start", "restore"):
+        made[name].add_argument("id", type=int)
+    made["history"].add_argument("id", type=int)
+    made["history"].add_argument("--limit", type=int, default=20, help="events (default 20)")
+
+    nxt = made["next"]
+    nxt.add_argument("--limit", type=int, default=3, help="how many (default 3, at most 10)")
+    nxt.add_argument("--tag", action="append", help="a tag the tasks carry (repeatable: all)")
+    nxt.add_argument("--project", help="project name")
+    nxt.add_argument("--claimed-by", metavar="NAME", help="held by NAME ('' for nobody)")
+    nxt.add_argument("--claim", action="store_true", help="claim the best one for yourself")
+
+    done = made["done"]
+    done.add_argument("ids", type=int, nargs="+", metavar="ID")
+    done.add_argument("--with-subtasks", action="store_true", help="close open subtasks too")
+    done.add_argument("--cancel", action="store_true", help="cancel instead of complete")
+
+    claim = made["claim"]
+    claim.add_argument("id", type=int)
+    claim.add_argument("--minutes", type=int, default=30, help="lease length (default 30)")
+    claim.add_argument("--release", action="store_true", help="give the task back")
+
+    edit = made["edit"]
+    edit.add_argument("id", type=int)
+    _task_fields(edit, new=False)
+    edit.add_argument("--no-due", action="store_true", help="remove the due date")
+    edit.add_argument("--no-deps", action="store_true", help="remove every dependency")
+    edit.add_argument("--with-subtasks", action="store_true", help="closing: subtasks too")
+    edit.add_argument("--expected-version", type=int, help="refuse if the task changed since")
+
+    note = made["note"]
+    note.add_argument("id", type=int)
+    note.add_argument("text", help="the note (up to 2,000 characters)")
+
+    rm = made["rm"]
+    rm.add_argument("ids", type=int, nargs="+", metavar="ID")
+    rm.add_argument("-y", "--yes", action="store_true", help="do not ask")
+    rm.add_argument("--with-subtasks", action="store_true", help="their subtasks too")
+    rm.add_argument(
+        "--permanent", action="store_true", help="delete for good (no restore; asks even so)"
+    )
+
+    search = made["search"]
+    search.add_argument("query", nargs="+", help='words, "phrases", -excluded')
+    _filters(search, status="all")
+    search.add_argument("--limit", type=int, default=10, help="at most this many (max 50)")
+
+    made["projects"].add_argument("--archived", action="store_true", help="archived ones too")

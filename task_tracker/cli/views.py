@@ -1,0 +1,185 @@
+"""The task commands' results as a person reads them: the tools' structured content in, lines
+of text out (tables, a task's page, history), coloured when render.use_colour() says so."""
+
+from __future__ import annotations
+
+import re
+import sys
+from typing import Any
+
+from task_tracker.cli.render import (
+    BOLD,
+    DIM,
+    TASK_HEADERS,
+    Cell,
+    paint,
+    table,
+    task_rows,
+    use_colour,
+)
+from task_tracker.schemas import local_today
+
+_BOLD_MATCH = re.compile(r"\*\*(.+?)\*\*")
+
+
+def ids_in(content: dict[str, Any]) -> list[int]:
+    """The task ids a result holds, for -q: its task list, or the task itself."""
+    for key in ("tasks", "results"):
+        if key in content:
+            return [task["id"] for task in content[key]]
+    return [content["id"]] if "id" in content else []
+
+
+def task_list(page: dict[str, Any]) -> list[str]:
+    tasks = page["tasks"]
+    if not tasks:
+        return ["No tasks match."]
+    lines = table(TASK_HEADERS, task_rows(tasks, local_today()), colour=use_colour())
+    total = page["total"]
+    if page.get("next_cursor"):
+        more = f"more than {total}" if page.get("total_capped") else str(total)
+        lines.append(f"{len(tasks)} of {more} tasks shown: narrow the filters or raise --limit.")
+    return lines
+
+
+def _ref(ref: dict[str, Any]) -> str:
+    return f"#{ref['id']} {ref['title']} [{ref['status']}]"
+
+
+def _change(field: str, pair: Any) -> str:
+    if not isinstance(pair, list) or len(pair) != 2:
+        return f"{field} {pair!r}"
+    old, new = pair
+    if field == "note":
+        return repr(new)
+    if field == "depends_on":
+        return f"depends on #{new}" if old is None else f"no longer depends on #{old}"
+    return f"{field} {old!r} → {new!r}" if old is not None else f"{field} {new!r}"
+
+
+def event_line(event: dict[str, Any]) -> str:
+    who = event["actor"] or "(by hand)"
+    shown = {f: p for f, p in event["changes"].items() if p != [None, ""] and p != [None, []]}
+    changes = "; ".join(_change(f, p) for f, p in shown.items())
+    return f"v{event['version']} {event['at'][:19]} {who} {event['kind']}" + (
+        f": {changes}" if changes else ""
+    )
+
+
+def task_detail(task: dict[str, Any]) -> list[str]:
+    colour = use_colour()
+    today = local_today()
+    [row] = task_rows([task], today)
+    status = paint(task["status"], row[2].style, colour)
+    if task.get("claimed_by"):
+        status += f" (claimed by {task['claimed_by']} until {task['claimed_until'][:19]})"
+    fields = [
+        ("status", status),
+        ("priority", paint(task["priority"], row[1].style, colour)),
+        ("due", paint(row[3].text, row[3].style, colour) if task["due_date"] else ""),
+        ("project", task.get("project") or ""),
+        ("tags", ", ".join(task["tags"])),
+        ("parent", _ref(task["parent"]) if task.get("parent") else ""),
+        ("ready", "yes" if task.get("ready") else "no (waiting on dependencies or subtasks)"),
+        ("created", task["created_at"][:19]),
+        ("updated", f"{task['updated_at'][:19]} (version {task['version']})"),
+    ]
+    lines = [paint(f"#{task['id']} {task['title']}", BOLD, colour)]
+    lines += [f"  {name:<9} {value}" for name, value in fields if value]
+    if task["description"]:
+        lines += ["", *(f"  {line}" for line in task["description"].splitlines())]
+    for key, heading in (
+        ("subtasks", "subtasks"),
+        ("depends_on", "depends on"),
+        ("blocks", "blocks"),
+    ):
+        if task.get(key):
+            lines += ["", f"{heading}:", *(f"  {_ref(ref)}" for ref in task[key])]
+    if task.get("notes"):
+        lines += ["", "notes (newest first):"]
+        lines += [
+            f"  {n['at'][:16]} {n['actor'] or '(by hand)'}: {n['text']}" for n in task["notes"]
+        ]
+    if task.get("history"):
+        lines += ["", "last changes:", *(f"  {event_line(e)}" for e in task["history"])]
+    return lines
+
+
+def suggestions(found: dict[str, Any], *, claimed: bool) -> list[str]:
+    tasks = found["tasks"]
+    if not tasks:
+        return [found.get("message") or "Nothing is ready."]
+    colour = use_colour()
+    rows = task_rows(tasks, local_today())
+    lines = table(TASK_HEADERS, rows, colour=colour)
+    for index, task in enumerate(tasks, start=1):
+        lines.insert(index * 2, paint(f"      {task['reason']}", DIM, colour))
+    if claimed:
+        lines.append(f"Claimed #{tasks[0]['id']} for you.")
+    return lines
+
+
+def search_results(found: dict[str, Any]) -> list[str]:
+    hits = found["results"]
+    if not hits:
+        return ["No tasks match."]
+    colour = use_colour()
+    lines = table(TASK_HEADERS, task_rows(hits, local_today()), colour=colour)
+    for index, hit in reversed(list(enumerate(hits, start=1))):
+        if _BOLD_MATCH.sub(r"\1", hit["snippet"]) != hit["title"]:  # not the title again
+            snippet = _BOLD_MATCH.sub(lambda m: paint(m.group(1), BOLD, colour), hit["snippet"])
+            lines.insert(index + 1, f"      {snippet}")
+    if found.get("next_cursor"):
+        total = found["total"]
+        more = f"more than {total}" if found.get("total_capped") else str(total)
+        lines.append(f"{len(hits)} of {more} matches shown: add words or raise --limit.")
+    return lines
+
+
+def project_table(found: dict[str, Any]) -> list[str]:
+    if not found["projects"]:
+        return ["No projects yet: add --project NAME --create-project to a task."]
+    rows = [
+        [
+            Cell(
+                p["name"] + (" (archived)" if p["archived"] else ""), DIM if p["archived"] else None
+            ),
+            Cell(str(p["open"])),
+            Cell(str(p["complete"])),
+            Cell(str(p["cancelled"])),
+            Cell(p["description"]),
+        ]
+        for p in found["projects"]
+    ]
+    headers = ("PROJECT", "OPEN", "COMPLETE", "CANCELLED", "DESCRIPTION")
+    return table(headers, rows, colour=use_colour())
+
+
+def history_lines(page: dict[str, Any]) -> list[str]:
+    lines = [event_line(e) for e in page["events"]]
+    if page.get("next_cursor"):
+        lines.append("… older changes not shown: raise --limit.")
+    return lines or ["No recorded changes."]
+
+
+def claim_line(task: dict[str, Any], *, released: bool) -> str:
+    if released:
+        return f"Released #{task['id']}: {task['title']}"
+    return f"Claimed #{task['id']}: {task['title']} until {task['claimed_until'][:19]} UTC"
+
+
+def deleted_lines(deleted: list[dict[str, Any]], *, permanent: bool) -> list[str]:
+    if permanent:
+        return [f"Deleted #{t['id']} for good: {t['title']}" for t in deleted]
+    return [
+        f"Moved #{t['id']} to the trash: {t['title']} (task-tracker restore {t['id']})"
+        for t in deleted
+    ]
+
+
+def agreed(question: str) -> bool:
+    """Ask on the terminal; only y or yes agrees."""
+    sys.stderr.write(question)
+    sys.stderr.flush()
+    answer = sys.stdin.readline()
+    return answer.strip().lower() in ("y", "yes")

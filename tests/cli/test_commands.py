@@ -1,0 +1,212 @@
+"""The task commands as a person runs them: the real console script in a subprocess, each
+command as a table and as --json, exit codes and one-line errors, the person's name in the
+history, and --json equal to what an MCP client gets from the tools for the same tasks."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastmcp import Client
+
+from task_tracker.cli.dates import parse_due
+from task_tracker.migrate import prepare_database
+from task_tracker.schemas import local_today
+from task_tracker.server.app import build_server
+
+SCRIPT = Path(sys.executable).parent / "task-tracker"
+
+
+def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TASK_TRACKER_")}
+    base.pop("NO_COLOR", None)
+    return subprocess.run(
+        [str(SCRIPT), *args, "--db", str(db)],
+        env={**base, "USER": "alice", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def ok(db: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = run(db, *args, env=env)
+    assert (done.returncode, done.stderr) == (0, ""), done.stderr
+    return done.stdout
+
+
+def as_json(db: Path, *args: str) -> Any:
+    return json.loads(ok(db, *args, "--json"))
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "tasks.db"
+
+
+def test_the_console_script_is_installed() -> None:
+    assert SCRIPT.is_file(), "pip install -e . puts task-tracker beside the interpreter"
+
+
+def test_a_session_from_add_to_history(db: Path) -> None:
+    today = local_today()
+    assert ok(
+        db, "add", "Write notes", "--tag", "docs", "--priority", "high", "--due", "today"
+    ) == ("Added #1: Write notes\n")
+    assert ok(db, "add", "Fix login", "--project", "web", "--create-project", "-q") == "2\n"
+    added = as_json(db, "add", "Deploy", "--depends-on", "1", "--depends-on", "2", "--due", "+1w")
+    assert (added["id"], added["due_date"]) == (3, (today + timedelta(weeks=1)).isoformat())
+    assert ok(db, "ls") == (
+        "ID  PRI     STATUS   DUE         PROJECT  TITLE\n"
+        f"1   high    pending  {today}           Write notes  +docs\n"
+        "2   medium  pending              web      Fix login\n"
+        f"3   medium  pending  {added['due_date']}           Deploy\n"
+    )
+    assert ok(db, "ls", "--tag", "docs", "-q") == "1\n"
+    assert ok(db, "ls", "--project", "web", "--sort", "priority", "-q") == "2\n"
+    assert ok(db, "next", "-q") == "1\n2\n"  # Deploy waits on both
+    assert ok(db, "start", "2") == "Started #2: Fix login\n"
+    assert ok(db, "note", "2", "cookie was stale") == "Noted on #2: Fix login\n"
+    shown = ok(db, "show", "2")
+    assert shown.startswith("#2 Fix login\n  status    in_progress\n  priority  medium\n")
+    assert "notes (newest first):\n" in shown and ": cookie was stale\n" in shown
+    assert "\nblocks:\n  #3 Deploy [pending]\n" in shown
+    assert ok(db, "search", "stale") == (
+        "ID  PRI     STATUS       DUE  PROJECT  TITLE\n"
+        "2   medium  in_progress       web      Fix login\n"
+        "      note: cookie was stale\n"
+    )
+    assert ok(db, "done", "1", "2") == "Completed #1: Write notes\nCompleted #2: Fix login\n"
+    assert ok(db, "next", "-q") == "3\n"
+    assert ok(db, "edit", "3", "--priority", "high", "--no-due") == "Changed #3: Deploy (v2)\n"
+    assert ok(db, "projects") == (
+        "PROJECT  OPEN  COMPLETE  CANCELLED  DESCRIPTION\nweb      0     1         0\n"
+    )
+    history = ok(db, "history", "3").splitlines()
+    assert history[0].startswith("v2 ") and history[0].endswith(
+        f" alice update: priority 'medium' → 'high'; due_date '{added['due_date']}' → None"
+    )
+    assert history[-1].endswith(
+        " alice create: title 'Deploy'; status 'pending'; "
+        f"priority 'medium'; due_date '{added['due_date']}'"
+    )
+
+
+def test_claim_rm_restore_and_the_trash(db: Path) -> None:
+    ok(db, "add", "one")
+    ok(db, "add", "two")
+    claimed = ok(db, "claim", "1", "--minutes", "5")
+    assert claimed.startswith("Claimed #1: one until ") and claimed.endswith(" UTC\n")
+    refused = run(db, "claim", "1", env={"USER": "bob"})
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("task-tracker: error: Task #1 is claimed by 'alice' until ")
+    assert ok(db, "ls", "--claimed-by", "alice", "-q") == "1\n"
+    assert ok(db, "claim", "1", "--release") == "Released #1: one\n"
+    # No terminal to ask: the trash is undoable, so rm goes ahead; for good needs -y.
+    assert ok(db, "rm", "1", "2") == (
+        "Moved #1 to the trash: one (task-tracker restore 1)\n"
+        "Moved #2 to the trash: two (task-tracker restore 2)\n"
+    )
+    assert ok(db, "ls", "-q") == ""
+    assert ok(db, "restore", "2") == "Restored #2: two\n"
+    forever = run(db, "rm", "2", "--permanent")
+    assert (forever.returncode, forever.stderr) == (
+        1,
+        "task-tracker: error: Deleting for good needs -y when there is no terminal to ask.\n",
+    )
+    assert ok(db, "rm", "2", "--permanent", "-y") == "Deleted #2 for good: two\n"
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM tasks").fetchone() == (0,)
+        assert conn.execute("SELECT task_id FROM trash").fetchall() == [(1,)]
+
+
+def test_errors_are_one_line_with_exit_1_and_usage_is_exit_2(db: Path) -> None:
+    missing = run(db, "show", "42")
+    assert (missing.returncode, missing.stdout, missing.stderr) == (
+        1,
+        "",
+        "task-tracker: error: Task 42 not found. Use list_tasks or search_tasks to find "
+        "existing ids.\n",
+    )
+    too_long = run(db, "add", "x" * 201, "--tag", "a b")
+    assert (too_long.returncode, too_long.stderr) == (
+        1,
+        "task-tracker: error: Invalid arguments for add_task; nothing was changed. Fix these "
+        "and call again: title: is 201 characters long; at most 200 are allowed; tags[0]: "
+        "'a b' is not a valid tag; use one word without spaces, commas or control characters\n",
+    )
+    unknown = run(db, "add", "x", "--project", "nope")
+    assert (unknown.returncode, unknown.stderr) == (
+        1,
+        "task-tracker: error: No project named 'nope'. Existing projects: none yet. Use one "
+        "of those, or pass create_project=true to create it.\n",
+    )
+    bad_date = run(db, "add", "x", "--due", "someday")
+    assert bad_date.returncode == 2
+    assert bad_date.stderr.splitlines()[-1] == (
+        "task-tracker add: error: argument --due: 'someday' is not a date: use YYYY-MM-DD, "
+        "today, tomorrow, +3d, +2w or a weekday (mon..sun: its next occurrence, never today)"
+    )
+    assert run(db, "done").returncode == 2
+    for command in ("add", "ls", "show", "next", "done", "rm", "search", "history"):
+        helped = run(db, command, "--help")
+        assert helped.returncode == 0 and "example:\n  task-tracker " in helped.stdout
+
+
+def test_the_actor_is_the_person_or_task_tracker_actor(db: Path) -> None:
+    ok(db, "add", "one", env={"USER": "carol"})
+    ok(db, "add", "two", env={"USER": "carol", "TASK_TRACKER_ACTOR": "release-bot"})
+    with sqlite3.connect(db) as conn:
+        actors = conn.execute("SELECT task_id, actor FROM task_events ORDER BY id").fetchall()
+    assert actors == [(1, "carol"), (2, "release-bot")]
+
+
+@pytest.mark.anyio
+async def test_json_is_what_the_tools_return(db: Path) -> None:
+    ok(db, "add", "alpha report", "--tag", "x", "--desc", "quarterly numbers")
+    ok(db, "add", "beta", "--priority", "high", "--parent", "1")
+    ok(db, "note", "2", "alpha notes too")
+    listed = as_json(db, "ls", "--status", "all")
+    shown = as_json(db, "show", "1")
+    found = as_json(db, "search", "alpha")
+    suggested = as_json(db, "next")
+    prepare_database(db)
+    async with Client(build_server(db, toolsets=("all",))) as client:
+
+        async def tool(name: str, **arguments: Any) -> Any:
+            return (await client.call_tool(name, arguments)).structured_content
+
+        assert listed == await tool("list_tasks", status="all", sort="id", limit=200)
+        assert shown == await tool("get_task", task_id=1)
+        assert found == await tool("search_tasks", query="alpha", status="all", limit=10)
+        assert suggested == await tool("next_task", limit=3)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-12-24", date(2026, 12, 24)),
+        ("today", date(2026, 11, 27)),
+        ("Tomorrow", date(2026, 11, 28)),
+        ("+3d", date(2026, 11, 30)),
+        ("+2w", date(2026, 12, 11)),
+        ("fri", date(2026, 12, 4)),  # today is a Friday: the next one
+        ("monday", date(2026, 11, 30)),
+        ("sat", date(2026, 11, 28)),
+    ],
+)
+def test_due_dates_as_people_type_them(typed: str, expected: date) -> None:
+    assert parse_due(typed, date(2026, 11, 27)) == expected
+
+
+@pytest.mark.parametrize("typed", ["someday", "+3m", "mo", "2026-13-01", "t"])
+def test_due_dates_that_mean_nothing_say_what_to_type(typed: str) -> None:
+    with pytest.raises(ValueError, match="is not a date: use YYYY-MM-DD, today, tomorrow"):
+        parse_due(typed, date(2026, 11, 27))
