@@ -16,10 +16,18 @@ if config.config_file_name is not None:
     logging.config.fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 
+def _target() -> str | None:
+    """What to migrate: `-x db=PATH-or-URL`, else sqlalchemy.url (the server sets it), else
+    None (TASK_TRACKER_DB, else the user data dir, as for `serve`)."""
+    return context.get_x_argument(as_dictionary=True).get("db") or config.get_main_option(
+        "sqlalchemy.url"
+    )
+
+
 def _db_path() -> Path:
-    url = config.get_main_option("sqlalchemy.url")
-    if url:
-        return Path(url.removeprefix("sqlite:///"))
+    target = _target()
+    if target:
+        return resolve_db_path(target.removeprefix("sqlite:///"))
     return resolve_db_path(None)
 
 
@@ -48,7 +56,40 @@ def next_revision_id(context_: object, _revision: object, directives: list) -> N
     script.rev_id = f"{max(numbers, default=0) + 1:04d}"
 
 
+def _postgres_url() -> str | None:
+    """The PostgreSQL URL to migrate, if the target is one."""
+    import os
+
+    url = _target() or os.environ.get("TASK_TRACKER_DB", "")
+    return url if url.startswith(("postgresql:", "postgresql+")) else None
+
+
+def run_postgres(url: str) -> None:
+    """On PostgreSQL the revisions' DDL runs in one transaction too (PostgreSQL has
+    transactional DDL), and an advisory lock makes two starting servers take turns."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=Base.metadata,
+                include_name=include_name,
+                process_revision_directives=next_revision_id,
+                transaction_per_migration=False,
+            )
+            with context.begin_transaction():
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7316)")
+                context.run_migrations()
+    finally:
+        engine.dispose()
+
+
 def run_migrations_online() -> None:
+    if (url := _postgres_url()) is not None:
+        run_postgres(url)
+        return
     db_path = _db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_db_engine(db_path, foreign_keys=False).execution_options(

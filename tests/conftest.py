@@ -33,3 +33,19 @@ async def client(db_path: Path) -> AsyncIterator[Client]:
     prepare_database(db_path)  # as `task-tracker serve` does before it starts serving
     async with Client(build_server(db_path)) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL server's URL (tests/pg.py): skipped here without one, failed in CI."""
+    import os
+
+    from tests.pg import REQUIRE_ENV_VAR, Unavailable, throwaway_cluster
+
+    try:
+        with throwaway_cluster() as url:
+            yield url
+    except Unavailable as exc:
+        if os.environ.get(REQUIRE_ENV_VAR):
+            pytest.fail(f"PostgreSQL is required here ({REQUIRE_ENV_VAR}): {exc}")
+        pytest.skip(f"no PostgreSQL: {exc}")

@@ -47,7 +47,36 @@ TRIGGERS = {
 }
 
 
+# On PostgreSQL: a stored tsvector column, weighted title > tags > description, kept by the
+# database itself (a generated column: hand edits too), with a GIN index. The configuration
+# stems English words like porter (snowball, without a stop-word list, so every word counts
+# as in FTS5) and folds accents (unaccent, a trusted extension).
+PG_DDL = (
+    "CREATE EXTENSION IF NOT EXISTS unaccent",
+    "CREATE TEXT SEARCH DICTIONARY task_stem (TEMPLATE = snowball, Language = english)",
+    "CREATE TEXT SEARCH CONFIGURATION task_search (COPY = english)",
+    "ALTER TEXT SEARCH CONFIGURATION task_search ALTER MAPPING FOR "
+    "asciiword, asciihword, hword_asciipart, word, hword, hword_part WITH unaccent, task_stem",
+    """ALTER TABLE tasks ADD COLUMN search tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('task_search', title), 'A')
+        || setweight(to_tsvector('task_search', tags), 'B')
+        || setweight(to_tsvector('task_search', description), 'C')) STORED""",
+    "CREATE INDEX ix_tasks_search ON tasks USING gin (search)",
+)
+PG_DROP = (
+    "DROP INDEX IF EXISTS ix_tasks_search",
+    "ALTER TABLE tasks DROP COLUMN IF EXISTS search",
+    "DROP TEXT SEARCH CONFIGURATION IF EXISTS task_search",
+    "DROP TEXT SEARCH DICTIONARY IF EXISTS task_stem",
+    # (unaccent stays: other schemas of the database may use it)
+)
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for ddl in PG_DDL:
+            op.execute(ddl)
+        return
     op.execute(CREATE_FTS)
     for ddl in TRIGGERS.values():
         op.execute(ddl)
@@ -56,6 +85,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for ddl in PG_DROP:
+            op.execute(ddl)
+        return
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS tasks_fts")

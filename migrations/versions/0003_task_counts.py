@@ -35,6 +35,26 @@ TRIGGERS = {
 }
 
 
+PG_TRIGGERS = """
+    CREATE FUNCTION task_counts_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP IN ('DELETE', 'UPDATE') THEN
+            UPDATE task_counts SET n = n - 1 WHERE status = OLD.status;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') THEN
+            UPDATE task_counts SET n = n + 1 WHERE status = NEW.status;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER task_counts_ai AFTER INSERT ON tasks
+        FOR EACH ROW EXECUTE FUNCTION task_counts_sync();
+    CREATE TRIGGER task_counts_ad AFTER DELETE ON tasks
+        FOR EACH ROW EXECUTE FUNCTION task_counts_sync();
+    CREATE TRIGGER task_counts_au AFTER UPDATE OF status ON tasks
+        FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status)
+        EXECUTE FUNCTION task_counts_sync();"""
+
+
 def upgrade() -> None:
     op.create_table(
         "task_counts",
@@ -48,11 +68,15 @@ def upgrade() -> None:
         "FROM (SELECT 'pending' AS status UNION ALL SELECT 'in_progress' "
         "UNION ALL SELECT 'complete') AS s"
     )
-    for ddl in TRIGGERS.values():
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for ddl in [PG_TRIGGERS] if postgres else TRIGGERS.values():
         op.execute(ddl)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS task_counts_sync() CASCADE")  # and its triggers
+    else:
+        for name in TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.drop_table("task_counts")

@@ -1,0 +1,87 @@
+"""The one migration history on PostgreSQL: every revision up from empty, with rows written
+at each, and all the way down again; the same revisions SQLite runs (tests/test_migrations.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+
+from task_tracker.migrate import migrations_dir
+
+# The revisions that run on PostgreSQL so far, oldest first (issue 16 ports the rest).
+PORTED = ("0001", "0002", "0003")
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    name = f"tt_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()
+
+
+def config(url: str) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def rows(url: str, sql: str) -> list[tuple]:
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.begin() as conn:
+            result = conn.exec_driver_sql(sql)
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def test_every_ported_revision_up_with_rows_and_down_to_empty(pg_url: str) -> None:
+    cfg = config(pg_url)
+    command.upgrade(cfg, "0001")
+    rows(
+        pg_url,
+        "INSERT INTO tasks (title, tags, created_at, updated_at, due_date) VALUES "
+        "('first', '[\"a\", \"b\"]', now(), now(), '2026-12-24')",
+    )
+    assert rows(pg_url, "SELECT task_id, tag FROM task_tags ORDER BY tag") == [(1, "a"), (1, "b")]
+    rows(pg_url, "UPDATE tasks SET tags = '[\"c\"]' WHERE id = 1")
+    assert rows(pg_url, "SELECT tag FROM task_tags") == [("c",)]
+    command.upgrade(cfg, "0002")
+    # Stemmed, accents folded, no stop words; the title weighs most.
+    rows(pg_url, "UPDATE tasks SET title = 'Deploying the café', description = 'later'")
+    found = "SELECT id FROM tasks WHERE search @@ to_tsquery('task_search', '{}')"
+    assert rows(pg_url, found.format("deploy & cafe & the")) == [(1,)]
+    assert rows(pg_url, found.format("c:*")) == [(1,)]  # c from the tags, as a prefix
+    command.upgrade(cfg, "0003")
+    rows(
+        pg_url,
+        "INSERT INTO tasks (title, status, created_at, updated_at, completed_at) "
+        "VALUES ('done', 'complete', now(), now(), now())",
+    )
+    rows(pg_url, "UPDATE tasks SET status = 'in_progress' WHERE id = 1")
+    counts = "SELECT status, n FROM task_counts ORDER BY status"
+    assert rows(pg_url, counts) == [("complete", 1), ("in_progress", 1), ("pending", 0)]
+    rows(pg_url, "DELETE FROM tasks WHERE id = 2")
+    assert rows(pg_url, counts) == [("complete", 0), ("in_progress", 1), ("pending", 0)]
+    for revision in PORTED[3:]:
+        command.upgrade(cfg, revision)
+    assert rows(pg_url, "SELECT version_num FROM alembic_version") == [(PORTED[-1],)]
+    command.downgrade(cfg, "base")
+    assert rows(pg_url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [
+        (1,)
+    ]  # alembic_version only
