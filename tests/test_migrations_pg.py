@@ -15,7 +15,7 @@ from alembic.config import Config
 from task_tracker.migrate import migrations_dir
 
 # The revisions that run on PostgreSQL so far, oldest first (issue 16 ports the rest).
-PORTED = ("0001", "0002", "0003")
+PORTED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
 
 
 @pytest.fixture
@@ -78,8 +78,35 @@ def test_every_ported_revision_up_with_rows_and_down_to_empty(pg_url: str) -> No
     assert rows(pg_url, counts) == [("complete", 1), ("in_progress", 1), ("pending", 0)]
     rows(pg_url, "DELETE FROM tasks WHERE id = 2")
     assert rows(pg_url, counts) == [("complete", 0), ("in_progress", 1), ("pending", 0)]
-    for revision in PORTED[3:]:
+    command.upgrade(cfg, "0004")
+    with pytest.raises(sa.exc.IntegrityError, match="each tag must be 1-40 characters"):
+        rows(pg_url, "UPDATE tasks SET tags = '[\"Upper\"]'")
+    with pytest.raises(sa.exc.IntegrityError, match="ck_tasks_completed_at"):
+        rows(pg_url, "UPDATE tasks SET completed_at = now() WHERE status = 'in_progress'")
+    added = rows(pg_url, "INSERT INTO tasks (title) VALUES ('defaults') RETURNING created_at")
+    assert added[0][0].tzinfo is not None
+    command.upgrade(cfg, "0008")
+    rows(pg_url, "INSERT INTO projects (name) VALUES ('Web')")
+    rows(pg_url, "UPDATE tasks SET project_id = 1, parent_id = 1 WHERE id = 3")
+    rows(pg_url, "UPDATE tasks SET status = 'cancelled' WHERE id = 3")
+    rows(pg_url, "INSERT INTO task_dependencies VALUES (3, 1)")
+    with pytest.raises(sa.exc.IntegrityError, match="ix_projects_lower_name"):
+        rows(pg_url, "INSERT INTO projects (name) VALUES ('web')")
+    assert rows(pg_url, counts) == [
+        ("cancelled", 1),
+        ("complete", 0),
+        ("in_progress", 1),
+        ("pending", 0),
+    ]
+    for revision in PORTED[8:]:
         command.upgrade(cfg, revision)
+    rows(pg_url, "UPDATE tasks SET claimed_by = 'alice', claimed_until = now() WHERE id = 1")
+    command.downgrade(cfg, "0007")  # cancelled becomes complete, structure goes
+    assert rows(pg_url, "SELECT id, status FROM tasks ORDER BY id") == [
+        (1, "in_progress"),
+        (3, "complete"),
+    ]
+    command.upgrade(cfg, PORTED[-1])
     assert rows(pg_url, "SELECT version_num FROM alembic_version") == [(PORTED[-1],)]
     command.downgrade(cfg, "base")
     assert rows(pg_url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [

@@ -9,6 +9,10 @@ the log by id, never dropped: a timestamp SQLite can read is rewritten in the on
 (one it cannot read becomes the task's other timestamp, or the migration time); tags are
 lower-cased, their spaces become '-', non-text ones become text or go; a complete task without
 completed_at gets its updated_at, an open one loses a stray completed_at.
+
+On PostgreSQL the timestamps are typed already (revision 0001): the same repairs of tags,
+completed_at and ids, the same rules as constraints added in place, and the tag rules as a
+plpgsql trigger.
 """
 
 import json
@@ -180,7 +184,7 @@ def _repair_rows() -> None:
         "updated_at": f"coalesce({fmt('updated_at')}, created_at, :now)",  # created_at is fixed
         "completed_at": fmt("completed_at"),
     }
-    for column, repaired in fallbacks.items():
+    for column, repaired in fallbacks.items() if bind.dialect.name == "sqlite" else ():
         bad = f"{column} IS NOT NULL AND NOT ({_iso(column)})"
         for task_id, value in bind.execute(sa.text(f"SELECT id, {column} FROM tasks WHERE {bad}")):
             log.warning(
@@ -219,14 +223,67 @@ def _repair_rows() -> None:
         )
 
 
+PG_TAGS = {
+    "old": "jsonb_typeof(tags::jsonb) = 'array'",
+    "new": "jsonb_typeof(tags::jsonb) = 'array' AND jsonb_array_length(tags::jsonb) <= 20",
+}
+PG_NEW_CHECKS = {name: NEW_CHECKS[name] for name in ("version", "id", "completed_at")}
+PG_NEW_CHECKS["completed_at"] = "(status = 'complete') = (completed_at IS NOT NULL)"
+PG_TAG_RULES = r"""
+    CREATE FUNCTION tasks_tags_check() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        given jsonb := NEW.tags::jsonb;
+    BEGIN
+        IF jsonb_typeof(given) = 'array' AND (
+            EXISTS (
+                SELECT 1 FROM jsonb_array_elements(given) AS t(v)
+                WHERE jsonb_typeof(v) != 'string' OR v #>> '{}' = ''
+                   OR length(v #>> '{}') > 40 OR v #>> '{}' != lower(v #>> '{}')
+                   OR v #>> '{}' ~ '[\s,\u00a0[:cntrl:]]'
+            )
+            OR (SELECT count(*) FROM jsonb_array_elements(given))
+               != (SELECT count(DISTINCT v) FROM jsonb_array_elements(given) AS t(v))
+        ) THEN
+            RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = 'TAGS_MESSAGE';
+        END IF;
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER tasks_tags_check_bi BEFORE INSERT ON tasks
+        FOR EACH ROW EXECUTE FUNCTION tasks_tags_check();
+    CREATE TRIGGER tasks_tags_check_bu BEFORE UPDATE OF tags ON tasks
+        FOR EACH ROW EXECUTE FUNCTION tasks_tags_check();""".replace("TAGS_MESSAGE", TAGS_MESSAGE)
+
+
+def _postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
 def upgrade() -> None:
     _repair_rows()
+    if _postgres():
+        for column in ("created_at", "updated_at"):
+            op.alter_column("tasks", column, server_default=sa.text("now()"))
+        for name in ("tags", "version"):
+            op.drop_constraint(op.f(f"ck_tasks_{name}"), "tasks", type_="check")
+        for name, sql in {"tags": PG_TAGS["new"], **PG_NEW_CHECKS}.items():
+            op.create_check_constraint(op.f(f"ck_tasks_{name}"), "tasks", sql)
+        op.execute(PG_TAG_RULES)
+        return
     _rebuild(_tasks_table(NEW_CHECKS, defaults=True))
     for ddl in TAG_CHECK_TRIGGERS.values():
         op.execute(ddl)
 
 
 def downgrade() -> None:
+    if _postgres():
+        op.execute("DROP FUNCTION IF EXISTS tasks_tags_check() CASCADE")  # and its triggers
+        for name in ("tags", *PG_NEW_CHECKS):
+            op.drop_constraint(op.f(f"ck_tasks_{name}"), "tasks", type_="check")
+        for name, sql in {"tags": PG_TAGS["old"], "version": OLD_CHECKS["version"]}.items():
+            op.create_check_constraint(op.f(f"ck_tasks_{name}"), "tasks", sql)
+        for column in ("created_at", "updated_at"):
+            op.alter_column("tasks", column, server_default=None)
+        return
     for name in TAG_CHECK_TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     _rebuild(_tasks_table(OLD_CHECKS, defaults=False))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0008"
 down_revision: str | None = "0007"
@@ -145,15 +146,58 @@ def _rebuild(table: sa.Table) -> None:
         )
 
 
+STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
+
+
+def _postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def _structure_in_place() -> None:
+    """PostgreSQL changes tables in place: the new columns with their keys, the new status."""
+    op.add_column(
+        "tasks",
+        sa.Column(
+            "project_id",
+            sa.Integer(),
+            sa.ForeignKey("projects.id", name="fk_tasks_project_id_projects", ondelete="SET NULL"),
+            nullable=True,
+        ),
+    )
+    op.add_column(
+        "tasks",
+        sa.Column(
+            "parent_id",
+            sa.Integer(),
+            sa.ForeignKey("tasks.id", name="fk_tasks_parent_id_tasks", ondelete="CASCADE"),
+            nullable=True,
+        ),
+    )
+    op.create_check_constraint(op.f("ck_tasks_parent_id"), "tasks", "parent_id != id")
+    op.create_index("ix_tasks_parent_id", "tasks", ["parent_id"])
+    op.create_index("ix_tasks_project_id", "tasks", ["project_id"])
+    op.drop_constraint(op.f("ck_tasks_status"), "tasks", type_="check")
+    op.create_check_constraint(op.f("ck_tasks_status"), "tasks", _statuses(*NEW_STATUSES))
+
+
 def upgrade() -> None:
+    postgres = _postgres()
     op.create_table(
         "projects",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
-        sa.Column("archived", sa.Boolean(), server_default=sa.text("0"), nullable=False),
         sa.Column(
-            "created_at", sa.String(length=32), server_default=sa.text(SQL_NOW), nullable=False
+            "archived",
+            sa.Boolean(),
+            server_default=sa.text("false" if postgres else "0"),
+            nullable=False,
+        ),
+        sa.Column(
+            "created_at",
+            STAMP,
+            server_default=sa.text("now()" if postgres else SQL_NOW),
+            nullable=False,
         ),
         sa.CheckConstraint(
             "length(name) BETWEEN 1 AND 100 AND name = trim(name)", name="ck_projects_name"
@@ -163,9 +207,12 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_projects_lower_name", "projects", [sa.text("lower(name)")], unique=True)
-    op.add_column("tasks", sa.Column("project_id", sa.Integer(), nullable=True))
-    op.add_column("tasks", sa.Column("parent_id", sa.Integer(), nullable=True))
-    _rebuild(_tasks_table(NEW_STATUSES, structure=True))
+    if postgres:
+        _structure_in_place()
+    else:
+        op.add_column("tasks", sa.Column("project_id", sa.Integer(), nullable=True))
+        op.add_column("tasks", sa.Column("parent_id", sa.Integer(), nullable=True))
+        _rebuild(_tasks_table(NEW_STATUSES, structure=True))
     op.create_table(
         "task_dependencies",
         sa.Column("task_id", sa.Integer(), nullable=False),
@@ -200,6 +247,14 @@ def downgrade() -> None:
     op.execute("DELETE FROM task_counts WHERE status = 'cancelled'")
     op.drop_index("ix_task_dependencies_depends_on_id", table_name="task_dependencies")
     op.drop_table("task_dependencies")
-    _rebuild(_tasks_table(OLD_STATUSES, structure=False))
+    if _postgres():
+        op.drop_constraint(op.f("ck_tasks_status"), "tasks", type_="check")
+        op.create_check_constraint(op.f("ck_tasks_status"), "tasks", _statuses(*OLD_STATUSES))
+        op.drop_index("ix_tasks_project_id", table_name="tasks")
+        op.drop_index("ix_tasks_parent_id", table_name="tasks")
+        op.drop_column("tasks", "parent_id")  # (with its key and check)
+        op.drop_column("tasks", "project_id")
+    else:
+        _rebuild(_tasks_table(OLD_STATUSES, structure=False))
     op.drop_index("ix_projects_lower_name", table_name="projects")
     op.drop_table("projects")

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0010"
 down_revision: str | None = "0009"
@@ -19,10 +20,14 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# (timestamptz on PostgreSQL, as every timestamp there: revision 0001)
+STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
+
+
 def upgrade() -> None:
     # Plain ADD COLUMNs (no table rebuild): both start empty on every existing task.
     op.add_column("tasks", sa.Column("claimed_by", sa.String(length=100), nullable=True))
-    op.add_column("tasks", sa.Column("claimed_until", sa.String(length=32), nullable=True))
+    op.add_column("tasks", sa.Column("claimed_until", STAMP, nullable=True))
 
 
 def downgrade() -> None:
