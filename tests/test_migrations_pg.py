@@ -4,6 +4,9 @@ at each, and all the way down again; the same revisions SQLite runs (tests/test_
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 
@@ -14,8 +17,8 @@ from alembic.config import Config
 
 from task_tracker.migrate import migrations_dir
 
-# The revisions that run on PostgreSQL so far, oldest first (issue 16 ports the rest).
-PORTED = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010")
+# Every revision, oldest first.
+PORTED = tuple(f"{n:04d}" for n in range(1, 17))
 
 
 @pytest.fixture
@@ -106,9 +109,60 @@ def test_every_ported_revision_up_with_rows_and_down_to_empty(pg_url: str) -> No
         (1, "in_progress"),
         (3, "complete"),
     ]
-    command.upgrade(cfg, PORTED[-1])
+    command.upgrade(cfg, "0016")
+    acting = "SELECT set_config('task_tracker.actor', 'alice', true); "
+    rows(pg_url, acting + "UPDATE tasks SET priority = 'high', tags = '[\"x\"]' WHERE id = 1")
+    events = "SELECT task_id, actor, kind, changes::jsonb FROM task_events ORDER BY id"
+    assert rows(pg_url, events) == [
+        (1, "alice", "update", {"priority": ["medium", "high"], "tags": [["c"], ["x"]]})
+    ]
+    rows(pg_url, "INSERT INTO task_notes (task_id, text) VALUES (1, 'tried the flaky retry')")
+    rows(pg_url, acting + "INSERT INTO task_dependencies VALUES (1, 3)")
+    assert rows(pg_url, events)[1:] == [
+        (1, None, "note", {"note": [None, "tried the flaky retry"]}),
+        (1, "alice", "update", {"depends_on": [None, 3]}),
+    ]
+    noted = "SELECT task_id FROM task_notes WHERE search @@ to_tsquery('task_search', 'retrying')"
+    assert rows(pg_url, noted) == [(1,)]
+    # Into the trash: a 'delete' event, kept; the dependency on it is an event of #1.
+    rows(
+        pg_url,
+        "INSERT INTO trash (task_id, title, deleted_at, content) VALUES (3, 'x', now(), '{}')",
+    )
+    rows(pg_url, "INSERT INTO trash_tasks (task_id, trash_id) VALUES (3, 1)")
+    rows(pg_url, acting + "DELETE FROM tasks WHERE id = 3")
+    # (PostgreSQL runs the foreign key's cascade after the delete's own trigger; SQLite before)
+    assert [(e[0], e[2], e[3]) for e in rows(pg_url, events)[3:]] == [
+        (3, "delete", {}),
+        (1, "update", {"depends_on": [3, None]}),
+    ]
+    rows(pg_url, "DELETE FROM tasks WHERE id = 1")  # for good: its history goes
+    assert [e[0] for e in rows(pg_url, events)] == [3]
     assert rows(pg_url, "SELECT version_num FROM alembic_version") == [(PORTED[-1],)]
     command.downgrade(cfg, "base")
     assert rows(pg_url, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") == [
         (1,)
     ]  # alembic_version only
+
+
+def test_alembic_from_the_repo_root_takes_a_url(pg_url: str) -> None:
+    """As a maintainer runs it: `alembic -x db=URL upgrade head`, or TASK_TRACKER_DB=URL."""
+    repo = migrations_dir().parent
+    env = {k: v for k, v in os.environ.items() if k != "TASK_TRACKER_DB"}
+
+    def alembic(*args: str, **extra: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "alembic", *args],
+            cwd=repo,
+            env={**env, **extra},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    up = alembic("-x", f"db={pg_url}", "upgrade", "head")
+    assert up.returncode == 0, up.stderr
+    assert rows(pg_url, "SELECT version_num FROM alembic_version") == [(PORTED[-1],)]
+    down = alembic("downgrade", "0011", TASK_TRACKER_DB=pg_url)
+    assert down.returncode == 0, down.stderr
+    assert rows(pg_url, "SELECT version_num FROM alembic_version") == [("0011",)]

@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0011"
 down_revision: str | None = "0010"
@@ -108,13 +109,87 @@ TRIGGERS = {
 }
 
 
+# On PostgreSQL the same events come from plpgsql triggers. Who acts, and the kind the server
+# names, are transaction-local settings (task_tracker.actor, task_tracker.kind) rather than
+# the one-row table: many writers there would queue for that row's lock. The table is made
+# there too, so both databases have the same tables.
+_PG_FIELDS = ", ".join(f"'{f}'" for f in FIELDS)
+PG_FUNCTIONS = f"""
+    CREATE FUNCTION task_event_value(field text, value jsonb) RETURNS jsonb
+    LANGUAGE sql IMMUTABLE AS $$
+        SELECT CASE WHEN field = 'tags' AND value != 'null' THEN (value #>> '{{}}')::jsonb
+                    ELSE value END
+    $$;
+    CREATE FUNCTION task_events_write() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        who text := nullif(current_setting('task_tracker.actor', true), '');
+        named text := nullif(current_setting('task_tracker.kind', true), '');
+        changed jsonb;
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            SELECT coalesce(jsonb_object_agg(
+                       key, jsonb_build_array(NULL, task_event_value(key, value))), '{{}}')
+            INTO changed FROM jsonb_each(to_jsonb(NEW))
+            WHERE key IN ({_PG_FIELDS}) AND value != 'null';
+            INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+            VALUES (NEW.id, NEW.version, NEW.created_at, who, coalesce(named, 'create'),
+                    changed::text);
+            RETURN NULL;
+        END IF;
+        SELECT jsonb_object_agg(n.key, jsonb_build_array(
+                   task_event_value(n.key, o.value), task_event_value(n.key, n.value)))
+        INTO changed
+        FROM jsonb_each(to_jsonb(NEW)) AS n JOIN jsonb_each(to_jsonb(OLD)) AS o USING (key)
+        WHERE n.key IN ({_PG_FIELDS}) AND n.value IS DISTINCT FROM o.value;
+        IF changed IS NULL THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+        VALUES (
+            NEW.id, NEW.version,
+            CASE WHEN NEW.updated_at IS DISTINCT FROM OLD.updated_at THEN NEW.updated_at
+                 ELSE now() END,
+            who,
+            coalesce(named, CASE
+                WHEN OLD.status IS DISTINCT FROM NEW.status AND NEW.status = 'complete'
+                    THEN 'complete'
+                WHEN OLD.status IS DISTINCT FROM NEW.status AND NEW.status = 'cancelled'
+                    THEN 'cancel'
+                WHEN OLD.claimed_by IS DISTINCT FROM NEW.claimed_by AND NEW.claimed_by IS NULL
+                    THEN 'release'
+                WHEN OLD.claimed_by IS DISTINCT FROM NEW.claimed_by THEN 'claim'
+                ELSE 'update' END),
+            changed::text
+        );
+        RETURN NULL;
+    END $$;
+    CREATE FUNCTION task_events_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM task_events WHERE task_id = OLD.id;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER task_events_ai AFTER INSERT ON tasks
+        FOR EACH ROW EXECUTE FUNCTION task_events_write();
+    CREATE TRIGGER task_events_au AFTER UPDATE ON tasks
+        FOR EACH ROW EXECUTE FUNCTION task_events_write();
+    CREATE TRIGGER task_events_ad AFTER DELETE ON tasks
+        FOR EACH ROW EXECUTE FUNCTION task_events_forget();"""
+PG_DROP = (
+    "DROP FUNCTION IF EXISTS task_events_write() CASCADE",
+    "DROP FUNCTION IF EXISTS task_events_forget() CASCADE",
+    "DROP FUNCTION IF EXISTS task_event_value(text, jsonb)",
+)
+STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
+
+
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "task_events",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("at", sa.String(length=32), nullable=False),
+        sa.Column("at", STAMP, nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("changes", sa.Text(), server_default="{}", nullable=False),
@@ -131,13 +206,14 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_task_event_actor"),
     )
     op.execute("INSERT INTO task_event_actor (id, actor) VALUES (1, NULL)")
-    for ddl in TRIGGERS.values():
+    for ddl in [PG_FUNCTIONS] if postgres else TRIGGERS.values():
         op.execute(ddl)
 
 
 def downgrade() -> None:
-    for name in TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for ddl in PG_DROP if postgres else [f"DROP TRIGGER IF EXISTS {n}" for n in TRIGGERS]:
+        op.execute(ddl)
     op.drop_table("task_event_actor")
     op.drop_index("ix_task_events_task_id_id", table_name="task_events")
     op.drop_table("task_events")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0012"
 down_revision: str | None = "0011"
@@ -43,13 +44,36 @@ NEW_TRIGGERS = {
 }
 
 
+# On PostgreSQL the delete trigger's function (revision 0011) is replaced likewise.
+PG_FORGET = """
+    CREATE OR REPLACE FUNCTION task_events_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF {trashed} THEN
+            INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+            VALUES (OLD.id, OLD.version, now(),
+                    nullif(current_setting('task_tracker.actor', true), ''), 'delete', '{{}}');
+        ELSE
+            DELETE FROM task_events WHERE task_id = OLD.id;
+        END IF;
+        RETURN NULL;
+    END $$"""
+PG_OLD_FORGET = """
+    CREATE OR REPLACE FUNCTION task_events_forget() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM task_events WHERE task_id = OLD.id;
+        RETURN NULL;
+    END $$"""
+STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
+
+
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "trash",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
-        sa.Column("deleted_at", sa.String(length=32), nullable=False),
+        sa.Column("deleted_at", STAMP, nullable=False),
         sa.Column("deleted_by", sa.String(length=100), nullable=True),
         sa.Column("content", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_trash"),
@@ -66,6 +90,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("task_id", name="pk_trash_tasks"),
     )
     op.create_index("ix_trash_tasks_trash_id", "trash_tasks", ["trash_id"])
+    if postgres:
+        op.execute(PG_FORGET.format(trashed=TRASHED.replace("old.id", "OLD.id")))
+        return
     op.execute("DROP TRIGGER task_events_ad")
     for ddl in NEW_TRIGGERS.values():
         op.execute(ddl)
@@ -74,9 +101,12 @@ def upgrade() -> None:
 def downgrade() -> None:
     # What is in the trash is deleted for good: the old schema has nowhere to keep it.
     op.execute("DELETE FROM task_events WHERE task_id IN (SELECT task_id FROM trash_tasks)")
-    for name in NEW_TRIGGERS:
-        op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    op.execute(OLD_AD)
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_OLD_FORGET)
+    else:
+        for name in NEW_TRIGGERS:
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute(OLD_AD)
     op.drop_index("ix_trash_tasks_trash_id", table_name="trash_tasks")
     op.drop_table("trash_tasks")
     op.drop_index("ix_trash_deleted_at", table_name="trash")

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "0013"
 down_revision: str | None = "0012"
@@ -30,12 +31,32 @@ NOTE_EVENT = """
     END"""
 
 
+PG_NOTE_EVENT = """
+    CREATE FUNCTION task_notes_event() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF nullif(current_setting('task_tracker.kind', true), '') IS DISTINCT FROM 'restore'
+        THEN
+            INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+            SELECT NEW.task_id, tasks.version, NEW.at, NEW.actor, 'note',
+                   jsonb_build_object('note', jsonb_build_array(NULL, NEW.text))::text
+            FROM tasks WHERE tasks.id = NEW.task_id;
+        END IF;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER task_notes_event AFTER INSERT ON task_notes
+        FOR EACH ROW EXECUTE FUNCTION task_notes_event();"""
+STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
+
+
 def upgrade() -> None:
+    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "task_notes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
-        sa.Column("at", sa.String(length=32), server_default=sa.text(SQL_NOW), nullable=False),
+        sa.Column(
+            "at", STAMP, server_default=sa.text("now()" if postgres else SQL_NOW), nullable=False
+        ),
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("text", sa.Text(), nullable=False),
         sa.CheckConstraint("length(text) BETWEEN 1 AND 2000", name="ck_task_notes_text"),
@@ -46,10 +67,13 @@ def upgrade() -> None:
         sqlite_autoincrement=True,
     )
     op.create_index("ix_task_notes_task_id_id", "task_notes", ["task_id", "id"])
-    op.execute(NOTE_EVENT)
+    op.execute(PG_NOTE_EVENT if postgres else NOTE_EVENT)
 
 
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS task_notes_event")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS task_notes_event() CASCADE")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS task_notes_event")
     op.drop_index("ix_task_notes_task_id_id", table_name="task_notes")
     op.drop_table("task_notes")

@@ -47,7 +47,27 @@ TRIGGERS = {
 }
 
 
+# On PostgreSQL: a generated tsvector per note (the configuration of revision 0002), GIN.
+PG_DDL = (
+    """ALTER TABLE task_notes ADD COLUMN search tsvector
+        GENERATED ALWAYS AS (to_tsvector('task_search', text)) STORED""",
+    "CREATE INDEX ix_task_notes_search ON task_notes USING gin (search)",
+)
+PG_DROP = (
+    "DROP INDEX IF EXISTS ix_task_notes_search",
+    "ALTER TABLE task_notes DROP COLUMN IF EXISTS search",
+)
+
+
+def _postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
 def upgrade() -> None:
+    if _postgres():
+        for ddl in PG_DDL:
+            op.execute(ddl)
+        return
     op.execute(CREATE_FTS)
     for ddl in TRIGGERS.values():
         op.execute(ddl)
@@ -55,6 +75,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if _postgres():
+        for ddl in PG_DROP:
+            op.execute(ddl)
+        return
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
     op.execute("DROP TABLE IF EXISTS task_notes_fts")

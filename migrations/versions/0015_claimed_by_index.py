@@ -24,6 +24,7 @@ def upgrade() -> None:
         "tasks",
         ["claimed_by"],
         sqlite_where=sa.text("claimed_by IS NOT NULL"),
+        postgresql_where=sa.text("claimed_by IS NOT NULL"),
     )
 
 

@@ -47,11 +47,44 @@ TRIGGERS = {
 }
 
 
+PG_TRIGGERS = """
+    CREATE FUNCTION task_dependencies_event() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        dependent integer;
+        change jsonb;
+    BEGIN
+        IF TG_OP = 'INSERT' THEN
+            dependent := NEW.task_id;
+            change := jsonb_build_array(NULL, NEW.depends_on_id);
+        ELSE
+            dependent := OLD.task_id;
+            change := jsonb_build_array(OLD.depends_on_id, NULL);
+        END IF;
+        INSERT INTO task_events (task_id, version, at, actor, kind, changes)
+        SELECT tasks.id, tasks.version, now(),
+               nullif(current_setting('task_tracker.actor', true), ''),
+               coalesce(nullif(current_setting('task_tracker.kind', true), ''), 'update'),
+               jsonb_build_object('depends_on', change)::text
+        FROM tasks WHERE tasks.id = dependent;
+        RETURN NULL;
+    END $$;
+    CREATE TRIGGER task_dependencies_event_ai AFTER INSERT ON task_dependencies
+        FOR EACH ROW EXECUTE FUNCTION task_dependencies_event();
+    CREATE TRIGGER task_dependencies_event_ad AFTER DELETE ON task_dependencies
+        FOR EACH ROW EXECUTE FUNCTION task_dependencies_event();"""
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(PG_TRIGGERS)
+        return
     for ddl in TRIGGERS.values():
         op.execute(ddl)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP FUNCTION IF EXISTS task_dependencies_event() CASCADE")
+        return
     for name in TRIGGERS:
         op.execute(f"DROP TRIGGER IF EXISTS {name}")
