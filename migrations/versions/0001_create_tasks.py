@@ -20,6 +20,9 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Ids and versions reach 2^53 - 1: bigint on PostgreSQL, whose integer holds 32 bits.
+ID = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 # task_tags mirrors tasks.tags (a JSON array) so tag filters use an index. Triggers keep it
 # exact for every write, including rows edited by hand in the sqlite3 CLI.
 STAMP = sa.String(length=32).with_variant(postgresql.TIMESTAMP(timezone=True), "postgresql")
@@ -78,7 +81,7 @@ def upgrade() -> None:
         ]
     op.create_table(
         "tasks",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
@@ -88,7 +91,7 @@ def upgrade() -> None:
         sa.Column("created_at", STAMP, nullable=False),
         sa.Column("updated_at", STAMP, nullable=False),
         sa.Column("completed_at", STAMP, nullable=True),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("version", ID, server_default="1", nullable=False),
         sa.CheckConstraint(
             "length(title) BETWEEN 1 AND 200 AND title = trim(title)", name=op.f("ck_tasks_title")
         ),
@@ -106,7 +109,7 @@ def upgrade() -> None:
     op.create_index("ix_tasks_due_date", "tasks", ["due_date"])
     op.create_table(
         "task_tags",
-        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", ID, nullable=False),
         sa.Column("tag", sa.String(length=40), nullable=False),
         sa.ForeignKeyConstraint(
             ["task_id"],

@@ -22,6 +22,9 @@ down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Ids and versions reach 2^53 - 1: bigint on PostgreSQL, whose integer holds 32 bits.
+ID = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 log = logging.getLogger("alembic.runtime.migration")
 
 ID_MAX = 2**53 - 1
@@ -56,7 +59,7 @@ def _tasks_table(statuses: Sequence[str], *, structure: bool) -> sa.Table:
         extra = [
             sa.Column(
                 "project_id",
-                sa.Integer(),
+                ID,
                 sa.ForeignKey(
                     "projects.id", name="fk_tasks_project_id_projects", ondelete="SET NULL"
                 ),
@@ -64,7 +67,7 @@ def _tasks_table(statuses: Sequence[str], *, structure: bool) -> sa.Table:
             ),
             sa.Column(
                 "parent_id",
-                sa.Integer(),
+                ID,
                 sa.ForeignKey("tasks.id", name="fk_tasks_parent_id_tasks", ondelete="CASCADE"),
                 nullable=True,
             ),
@@ -75,7 +78,7 @@ def _tasks_table(statuses: Sequence[str], *, structure: bool) -> sa.Table:
     return sa.Table(
         "tasks",
         sa.MetaData(),
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column("status", sa.String(length=16), server_default="pending", nullable=False),
@@ -85,7 +88,7 @@ def _tasks_table(statuses: Sequence[str], *, structure: bool) -> sa.Table:
         sa.Column("created_at", sa.String(length=32), server_default=now, nullable=False),
         sa.Column("updated_at", sa.String(length=32), server_default=now, nullable=False),
         sa.Column("completed_at", sa.String(length=32), nullable=True),
-        sa.Column("version", sa.Integer(), server_default="1", nullable=False),
+        sa.Column("version", ID, server_default="1", nullable=False),
         sa.CheckConstraint(
             "length(title) BETWEEN 1 AND 200 AND title = trim(title)", name="ck_tasks_title"
         ),
@@ -159,7 +162,7 @@ def _structure_in_place() -> None:
         "tasks",
         sa.Column(
             "project_id",
-            sa.Integer(),
+            ID,
             sa.ForeignKey("projects.id", name="fk_tasks_project_id_projects", ondelete="SET NULL"),
             nullable=True,
         ),
@@ -168,7 +171,7 @@ def _structure_in_place() -> None:
         "tasks",
         sa.Column(
             "parent_id",
-            sa.Integer(),
+            ID,
             sa.ForeignKey("tasks.id", name="fk_tasks_parent_id_tasks", ondelete="CASCADE"),
             nullable=True,
         ),
@@ -184,7 +187,7 @@ def upgrade() -> None:
     postgres = _postgres()
     op.create_table(
         "projects",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("description", sa.Text(), server_default="", nullable=False),
         sa.Column(
@@ -210,13 +213,13 @@ def upgrade() -> None:
     if postgres:
         _structure_in_place()
     else:
-        op.add_column("tasks", sa.Column("project_id", sa.Integer(), nullable=True))
-        op.add_column("tasks", sa.Column("parent_id", sa.Integer(), nullable=True))
+        op.add_column("tasks", sa.Column("project_id", ID, nullable=True))
+        op.add_column("tasks", sa.Column("parent_id", ID, nullable=True))
         _rebuild(_tasks_table(NEW_STATUSES, structure=True))
     op.create_table(
         "task_dependencies",
-        sa.Column("task_id", sa.Integer(), nullable=False),
-        sa.Column("depends_on_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", ID, nullable=False),
+        sa.Column("depends_on_id", ID, nullable=False),
         sa.CheckConstraint("task_id != depends_on_id", name="ck_task_dependencies_not_itself"),
         sa.ForeignKeyConstraint(
             ["task_id"],

@@ -28,6 +28,9 @@ down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Ids and versions reach 2^53 - 1: bigint on PostgreSQL, whose integer holds 32 bits.
+ID = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
 # The fields an event records; tags are JSON text, stored as JSON in the event.
 FIELDS = (
@@ -186,9 +189,9 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "task_events",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("task_id", ID, nullable=False),
+        sa.Column("version", ID, nullable=False),
         sa.Column("at", STAMP, nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=False),
@@ -199,7 +202,7 @@ def upgrade() -> None:
     op.create_index("ix_task_events_task_id_id", "task_events", ["task_id", "id"])
     op.create_table(
         "task_event_actor",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("actor", sa.String(length=100), nullable=True),
         sa.Column("kind", sa.String(length=16), nullable=True),
         sa.CheckConstraint("id = 1", name="ck_task_event_actor_one_row"),

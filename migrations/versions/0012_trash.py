@@ -22,6 +22,9 @@ down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Ids and versions reach 2^53 - 1: bigint on PostgreSQL, whose integer holds 32 bits.
+ID = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 SQL_NOW = "strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')"
 TRASHED = "EXISTS (SELECT 1 FROM trash_tasks WHERE trash_tasks.task_id = old.id)"
 OLD_AD = """
@@ -70,8 +73,8 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "trash",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("task_id", ID, nullable=False),
         sa.Column("title", sa.String(length=200), nullable=False),
         sa.Column("deleted_at", STAMP, nullable=False),
         sa.Column("deleted_by", sa.String(length=100), nullable=True),
@@ -82,8 +85,8 @@ def upgrade() -> None:
     op.create_index("ix_trash_deleted_at", "trash", ["deleted_at"])
     op.create_table(
         "trash_tasks",
-        sa.Column("task_id", sa.Integer(), nullable=False),
-        sa.Column("trash_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", ID, nullable=False),
+        sa.Column("trash_id", ID, nullable=False),
         sa.ForeignKeyConstraint(
             ["trash_id"], ["trash.id"], name="fk_trash_tasks_trash_id_trash", ondelete="CASCADE"
         ),

@@ -20,6 +20,9 @@ down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Ids and versions reach 2^53 - 1: bigint on PostgreSQL, whose integer holds 32 bits.
+ID = sa.Integer().with_variant(sa.BigInteger(), "postgresql")
+
 SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'))"
 NOTE_EVENT = """
     CREATE TRIGGER task_notes_event AFTER INSERT ON task_notes
@@ -52,8 +55,8 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "task_notes",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("task_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
+        sa.Column("task_id", ID, nullable=False),
         sa.Column(
             "at", STAMP, server_default=sa.text("now()" if postgres else SQL_NOW), nullable=False
         ),

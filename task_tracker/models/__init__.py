@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy import (
+    TIMESTAMP,
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -66,7 +71,8 @@ def iso_utc_check(column: str) -> str:
 
 
 class UTCDateTime(TypeDecorator[datetime]):
-    """A UTC-aware datetime stored as ISO-8601 text (readable in the sqlite3 CLI).
+    """A UTC-aware datetime stored as ISO-8601 text on SQLite (readable in the sqlite3 CLI),
+    as `timestamptz` on PostgreSQL.
 
     One fixed format (microseconds, +00:00) keeps text order equal to time order.
     A naive value written by hand is read as UTC.
@@ -75,16 +81,25 @@ class UTCDateTime(TypeDecorator[datetime]):
     impl = String(32)
     cache_ok = True
 
-    def process_bind_param(self, value: datetime | None, dialect: object) -> str | None:
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(TIMESTAMP(timezone=True))
+        return dialect.type_descriptor(String(32))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
         if value is None:
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetime; use a UTC-aware one")
+        if dialect.name == "postgresql":
+            return value.astimezone(UTC)
         return value.astimezone(UTC).isoformat(timespec="microseconds")
 
-    def process_result_value(self, value: str | None, dialect: object) -> datetime | None:
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
+        if isinstance(value, datetime):  # PostgreSQL's own
+            return value.astimezone(UTC)
         try:
             parsed = datetime.fromisoformat(value)
         except (TypeError, ValueError):
@@ -94,8 +109,35 @@ class UTCDateTime(TypeDecorator[datetime]):
         return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
+class ISODate(TypeDecorator[str]):
+    """A calendar day as 'YYYY-MM-DD' text to the code: stored so on SQLite, as `date` on
+    PostgreSQL."""
+
+    impl = String(10)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(Date())
+        return dialect.type_descriptor(String(10))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "postgresql":
+            return value
+        return value if isinstance(value, date) else date.fromisoformat(value)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
+        return value.isoformat() if isinstance(value, date) else value
+
+
+# Ids and versions go up to ID_MAX (2^53 - 1): SQLite's INTEGER holds 64 bits, PostgreSQL's
+# integer only 32, so there they are bigint.
+BigId = Integer().with_variant(BigInteger(), "postgresql")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {int: BigId}  # foreign keys to ids, typed by their annotation
 
 
 class Task(Base):
@@ -148,18 +190,18 @@ class Task(Base):
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str] = mapped_column(Text, server_default="")
     status: Mapped[str] = mapped_column(String(16), server_default=Status.PENDING.value)
     priority: Mapped[str] = mapped_column(String(16), server_default=Priority.MEDIUM.value)
     # JSON array text, e.g. ["work","urgent"]; mirrored into task_tags by triggers.
     tags: Mapped[str] = mapped_column(Text, server_default="[]")
-    due_date: Mapped[str | None] = mapped_column(String(10))
+    due_date: Mapped[str | None] = mapped_column(ISODate())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    version: Mapped[int] = mapped_column(BigId, server_default="1")
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     # Deleting a task deletes its subtasks (the tools refuse unless asked to).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
@@ -180,7 +222,7 @@ class Project(Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     name: Mapped[str] = mapped_column(String(PROJECT_NAME_MAX))
     description: Mapped[str] = mapped_column(Text, server_default="")
     archived: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))

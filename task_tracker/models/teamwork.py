@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from task_tracker.models import SQL_NOW, Base, UTCDateTime
+from task_tracker.models import SQL_NOW, Base, BigId, UTCDateTime
 from task_tracker.schemas import NOTE_MAX, TITLE_MAX
 
 
@@ -22,9 +22,9 @@ class TaskEvent(Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    task_id: Mapped[int] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(BigId)
+    version: Mapped[int] = mapped_column(BigId)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor: Mapped[str | None] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(16))
@@ -38,7 +38,7 @@ class TaskEventActor(Base):
     __tablename__ = "task_event_actor"
     __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     actor: Mapped[str | None] = mapped_column(String(100))
     # The kind of change the server names (a revert); NULL: the triggers tell it.
     kind: Mapped[str | None] = mapped_column(String(16))
@@ -54,7 +54,7 @@ class TaskNote(Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     actor: Mapped[str | None] = mapped_column(String(100))
@@ -71,8 +71,8 @@ class TrashEntry(Base):
         {"sqlite_autoincrement": True},
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    task_id: Mapped[int] = mapped_column(Integer)  # the task that was deleted
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[int] = mapped_column(BigId)  # the task that was deleted
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     deleted_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deleted_by: Mapped[str | None] = mapped_column(String(100))
@@ -85,5 +85,5 @@ class TrashTask(Base):
     __tablename__ = "trash_tasks"
     __table_args__ = (Index("ix_trash_tasks_trash_id", "trash_id"),)
 
-    task_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    task_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     trash_id: Mapped[int] = mapped_column(ForeignKey("trash.id", ondelete="CASCADE"))

@@ -1,8 +1,9 @@
 """History: the events the database triggers of revision 0011 write for every change.
 
-The store only names who acts (task_event_actor, inside the caller's write transaction) and
-reads events back; it never writes an event itself, so an event exists exactly when its
-change does, whoever made it.
+The store only names who acts (inside the caller's write transaction: the one-row table
+task_event_actor on SQLite, transaction-local settings on PostgreSQL) and reads events
+back; it never writes an event itself, so an event exists exactly when its change does,
+whoever made it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
 from task_tracker.errors import InvalidInput
 from task_tracker.models import TaskEvent, TaskEventActor
@@ -26,6 +27,11 @@ _SET_ACTOR = (
     .where(TaskEventActor.__table__.c.id == 1)
     .values(actor=bindparam("actor"), kind=bindparam("kind"))
 )
+# PostgreSQL: settings that end with the transaction, so concurrent writers share no row.
+_SET_ACTOR_PG = text(
+    "SELECT set_config('task_tracker.actor', coalesce(:actor, ''), true),"
+    " set_config('task_tracker.kind', coalesce(:kind, ''), true)"
+)
 _EVENTS = (
     select(EVENTS)
     .where(E.task_id == bindparam("task_id"), E.id < bindparam("before"))
@@ -37,7 +43,8 @@ _EVENTS = (
 def set_actor(conn: Connection, actor: str | None, *, kind: str | None = None) -> None:
     """Who the rest of this write transaction acts for (None: nobody, before commit), and
     the kind its events are (None: as the change is)."""
-    conn.execute(_SET_ACTOR, {"actor": actor, "kind": kind})
+    statement = _SET_ACTOR_PG if conn.dialect.name == "postgresql" else _SET_ACTOR
+    conn.execute(statement, {"actor": actor, "kind": kind})
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,7 +60,7 @@ def require_tasks(conn: Connection, ids: Sequence[int], *, role: str) -> None:
 _ANCESTORS = text(
     """
     WITH RECURSIVE up(id, depth) AS (
-        SELECT :start, 0
+        SELECT CAST(:start AS BIGINT), 0
         UNION ALL
         SELECT t.parent_id, up.depth + 1 FROM tasks AS t JOIN up ON t.id = up.id
         WHERE t.parent_id IS NOT NULL AND up.depth < 10000
@@ -130,9 +130,9 @@ def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
 _DEPENDENCY_PATH = text(
     """
     WITH RECURSIVE walk(id, path) AS (
-        SELECT :start, '#' || :start
+        SELECT CAST(:start AS BIGINT), '#' || CAST(:start AS TEXT)
         UNION
-        SELECT d.depends_on_id, walk.path || ' → #' || d.depends_on_id
+        SELECT d.depends_on_id, walk.path || ' → #' || CAST(d.depends_on_id AS TEXT)
         FROM task_dependencies AS d JOIN walk ON d.task_id = walk.id
         WHERE walk.id != :goal AND length(walk.path) < 100000
     )
