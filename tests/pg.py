@@ -57,7 +57,11 @@ def throwaway_cluster() -> Iterator[str]:
             owner = pwd.getpwnam("postgres")
         except KeyError:
             raise Unavailable("running as root and there is no postgres user to run as") from None
-        as_user = ["runuser", "-u", "postgres", "--"]
+        # (runuser lives in sbin, which a bare PATH such as CI's /usr/bin:/bin leaves out)
+        runuser = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
+        if runuser is None:
+            raise Unavailable("running as root and there is no runuser to run as postgres")
+        as_user = [runuser, "-u", "postgres", "--"]
     base = Path(tempfile.mkdtemp(prefix="task-tracker-pg-"))
     data = base / "data"
     if as_user:
@@ -65,7 +69,10 @@ def throwaway_cluster() -> Iterator[str]:
     port = _free_port()
 
     def run(*command: str) -> None:
-        done = subprocess.run([*as_user, *command], capture_output=True, text=True)
+        try:
+            done = subprocess.run([*as_user, *command], capture_output=True, text=True)
+        except OSError as exc:
+            raise Unavailable(f"cannot run {command[0]}: {exc}") from None
         if done.returncode != 0:
             raise Unavailable(f"{Path(command[0]).name} failed: {done.stderr.strip()[-300:]}")
 

@@ -20,6 +20,7 @@ from task_tracker.schemas import (
     utcnow,
 )
 from task_tracker.store import claims, projects
+from task_tracker.store.hints import unindexed
 from task_tracker.store.sorting import SORT_SMALL, priority_ranks, sorted_rows
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
 
@@ -197,7 +198,7 @@ def list_tasks(
             page = page.where(matches.whereclause)
         elif few_in_range:
             # The range's ids from the index, sorted (id + 0 keeps SQLite from walking by id).
-            plus = T.id + 0
+            plus = unindexed(T.id)
             ids = matches.where(
                 *extra, plus < (after or ID_MAX + 1) if desc else plus > (after or 0)
             )
@@ -206,7 +207,7 @@ def list_tasks(
         else:
             # By id, every filter checked per row (a wide due range too: `|| ''` keeps SQLite
             # from reading the whole range from its index and sorting it).
-            walked = _due_bounds(T.due_date.concat(""), due_before, due_after)
+            walked = _due_bounds(unindexed(T.due_date), due_before, due_after)
             page = select(*TASK_ROW).where(*by_status, *by_column, *walked, *extra, past(key))
         return list(conn.execute(page.order_by(key.desc() if desc else key).limit(room)))
 
@@ -235,11 +236,11 @@ def list_tasks(
             # Checked per row of the sort key's index: `|| ''` and `+ 0` keep SQLite from
             # reading another index instead and sorting all it finds there.
             filters=[
-                *([T.priority.concat("") == priority] if priority is not None else []),
-                *([T.project_id + 0 == project_id] if project_id is not None else []),
+                *([unindexed(T.priority) == priority] if priority is not None else []),
+                *([unindexed(T.project_id) == project_id] if project_id is not None else []),
                 *by_claim,
                 *_due_bounds(
-                    T.due_date if sort == "due_date" else T.due_date.concat(""),
+                    T.due_date if sort == "due_date" else unindexed(T.due_date),
                     due_before,
                     due_after,
                 ),

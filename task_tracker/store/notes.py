@@ -52,8 +52,8 @@ def put_back(conn: Connection, rows: list[dict[str, Any]]) -> None:
     if rows:
         conn.execute(
             sql(
-                "INSERT OR IGNORE INTO task_notes (id, task_id, at, actor, text)"
-                " VALUES (:id, :task_id, :at, :actor, :text)"
+                "INSERT INTO task_notes (id, task_id, at, actor, text)"
+                " VALUES (:id, :task_id, :at, :actor, :text) ON CONFLICT DO NOTHING"
             ),
             rows,
         )

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Select, literal, literal_column, select, tuple_
+from sqlalchemy import Connection, Select, literal, select, tuple_
 
 from task_tracker.schemas import Priority
+from task_tracker.store.hints import unindexed
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 # A filter matching up to this many tasks is read whole and sorted (a few ms at most).
@@ -51,8 +52,7 @@ def _segments(
     def value(column: Any) -> Any:
         if not plain:
             return column
-        # (|| with a literal of no type: a bound "" would go through the column's own type)
-        return column + 0 if column is T.id else column.op("||")(literal_column("''"))
+        return unindexed(column)
 
     def direction(column: Any) -> Any:
         return value(column).desc() if desc else value(column).asc()
@@ -112,7 +112,7 @@ def sorted_rows(
             continue
         # One walk of the key's own index in order, each filter checked per row (`|| ''`
         # keeps SQLite off the (status, key) indexes, which would sort every match).
-        by_status = [T.status.concat("").in_(statuses)] if statuses is not None else []
+        by_status = [unindexed(T.status).in_(statuses)] if statuses is not None else []
         query = select(*TASK_ROW).where(*by_status, *filters, *conditions)
         rows += conn.execute(query.order_by(*order_by).limit(need))
     return rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
@@ -19,7 +19,7 @@ from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask
 from task_tracker.schemas import utcnow
 from task_tracker.store import notes, structure
-from task_tracker.store.structure import DEPS, TASKS, D, T
+from task_tracker.store.structure import TASKS, D, T
 from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
 
 TRASH = TrashEntry.__table__
@@ -40,6 +40,13 @@ def _rows(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
     marks = ", ".join(str(int(i)) for i in ids)
     found = conn.execute(text(f"SELECT {columns} FROM tasks WHERE id IN ({marks})"))
     return [dict(row._mapping) for row in found]
+
+
+def _as_text(value: Any) -> str:
+    """A value PostgreSQL returns typed (a timestamp, a day), as the text it reads back."""
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} in a task row")
 
 
 def trash_task(
@@ -73,7 +80,9 @@ def trash_task(
             "title": task.title,
             "deleted_at": utcnow(),
             "deleted_by": actor,
-            "content": json.dumps(content, ensure_ascii=False, separators=(",", ":")),
+            "content": json.dumps(
+                content, ensure_ascii=False, separators=(",", ":"), default=_as_text
+            ),
         },
     ).scalar_one()
     conn.execute(insert(TRASH_TASKS), [{"task_id": i, "trash_id": entry} for i in ids])
@@ -122,7 +131,10 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
         (kept if task in alive and dep in alive else dropped).append((task, dep))
     if kept:
         conn.execute(
-            insert(DEPS).prefix_with("OR IGNORE"),
+            text(
+                "INSERT INTO task_dependencies (task_id, depends_on_id)"
+                " VALUES (:task_id, :depends_on_id) ON CONFLICT DO NOTHING"
+            ),
             [{"task_id": a, "depends_on_id": b} for a, b in kept],
         )
     notes.put_back(conn, content.get("notes", []))

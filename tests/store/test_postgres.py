@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from alembic import command
 from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
 from task_tracker.errors import Refused, VersionConflict
+from task_tracker.store.sorting import sort_key
 from tests.test_migrations_pg import config, pg_url  # noqa: F401 (the fixture)
 
 
@@ -61,3 +62,88 @@ def test_structure_claims_and_next(pg: sa.Engine) -> None:
     with read_transaction(pg) as conn:
         assert [t.id for t in store.next_tasks(conn, tag=None, limit=5, actor="bob")] == []
         assert [t.id for t in store.next_tasks(conn, tag=None, limit=5, actor="alice")] == [1]
+
+
+@pytest.mark.parametrize("sort", ["id", "priority", "due_date", "updated_at"])
+def test_every_sort_and_filter_pages_through(pg: sa.Engine, sort: str) -> None:
+    for n in range(12):
+        due = date(2026, 12, 1 + n % 5) if n % 3 else None
+        add(
+            pg,
+            title=f"task {n}",
+            priority=("low", "medium", "high")[n % 3],
+            due_date=due,
+            tags=["even"] if n % 2 == 0 else [],
+            project="Web" if n < 4 else None,
+            create_project=n < 4,
+        )
+    for filters in (
+        {},
+        {"tag": "even"},
+        {"project": "Web"},
+        {"due_before": date(2026, 12, 3)},
+        {"due_after": date(2026, 12, 1), "status": "open"},
+        {"claimed_by": ""},
+    ):
+        seen: list[int] = []
+        after_key, after_id, total = None, None, None
+        with read_transaction(pg) as conn:
+            while True:
+                page = store.list_tasks(
+                    conn,
+                    sort=sort,
+                    **filters,
+                    limit=5,
+                    after_key=after_key,
+                    after_id=after_id,
+                    known_total=total,
+                )
+                seen += [t.id for t in page.items]
+                if not page.has_more:
+                    break
+                last = page.items[-1]
+                after_key, after_id, total = sort_key(sort, last), last.id, page.total
+            every = store.list_tasks(conn, sort=sort, **filters, limit=100)
+        assert seen == [t.id for t in every.items], filters
+        assert len(seen) == every.total.count
+
+
+def test_overview_standup_projects_and_plans(pg: sa.Engine) -> None:
+    add(pg, title="old", due_date=date(2020, 1, 1))
+    with write_transaction(pg) as conn:
+        plan, _refs = store.add_plan(
+            conn,
+            items=[{"ref": "a", "title": "A"}, {"title": "B", "depends_on": ["a"]}],
+            project="Plan",
+            create_project=True,
+        )
+        store.close_tasks(conn, task_ids=[plan[0].id], status="complete")
+    with read_transaction(pg) as conn:
+        assert [t.title for t in store.overview(conn, limit=10).items] == ["old", "B", "A"]
+        day = store.standup(
+            conn,
+            since=datetime(2000, 1, 1, tzinfo=UTC),
+            today=date(2026, 11, 27),
+            stale_before=datetime(2000, 1, 1, tzinfo=UTC),
+        )
+        assert [t.title for t in day.completed] == ["A"] and [t.title for t in day.overdue] == [
+            "old"
+        ]
+        assert [(p.name, p.open, p.complete) for p in store.list_projects(conn)] == [("Plan", 1, 1)]
+
+
+def test_trash_restore_and_notes(pg: sa.Engine) -> None:
+    parent = add(pg, title="parent")
+    add(pg, title="child", parent_id=parent.id)
+    with write_transaction(pg) as conn:
+        store.add_note(conn, task_id=parent.id, text="a note", actor="alice")
+        store.trash_task(conn, task_id=parent.id, actor="alice", with_subtasks=True)
+    with read_transaction(pg) as conn:
+        assert store.list_tasks(conn).total.count == 0
+        assert [e.task_id for e in store.trash_entries(conn, limit=5)[0]] == [parent.id]
+    with write_transaction(pg) as conn:
+        restored, dropped = store.restore_task(conn, task_id=parent.id)
+    with read_transaction(pg) as conn:
+        assert [t.title for t in store.list_tasks(conn).items] == ["parent", "child"]
+        assert [n.text for n in store.recent_notes(conn, task_id=parent.id, limit=5)] == ["a note"]
+    assert (restored.id, dropped) == (parent.id, [])
