@@ -107,9 +107,18 @@ def serve_on_a_terminal(db_path: Path, *, raw: bool, stderr: int) -> tuple[int, 
         stdin=secondary,
         stdout=subprocess.PIPE,
         stderr=stderr,
+        # As a shell starts a foreground command: Ctrl+C delivered. (A test run started in
+        # the background by a script inherits SIGINT ignored, and so would the server.)
+        preexec_fn=_interruptible,
     )
     os.close(secondary)
     return primary, proc
+
+
+def _interruptible() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
