@@ -1,10 +1,9 @@
 """Full-text search: one interface, one implementation per database dialect.
 
 `search_tasks` takes what a person typed and returns a ranked page; the backend for the
-connection's dialect turns the text into its own query language. SQLite's backend
-(store.search_sqlite) uses the FTS5 indexes `tasks_fts` (revision 0002) and `task_notes_fts`
-(0014); a second dialect adds a class with the same `search` method and registers it in
-BACKENDS.
+connection's dialect turns the text into its own query language: store.search_sqlite uses
+the FTS5 indexes `tasks_fts` (revision 0002) and `task_notes_fts` (0014),
+store.search_postgres the tsvector columns those revisions make on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,12 +15,13 @@ from sqlalchemy import Connection
 from task_tracker.schemas import Total
 from task_tracker.store import projects
 from task_tracker.store.listing import status_values, tag_list
+from task_tracker.store.search_postgres import PostgresSearch
 from task_tracker.store.search_results import SearchBackend, SearchHit, SearchPage
 from task_tracker.store.search_sqlite import SqliteSearch
 
 __all__ = ["BACKENDS", "SearchHit", "SearchPage", "search_tasks"]
 
-BACKENDS: dict[str, SearchBackend] = {"sqlite": SqliteSearch()}
+BACKENDS: dict[str, SearchBackend] = {"sqlite": SqliteSearch(), "postgresql": PostgresSearch()}
 
 
 def search_tasks(

@@ -147,3 +147,54 @@ def test_trash_restore_and_notes(pg: sa.Engine) -> None:
         assert [t.title for t in store.list_tasks(conn).items] == ["parent", "child"]
         assert [n.text for n in store.recent_notes(conn, task_id=parent.id, limit=5)] == ["a note"]
     assert (restored.id, dropped) == (parent.id, [])
+
+
+SEARCH_TASKS = [
+    {"title": "Deploy the API", "description": "canary first", "tags": ["ops"]},
+    {"title": "Deploying web", "description": "after the café opens", "tags": ["web"]},
+    {"title": "Write docs", "description": "deploy guide", "tags": ["docs"]},
+    {"title": "Quarterly report", "description": "invoice the customer", "tags": ["deploy"]},
+    {"title": "Fix login", "description": "flaky", "tags": []},
+]
+NOTES = {5: "tried a canary retry loop", 3: "the deploy guide needs screenshots"}
+QUERIES = [
+    "deploy",
+    "deploying ",
+    "deplo",
+    "cafe",
+    '"the API"',
+    "deploy -docs",
+    "deploy canary",
+    "canary",
+    "retry",
+    "invoice customer",
+    "-deploy",
+    "nothing-here",
+    "guide screenshots",
+]
+
+
+def fill(engine: sa.Engine) -> None:
+    with write_transaction(engine) as conn:
+        for fields in SEARCH_TASKS:
+            store.add_task(conn, **fields)  # type: ignore[arg-type]
+        for task_id, note in NOTES.items():
+            store.add_note(conn, task_id=task_id, text=note, actor=None)
+
+
+def test_search_finds_the_same_tasks_on_both(pg: sa.Engine, engine: sa.Engine) -> None:
+    fill(pg)
+    fill(engine)
+    for query in QUERIES:
+        found = {}
+        for name, db in (("sqlite", engine), ("postgresql", pg)):
+            with read_transaction(db) as conn:
+                page = store.search_tasks(conn, query=query, limit=50)
+            found[name] = sorted(hit.task.id for hit in page.hits)
+        assert found["postgresql"] == found["sqlite"], query
+    with read_transaction(pg) as conn:
+        page = store.search_tasks(conn, query="deploy", limit=50)
+        assert [hit.task.id for hit in page.hits][:2] == [2, 1]  # titles first, newest first
+        assert page.hits[0].snippet == "**Deploying** web"
+        retry = store.search_tasks(conn, query="retry", limit=5).hits[0]
+    assert retry.snippet == "note: tried a canary **retry** loop"

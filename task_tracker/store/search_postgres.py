@@ -1,0 +1,184 @@
+"""Full-text search on PostgreSQL: the weighted `tasks.search` and `task_notes.search`
+tsvectors of revisions 0002 and 0014, with the meaning of the SQLite backend.
+
+The terms of what a person typed (fts_query.query_terms) become a tsquery built from bound
+parameters only (plainto_tsquery for a word, phraseto_tsquery for a phrase, a quoted
+lexeme with :* for a prefix), so no input is tsquery syntax. Ranking is SQLite's: the
+RANK_WINDOW newest matches, tier 2 for a title hit (weight A) and +1 for a tags hit (B),
+newest first within a tier; a task found by a note alone ranks with description hits.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select, text
+
+from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.store.fts_query import Terms, query_terms
+from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage
+from task_tracker.store.tasks import TASK_ROW, T
+
+CONFIG = "'task_search'"
+_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
+
+
+def _prefix_lexeme(word: str) -> str:
+    """A word as a quoted tsquery lexeme that matches as a prefix."""
+    return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
+
+
+def _tsqueries(terms: Terms, params: dict[str, Any]) -> tuple[str, str, str | None]:
+    """SQL for (every wanted term, any wanted term, any excluded word), binding the terms."""
+    parts = []
+    for n, term in enumerate(terms.wanted):
+        params[f"w{n}"] = term.text
+        if term.phrase:
+            parts.append(f"phraseto_tsquery({CONFIG}, :w{n})")
+        elif term.prefix:
+            params[f"p{n}"] = _prefix_lexeme(term.text)
+            parts.append(f"(to_tsquery({CONFIG}, :p{n}) || plainto_tsquery({CONFIG}, :w{n}))")
+        else:
+            parts.append(f"plainto_tsquery({CONFIG}, :w{n})")
+    excluded = []
+    for n, word in enumerate(terms.excluded):
+        params[f"x{n}"] = word
+        excluded.append(f"plainto_tsquery({CONFIG}, :x{n})")
+    every = "(" + " && ".join(parts) + ")"
+    anyone = "(" + " || ".join(parts) + ")"
+    return every, anyone, ("(" + " || ".join(excluded) + ")") if excluded else None
+
+
+def _filters(
+    alias: str,
+    statuses: list[str] | None,
+    priority: str | None,
+    tags: list[str],
+    project_id: int | None,
+    params: dict[str, Any],
+) -> str:
+    where = []
+    if statuses is not None:
+        params["statuses"] = list(statuses)
+        where.append(f"{alias}.status = ANY(:statuses)")
+    if priority is not None:
+        params["priority"] = priority
+        where.append(f"{alias}.priority = :priority")
+    if project_id is not None:
+        params["project_id"] = project_id
+        where.append(f"{alias}.project_id = :project_id")
+    for n, tag in enumerate(tags):
+        params[f"tag{n}"] = tag
+        where.append(
+            f"EXISTS (SELECT 1 FROM task_tags WHERE task_id = {alias}.id AND tag = :tag{n})"
+        )
+    return "".join(f" AND {condition}" for condition in where)
+
+
+class PostgresSearch:
+    def search(
+        self,
+        conn: Connection,
+        *,
+        query: str,
+        statuses: list[str] | None,
+        priority: str | None,
+        tags: list[str],
+        project_id: int | None,
+        offset: int,
+        limit: int,
+        known_total: Total | None,
+    ) -> SearchPage:
+        terms = query_terms(query)
+        if terms is None:
+            return EMPTY_PAGE
+        params: dict[str, Any] = {"window": RANK_WINDOW, "offset": offset, "limit": limit + 1}
+        every, anyone, excluded = _tsqueries(terms, params)
+        matching = f"{every} && !!{excluded}" if excluded else every
+        not_excluded = f" AND NOT (t.search @@ {excluded})" if excluded else ""
+        filters = _filters("t", statuses, priority, tags, project_id, params)
+        statement = text(
+            f"""
+            WITH q AS (SELECT {matching} AS match, {anyone} AS wanted),
+            own AS (
+                SELECT t.id, t.search FROM tasks AS t, q
+                WHERE t.search @@ q.match{filters}
+                ORDER BY t.id DESC LIMIT :window
+            ),
+            noted AS (
+                SELECT DISTINCT t.id FROM task_notes AS n JOIN tasks AS t ON t.id = n.task_id, q
+                WHERE n.search @@ q.match{not_excluded}{filters}
+                ORDER BY t.id DESC LIMIT :window
+            ),
+            found AS (
+                SELECT own.id,
+                       CASE WHEN ts_filter(own.search, '{{a}}') @@ q.wanted THEN 2 ELSE 0 END
+                       + CASE WHEN ts_filter(own.search, '{{b}}') @@ q.wanted THEN 1 ELSE 0 END
+                       AS tier
+                FROM own, q
+                UNION ALL
+                SELECT noted.id, 0 FROM noted WHERE noted.id NOT IN (SELECT id FROM own)
+            )
+            SELECT id, tier, count(*) OVER () AS in_window FROM found
+            ORDER BY tier DESC, id DESC OFFSET :offset LIMIT :limit
+            """
+        )
+        ranked = conn.execute(statement, params).all()
+        if not ranked:
+            return EMPTY_PAGE
+        if known_total is not None:
+            total = known_total
+        elif ranked[0].in_window <= COUNT_CAP:
+            total = Total(ranked[0].in_window)
+        else:
+            total = Total(COUNT_CAP, capped=True)
+        page = ranked[:limit]
+        ids = [row.id for row in page]
+        snippets = self._snippets(conn, ids, {row.id: row.tier for row in page}, matching, params)
+        tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
+        hits = [
+            SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)
+            for row in page
+            if row.id in tasks
+        ]
+        return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
+
+    def _snippets(
+        self,
+        conn: Connection,
+        ids: list[int],
+        tiers: dict[int, int],
+        matching: str,
+        params: dict[str, Any],
+    ) -> dict[int, str]:
+        """For the page only: from the title, the tags or the description, whichever holds
+        a match first; from the newest matching note for a task found by its notes."""
+        options = (
+            "StartSel=**, StopSel=**, MaxWords=12, MinWords=4, ShortWord=0, "
+            "FragmentDelimiter=…, MaxFragments=1"
+        )
+        statement = text(
+            f"""
+            WITH q AS (SELECT {matching} AS match)
+            SELECT t.id, ts_headline({CONFIG},
+                CASE WHEN to_tsvector({CONFIG}, t.title) @@ q.match THEN t.title
+                     WHEN to_tsvector({CONFIG}, t.tags) @@ q.match THEN t.tags
+                     ELSE t.description END, q.match, '{options}')
+            FROM tasks AS t, q WHERE t.id = ANY(:ids) AND t.search @@ q.match
+            UNION ALL
+            SELECT * FROM (
+                SELECT DISTINCT ON (n.task_id) n.task_id,
+                    'note: ' || ts_headline({CONFIG}, n.text, q.match, '{options}')
+                FROM task_notes AS n, q
+                WHERE n.task_id = ANY(:ids) AND n.search @@ q.match
+                  AND NOT EXISTS (
+                      SELECT 1 FROM tasks AS t WHERE t.id = n.task_id AND t.search @@ q.match
+                  )
+                ORDER BY n.task_id, n.id DESC
+            ) AS newest
+            """
+        )
+        found: dict[int, str] = {}
+        for task_id, snippet in conn.execute(statement, {**params, "ids": list(ids)}):
+            found.setdefault(task_id, snippet)
+        return found
