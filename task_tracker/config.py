@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from task_tracker.postgres import DatabaseURL, is_url
+
 DB_ENV_VAR = "TASK_TRACKER_DB"
 AUTH_TOKEN_ENV_VAR = "TASK_TRACKER_AUTH_TOKEN"
 AUTH_TOKENS_ENV_VAR = "TASK_TRACKER_AUTH_TOKENS"
@@ -25,6 +27,14 @@ def default_db_path() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("task-tracker", appauthor=False)) / DB_FILENAME
+
+
+def resolve_db(cli_value: str | os.PathLike[str] | None = None) -> Path | DatabaseURL:
+    """The database to use: a PostgreSQL URL as given, else the absolute file path."""
+    raw = cli_value if cli_value not in (None, "") else os.environ.get(DB_ENV_VAR) or None
+    if isinstance(raw, str) and is_url(raw):
+        return DatabaseURL(raw)
+    return resolve_db_path(cli_value)
 
 
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:

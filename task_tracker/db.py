@@ -22,6 +22,7 @@ from task_tracker.errors import (
     DatabaseBusy,
     DatabaseFull,
     DatabaseGone,
+    DatabaseUnavailable,
     InvalidInput,
     TaskTrackerError,
 )
@@ -167,9 +168,36 @@ def sqlite_error_code(exc: BaseException) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
+def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
+    """What a PostgreSQL failure means for a caller: the server unreachable or restarting
+    (class 08, 57P01-57P03: retry), a write that lost every retry or a statement over the
+    timeout (retry), a full disk, or a rule of the schema (23xxx)."""
+    from sqlalchemy.exc import DBAPIError
+
+    if not isinstance(exc, DBAPIError) or not type(exc.orig).__module__.startswith("psycopg"):
+        return None
+    state = getattr(exc.orig, "sqlstate", None) or ""
+    reason = (str(exc.orig).strip().splitlines() or ["no reason given"])[0]
+    if state.startswith("08") or state in ("57P01", "57P02", "57P03") or exc.connection_invalidated:
+        return DatabaseUnavailable(f"PostgreSQL is not reachable: {reason}")
+    if state in ("40001", "40P01", "55P03", "57014"):
+        return DatabaseBusy()
+    if state == "53100":
+        return DatabaseFull()
+    if state.startswith("23"):
+        return InvalidInput(
+            f"The change breaks a rule of the task database ({reason}); nothing was changed."
+        )
+    if not state and exc.__class__.__name__ == "OperationalError":
+        return DatabaseUnavailable(f"PostgreSQL is not reachable: {reason}")
+    return None
+
+
 def domain_error(exc: BaseException) -> TaskTrackerError | None:
     """The domain error a database failure means for a caller (retry, free space), if any."""
     code = sqlite_error_code(exc)
+    if code is None:
+        return _postgres_error(exc)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy()
     if code == SQLITE_FULL:

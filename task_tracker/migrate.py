@@ -17,7 +17,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from task_tracker import postgres
 from task_tracker.errors import StartupError
+from task_tracker.postgres import DatabaseURL
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -175,8 +177,12 @@ def _has_tasks(db_path: Path) -> bool:
             return False
 
 
-def prepare_database(db_path: Path) -> None:
-    """Check the database and bring it to head, backing it up first if it holds tasks."""
+def prepare_database(db_path: Path | DatabaseURL) -> None:
+    """Check the database and bring it to head, backing it up first if it holds tasks (a
+    file; a PostgreSQL server has backups of its own: pg_dump)."""
+    if isinstance(db_path, DatabaseURL):
+        postgres.prepare(db_path)
+        return
     revision = check_database(db_path)
     if revision == HEAD_REVISION:
         return  # the common case: no Alembic import, no migration work
@@ -192,8 +198,10 @@ def prepare_database(db_path: Path) -> None:
     upgrade_to_head(db_path)
 
 
-def current_revision(db_path: Path) -> str | None:
+def current_revision(db_path: Path | DatabaseURL) -> str | None:
     """The Alembic revision stamped in the database, or None if it has none (or no file)."""
+    if isinstance(db_path, DatabaseURL):
+        return postgres.current_revision(db_path)
     if not db_path.exists():
         return None
     with _read_only(db_path) as conn:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastmcp import Client
@@ -35,17 +36,36 @@ async def client(db_path: Path) -> AsyncIterator[Client]:
         yield c
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[str]:
-    """A PostgreSQL server's URL (tests/pg.py): skipped here without one, failed in CI."""
+def _postgres_or_skip(exc: Exception) -> None:
+    """Without PostgreSQL: skip with one line, or fail where it is required (.ci/run)."""
     import os
 
-    from tests.pg import REQUIRE_ENV_VAR, Unavailable, throwaway_cluster
+    from tests.pg import REQUIRE_ENV_VAR
+
+    if os.environ.get(REQUIRE_ENV_VAR):
+        pytest.fail(f"PostgreSQL is required here ({REQUIRE_ENV_VAR}): {exc}")
+    pytest.skip(f"no PostgreSQL: {exc}")
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL server's URL (tests/pg.py), shared by the session."""
+    from tests.pg import Unavailable, throwaway_cluster
 
     try:
         with throwaway_cluster() as url:
             yield url
     except Unavailable as exc:
-        if os.environ.get(REQUIRE_ENV_VAR):
-            pytest.fail(f"PostgreSQL is required here ({REQUIRE_ENV_VAR}): {exc}")
-        pytest.skip(f"no PostgreSQL: {exc}")
+        _postgres_or_skip(exc)
+
+
+@pytest.fixture
+def pg_cluster() -> Iterator[Any]:
+    """A PostgreSQL cluster of the test's own, to stop and start (tests/pg.py)."""
+    from tests.pg import Unavailable, own_cluster
+
+    try:
+        with own_cluster() as cluster:
+            yield cluster
+    except Unavailable as exc:
+        _postgres_or_skip(exc)

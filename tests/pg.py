@@ -44,43 +44,44 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@contextmanager
-def throwaway_cluster() -> Iterator[str]:
-    """A running cluster's SQLAlchemy URL (database `postgres`, user `postgres`)."""
-    if url := os.environ.get(URL_ENV_VAR):
-        yield url
-        return
-    bin_dir = _binaries()
-    as_user: list[str] = []
-    if os.geteuid() == 0:
-        try:
-            owner = pwd.getpwnam("postgres")
-        except KeyError:
-            raise Unavailable("running as root and there is no postgres user to run as") from None
-        # (runuser lives in sbin, which a bare PATH such as CI's /usr/bin:/bin leaves out)
-        runuser = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
-        if runuser is None:
-            raise Unavailable("running as root and there is no runuser to run as postgres")
-        as_user = [runuser, "-u", "postgres", "--"]
-    base = Path(tempfile.mkdtemp(prefix="task-tracker-pg-"))
-    data = base / "data"
-    if as_user:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    port = _free_port()
+class Cluster:
+    """A cluster in a temporary directory, on a free port of 127.0.0.1."""
 
-    def run(*command: str) -> None:
+    def __init__(self) -> None:
+        self.bin_dir = _binaries()
+        self.as_user: list[str] = []
+        owner = None
+        if os.geteuid() == 0:
+            try:
+                owner = pwd.getpwnam("postgres")
+            except KeyError:
+                raise Unavailable("running as root and there is no postgres user") from None
+            # (runuser lives in sbin, which a bare PATH such as CI's /usr/bin:/bin leaves out)
+            runuser = shutil.which("runuser", path="/usr/sbin:/sbin:/usr/bin:/bin")
+            if runuser is None:
+                raise Unavailable("running as root and there is no runuser to run as postgres")
+            self.as_user = [runuser, "-u", "postgres", "--"]
+        self.base = Path(tempfile.mkdtemp(prefix="task-tracker-pg-"))
+        self.data = self.base / "data"
+        if owner is not None:
+            os.chown(self.base, owner.pw_uid, owner.pw_gid)
+        self.port = _free_port()
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def _run(self, tool: str, *args: str) -> None:
+        command = [*self.as_user, str(self.bin_dir / tool), *args]
         try:
-            done = subprocess.run([*as_user, *command], capture_output=True, text=True)
+            done = subprocess.run(command, capture_output=True, text=True)
         except OSError as exc:
-            raise Unavailable(f"cannot run {command[0]}: {exc}") from None
+            raise Unavailable(f"cannot run {tool}: {exc}") from None
         if done.returncode != 0:
-            raise Unavailable(f"{Path(command[0]).name} failed: {done.stderr.strip()[-300:]}")
+            raise Unavailable(f"{tool} failed: {done.stderr.strip()[-300:]}")
 
-    try:
-        run(
-            str(bin_dir / "initdb"),
+    def init(self) -> None:
+        self._run(
+            "initdb",
             "-D",
-            str(data),
+            str(self.data),
             "-U",
             "postgres",
             "-A",
@@ -89,24 +90,49 @@ def throwaway_cluster() -> Iterator[str]:
             "UTF8",
             "--no-sync",
         )
-        options = f"-p {port} -c listen_addresses=127.0.0.1 -k {base} -c fsync=off"
-        run(
-            str(bin_dir / "pg_ctl"),
+
+    def start(self) -> None:
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.base} -c fsync=off"
+        self._run(
+            "pg_ctl",
             "-D",
-            str(data),
+            str(self.data),
             "-o",
             options,
             "-l",
-            str(base / "log"),
+            str(self.base / "log"),
             "-w",
             "start",
         )
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def remove(self) -> None:
         try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-        finally:
-            subprocess.run(
-                [*as_user, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                capture_output=True,
-            )
+            self.stop("immediate")
+        except Unavailable:
+            pass  # not running
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+@contextmanager
+def own_cluster() -> Iterator[Cluster]:
+    """A running cluster of one's own, to stop and start again."""
+    cluster = Cluster()
+    try:
+        cluster.init()
+        cluster.start()
+        yield cluster
     finally:
-        shutil.rmtree(base, ignore_errors=True)
+        cluster.remove()
+
+
+@contextmanager
+def throwaway_cluster() -> Iterator[str]:
+    """A running cluster's SQLAlchemy URL (database `postgres`, user `postgres`)."""
+    if url := os.environ.get(URL_ENV_VAR):
+        yield url
+        return
+    with own_cluster() as cluster:
+        yield cluster.url

@@ -20,6 +20,7 @@ FORBIDDEN = {
     "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.errors": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.config": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.postgres": ("store", "server", "runtime", "cli"),
     "task_tracker.store": ("server", "runtime", "cli"),
     "task_tracker.server": ("cli",),
     "task_tracker.runtime": ("server", "cli"),

@@ -14,12 +14,16 @@ from typing import Any, TextIO
 
 from task_tracker.cli.output import emit, fail
 from task_tracker.client_config import WHERE, check_url, client_config
-from task_tracker.config import resolve_db_path
+from task_tracker.config import resolve_db, resolve_db_path
 from task_tracker.errors import InvalidInput, StartupError
+from task_tracker.postgres import DatabaseURL
 
 
 def db_command(args: argparse.Namespace) -> int:
-    db_path = resolve_db_path(args.db)
+    target = resolve_db(args.db)
+    if isinstance(target, DatabaseURL):
+        return _postgres_db_command(args.db_command, target)
+    db_path = target
     if args.db_command == "path":
         emit(f"{db_path}\n")
         return 0
@@ -46,9 +50,31 @@ def db_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _postgres_db_command(command: str, url: DatabaseURL) -> int:
+    from task_tracker import migrate
+
+    if command == "path":
+        emit(f"{url.shown}\n")
+    elif command == "upgrade":
+        migrate.prepare_database(url)
+        emit(f"{url.shown} is at revision {migrate.current_revision(url)}\n")
+    else:
+        emit(f"{migrate.current_revision(url) or 'empty (no revision)'}\n")
+    return 0
+
+
+def _sqlite_file(raw: str | None) -> Path:
+    target = resolve_db(raw)
+    if isinstance(target, DatabaseURL):
+        raise StartupError(
+            "export and import read and write a SQLite file; for PostgreSQL use pg_dump"
+        )
+    return target
+
+
 def _existing_database(raw: str | None) -> Path:
     """The database path for a command that only reads it: never creates an empty file."""
-    db_path = resolve_db_path(raw)
+    db_path = _sqlite_file(raw)
     if not db_path.is_file():
         raise StartupError(
             f"no task database at {db_path}; pass --db with an existing file "
@@ -131,7 +157,7 @@ def _checked_tasks(reader: Any) -> Any:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    db_path = resolve_db_path(args.db)
+    db_path = _sqlite_file(args.db)
     try:
         if args.file == "-":
             source = sys.stdin

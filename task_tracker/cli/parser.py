@@ -44,7 +44,10 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
     def command(name: str, **kwargs: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], **kwargs)
 
-    db_help = "SQLite database file (default: $TASK_TRACKER_DB, else the user data dir)"
+    db_help = (
+        "SQLite database file or PostgreSQL URL (default: $TASK_TRACKER_DB, else a file in "
+        "the user data dir)"
+    )
     serve = command(
         "serve", help="run the MCP server (stdio by default)", description=SERVE_DESCRIPTION
     )

@@ -8,8 +8,9 @@ import sys
 from pathlib import Path
 
 from task_tracker import remote
-from task_tracker.config import read_only, resolve_db_path, toolsets
+from task_tracker.config import read_only, resolve_db, toolsets
 from task_tracker.errors import StartupError
+from task_tracker.postgres import DatabaseURL
 
 log = logging.getLogger("task_tracker")
 
@@ -20,22 +21,27 @@ Nothing will happen until a client talks to it; press Ctrl+C to quit.
   Set up a client: see README.md ("Client configuration")."""
 
 
+def shown(db: Path | DatabaseURL) -> str:
+    """The database as messages may show it (a URL without its password)."""
+    return db.shown if isinstance(db, DatabaseURL) else str(db)
+
+
 def serve(args: argparse.Namespace) -> int:
     from task_tracker.runtime.startup import pause_collection
 
     pause_collection()  # until the database is open (server.database)
-    db_path = resolve_db_path(args.db)
+    db_path = resolve_db(args.db)
     if args.transport == "stdio":
         return serve_stdio(args, db_path)
     return serve_http(args, db_path)
 
 
-def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
+def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     sets = toolsets(args.tools)
     from task_tracker.migrate import prepare_database
 
     if sys.stdin.isatty():
-        command = f"{sys.executable} -m task_tracker serve --db {db_path}"
+        command = f"{sys.executable} -m task_tracker serve --db {shown(db_path)}"
         sys.stderr.write(TTY_HINT.format(command=command) + "\n")
     # Checks (and, if needed, migrates) now, so a bad database fails fast with one line;
     # at head this needs only the sqlite3 module.
@@ -44,7 +50,7 @@ def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
     from task_tracker.runtime.stdio import run_stdio
     from task_tracker.server.app import build_server
 
-    log.info("serving %s over stdio", db_path)
+    log.info("serving %s over stdio", shown(db_path))
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
     server = build_server(
         db_path,
@@ -56,7 +62,7 @@ def serve_stdio(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-def serve_http(args: argparse.Namespace, db_path: Path) -> int:
+def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     from task_tracker.config import auth_token, named_tokens
     from task_tracker.migrate import prepare_database
     from task_tracker.server.app import build_server
@@ -82,7 +88,7 @@ def serve_http(args: argparse.Namespace, db_path: Path) -> int:
     path = "/mcp" if args.transport == "http" else "/sse"
     log.warning(
         "serving %s over %s at http://%s:%s%s (auth: %s)",
-        db_path,
+        shown(db_path),
         args.transport,
         args.host,
         args.port,

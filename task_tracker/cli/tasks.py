@@ -23,7 +23,7 @@ from task_tracker import __version__
 from task_tracker.cli import views
 from task_tracker.cli.output import emit, fail
 from task_tracker.cli.render import page_out
-from task_tracker.config import resolve_db_path
+from task_tracker.config import resolve_db
 
 LIST_PAGE = 200  # list_tasks' largest page
 
@@ -64,7 +64,7 @@ def run_task_command(args: argparse.Namespace) -> int:
     # FastMCP logs each refused call (bad arguments at WARNING); the person gets the one
     # line below instead.
     logging.getLogger("fastmcp").setLevel(logging.ERROR)
-    db_path = resolve_db_path(args.db)
+    db_path = resolve_db(args.db)
     prepare_database(db_path)
     server = build_server(db_path, prepared=True, toolsets=("all",))
     body = COMMANDS[args.command]

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from task_tracker import __version__
+from task_tracker.postgres import DatabaseURL
 from task_tracker.remote import AcceptErrorLog
 from task_tracker.runtime.wire import tool_from_function
 from task_tracker.schemas import DESCRIPTION_PREVIEW
@@ -50,7 +51,7 @@ READ_ONLY_NOTE = """
 
 
 def build_server(
-    db_path: Path,
+    db_path: Path | DatabaseURL,
     *,
     auth: AuthProvider | None = None,
     prepared: bool = False,

@@ -12,6 +12,10 @@ work side by side, SQLite lets go of the GIL while it works, and a slow search n
 up every other client. Writes stay on the loop, which serializes them already: a hop to a
 thread and back cost more than most writes (bench/http_load.py).
 
+On PostgreSQL (a DatabaseURL) every transaction runs in a worker thread (the network must
+not stall the loop): reads REPEATABLE READ, writes SERIALIZABLE and tried again on a
+serialization failure (task_tracker.postgres).
+
 A failed open is not kept for the life of the process: the next call tries again, and a
 failure that cannot pass by itself (the file is not a task database, its schema is newer than
 this code) is logged and ends the process rather than answering every call with an error.
@@ -29,9 +33,11 @@ from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
+from task_tracker import postgres
 from task_tracker.config import busy_timeout_ms, synchronous_level
 from task_tracker.db import read_transaction, sqlite_error_code, write_retrying
 from task_tracker.errors import DatabaseUnavailable, StartupError
+from task_tracker.postgres import DatabaseURL
 from task_tracker.runtime import enabled
 from task_tracker.runtime.inline import run_transaction
 from task_tracker.runtime.startup import opens_in_background, resume_collection
@@ -60,10 +66,14 @@ def _thread_limiters() -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
 class Database:
     """One server's database: its engines, the WAL flusher, and the per-call transaction."""
 
-    def __init__(self, db_path: Path, *, prepared: bool = False, threaded: bool = False) -> None:
+    def __init__(
+        self, db_path: Path | DatabaseURL, *, prepared: bool = False, threaded: bool = False
+    ) -> None:
         """prepared: the caller has already checked the file and brought it to head.
         threaded: reads always run in worker threads (HTTP, where many clients call at once)."""
         self.db_path = db_path
+        self.postgres = isinstance(db_path, DatabaseURL)
+        self.shown = db_path.shown if isinstance(db_path, DatabaseURL) else str(db_path)
         self._prepared = prepared
         self._threaded = threaded
         self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
@@ -89,7 +99,7 @@ class Database:
             with self._lock:
                 self._open()
         except Exception as exc:  # the first call that needs the database tries again
-            log.warning("cannot open %s yet: %s", self.db_path, exc)
+            log.warning("cannot open %s yet: %s", self.shown, exc)
         finally:
             self._ready.set()
             resume_collection()
@@ -100,6 +110,9 @@ class Database:
         if not self._prepared:
             migrate.prepare_database(self.db_path)
             self._prepared = True
+        if isinstance(self.db_path, DatabaseURL):
+            self._no_wait = self._engine = postgres.create_engine(self.db_path)
+            return
         engine = db.create_db_engine(self.db_path)
         try:
             with db.read_transaction(engine) as conn:  # connect and set the pragmas now
@@ -143,10 +156,10 @@ class Database:
         except Exception as exc:
             reason = str(getattr(exc, "orig", None) or exc).splitlines()[0]
             if isinstance(exc, StartupError) or sqlite_error_code(exc) in PERMANENT_ERRORS:
-                log.critical("cannot serve %s: %s; stopping the server", self.db_path, reason)
+                log.critical("cannot serve %s: %s; stopping the server", self.shown, reason)
                 os.kill(os.getpid(), signal.SIGTERM)
             else:
-                log.warning("cannot open %s yet: %s", self.db_path, reason)
+                log.warning("cannot open %s yet: %s", self.shown, reason)
             raise DatabaseUnavailable(reason) from None
 
     def no_wait(self) -> Engine | None:
@@ -155,8 +168,8 @@ class Database:
 
     async def run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
         """fn in one transaction (a write transaction holds the write lock from its start)."""
-        if self._threaded and not write:
-            result = await self.in_thread(fn, write=False)
+        if self.postgres or (self._threaded and not write):
+            result = await self.in_thread(fn, write=write)
         else:
             result = await run_transaction(self, fn, write=write)
         if write and self._flusher is not None:
@@ -173,10 +186,13 @@ class Database:
         return await anyio.to_thread.run_sync(self._read, fn, limiter=readers)
 
     def _read(self, fn: Callable[[Connection], T]) -> T:
-        with read_transaction(self.engine()) as conn:
+        transaction = postgres.read_transaction if self.postgres else read_transaction
+        with transaction(self.engine()) as conn:
             return fn(conn)
 
     def _write(self, fn: Callable[[Connection], T]) -> T:
+        if self.postgres:
+            return postgres.write_retrying(self.engine(), fn)
         self.engine()  # open, or raise why not
         no_wait = self.no_wait()
         assert no_wait is not None

@@ -207,15 +207,15 @@ _RELATED = text(
     SELECT 'parent' AS kind, id, title, status FROM tasks WHERE id = :parent_id
     UNION ALL SELECT * FROM (
         SELECT 'subtasks', id, title, status FROM tasks WHERE parent_id = :task_id
-        ORDER BY id LIMIT {RELATED_MAX + 1})
+        ORDER BY id LIMIT {RELATED_MAX + 1}) AS subtasks
     UNION ALL SELECT * FROM (
         SELECT 'depends_on', t.id, t.title, t.status
         FROM task_dependencies AS d JOIN tasks AS t ON t.id = d.depends_on_id
-        WHERE d.task_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1})
+        WHERE d.task_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1}) AS depends_on
     UNION ALL SELECT * FROM (
         SELECT 'blocks', t.id, t.title, t.status
         FROM task_dependencies AS d JOIN tasks AS t ON t.id = d.task_id
-        WHERE d.depends_on_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1})
+        WHERE d.depends_on_id = :task_id ORDER BY t.id LIMIT {RELATED_MAX + 1}) AS blocks
     """
 )
 

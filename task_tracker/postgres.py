@@ -1,0 +1,137 @@
+"""PostgreSQL as the database: its URL, bringing it to head, engines and transactions.
+
+`--db` / TASK_TRACKER_DB take a URL (postgresql://user@host/db or postgresql+psycopg://...)
+besides a file path. A URL is never printed with its password (`DatabaseURL.shown`).
+
+Transactions: writes run SERIALIZABLE and are tried again when PostgreSQL reports a
+serialization failure or a deadlock, so every check-then-write of the store (versions,
+claims, dependency loops) means what it means on SQLite, where one writer runs at a time.
+Reads run REPEATABLE READ, READ ONLY: one snapshot per call, as on SQLite.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit, urlunsplit
+
+from task_tracker.errors import StartupError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+T = TypeVar("T")
+SCHEMES = ("postgresql:", "postgresql+", "postgres:")
+STATEMENT_TIMEOUT_MS = 30_000
+WRITE_ATTEMPTS = 20
+RETRYABLE_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock
+
+
+class DatabaseURL(str):
+    """A PostgreSQL URL, with the psycopg driver named (SQLAlchemy's default is psycopg2)."""
+
+    __slots__ = ()
+
+    def __new__(cls, raw: str) -> DatabaseURL:
+        scheme, rest = raw.split(":", 1)
+        if scheme in ("postgresql", "postgres"):
+            scheme = "postgresql+psycopg"
+        return super().__new__(cls, f"{scheme}:{rest}")
+
+    @property
+    def shown(self) -> str:
+        """The URL with any password replaced by ***: what logs and messages may show."""
+        parts = urlsplit(self)
+        if parts.password is None:
+            return str(self)
+        user = parts.username or ""
+        host = parts.netloc.rsplit("@", 1)[1]
+        return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
+
+def is_url(raw: str) -> bool:
+    return raw.startswith(SCHEMES)
+
+
+def create_engine(url: DatabaseURL) -> Engine:
+    """A pooled engine: connections checked before use (a server restarted meanwhile is
+    reconnected), each statement stopped after STATEMENT_TIMEOUT_MS, times in UTC."""
+    import sqlalchemy as sa
+
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c TimeZone=UTC"},
+    )
+
+
+def current_revision(url: DatabaseURL) -> str | None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            if not conn.dialect.has_table(conn, "alembic_version"):
+                return None
+            return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa.exc.OperationalError as exc:
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise StartupError(f"cannot reach PostgreSQL at {url.shown}: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+def prepare(url: DatabaseURL) -> None:
+    """Check the database and bring it to head (under an advisory lock: migrations/env.py)."""
+    from task_tracker.migrate import HEAD_REVISION, KNOWN_REVISIONS, migrations_dir
+
+    revision = current_revision(url)
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StartupError(
+            f"{url.shown} has schema revision {revision}, newer than this task-tracker knows "
+            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
+        )
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_dir()))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    command.upgrade(config, "head")
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+        with conn.begin():
+            yield conn
+
+
+def write_retrying(engine: Engine, fn: Callable[[Connection], T]) -> T:
+    """fn(conn) in one SERIALIZABLE transaction, tried again (with a short random pause)
+    while PostgreSQL reports a serialization failure or deadlock."""
+    from sqlalchemy.exc import DBAPIError
+
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with engine.connect() as conn:
+                conn = conn.execution_options(isolation_level="SERIALIZABLE")
+                with conn.begin():
+                    return fn(conn)
+        except DBAPIError as exc:
+            if _sqlstate(exc) not in RETRYABLE_SQLSTATES or attempt == WRITE_ATTEMPTS:
+                raise
+            time.sleep(random.uniform(0.001, 0.005) * attempt)  # noqa: S311 (jitter)
+    raise AssertionError("unreachable")
+
+
+def _sqlstate(exc: Any) -> str | None:
+    return getattr(getattr(exc, "orig", None), "sqlstate", None)
