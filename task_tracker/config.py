@@ -19,6 +19,13 @@ ACTOR_ENV_VAR = "TASK_TRACKER_ACTOR"
 TOOLSETS = ("core", "projects", "planning", "teamwork", "all")
 DEFAULT_TOOLSETS = ("core",)
 DB_FILENAME = "tasks.db"
+# HTTP limits under abuse (remote.py applies them; `serve` has an option for each).
+MAX_CONNECTIONS = 1_000
+MAX_SESSIONS = 1_000
+SESSION_IDLE_S = 30 * 60
+# A connection must send a whole request head this soon after it opens (slowloris), and an idle
+# keep-alive connection is closed this soon after its last response.
+HEADER_TIMEOUT_S = 10
 DEFAULT_BUSY_TIMEOUT_MS = 10_000
 
 

@@ -15,6 +15,12 @@ from typing import Any
 from fastmcp.server.auth import TokenVerifier
 from fastmcp.server.auth.auth import AccessToken
 
+from task_tracker.config import (
+    HEADER_TIMEOUT_S,
+    MAX_CONNECTIONS,
+    MAX_SESSIONS,
+    SESSION_IDLE_S,
+)
 from task_tracker.errors import StartupError
 
 log = logging.getLogger(__name__)
@@ -70,12 +76,8 @@ def check_bind(host: str, *, token: str | None, allow_unauthenticated: bool) -> 
 
 # --- limits under abuse -------------------------------------------------------------------------
 
-MAX_CONNECTIONS = 1_000
-MAX_SESSIONS = 1_000
-SESSION_IDLE_S = 30 * 60
-# A connection must send a whole request head this soon after it opens (slowloris), and an idle
-# keep-alive connection is closed this soon after its last response.
-HEADER_TIMEOUT_S = 10
+# MAX_CONNECTIONS, MAX_SESSIONS, SESSION_IDLE_S and HEADER_TIMEOUT_S (imported above) live
+# in config, so the command line's parser needs no FastMCP import.
 KEEP_ALIVE_S = 5
 ACCEPT_ERROR_LOG_INTERVAL_S = 60.0
 

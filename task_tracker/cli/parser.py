@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from task_tracker import __version__, remote
+from task_tracker import __version__
 from task_tracker.client_config import CLIENTS
+from task_tracker.config import HEADER_TIMEOUT_S, MAX_CONNECTIONS, MAX_SESSIONS, SESSION_IDLE_S
 
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
 SERVE_DESCRIPTION = """\
@@ -101,33 +102,33 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
         help="serve on a non-loopback address without TASK_TRACKER_AUTH_TOKEN (dangerous)",
     )
 
-    # Limits that keep one abusive client from starving the others (see remote.py).
+    # Limits that keep one abusive client from starving the others (remote.py applies them).
     for flag, kind, default, metavar, text in (
         (
             "--max-connections",
             int,
-            remote.MAX_CONNECTIONS,
+            MAX_CONNECTIONS,
             "N",
             "at most N open connections; more get 503",
         ),
         (
             "--max-sessions",
             int,
-            remote.MAX_SESSIONS,
+            MAX_SESSIONS,
             "N",
             "at most N MCP sessions at once; more get 503",
         ),
         (
             "--session-idle-timeout",
             int,
-            remote.SESSION_IDLE_S,
+            SESSION_IDLE_S,
             "SECONDS",
             "a session unused this long is closed",
         ),
         (
             "--header-timeout",
             float,
-            remote.HEADER_TIMEOUT_S,
+            HEADER_TIMEOUT_S,
             "SECONDS",
             "close a connection that has not sent a whole request head this soon after opening",
         ),

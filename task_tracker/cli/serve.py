@@ -7,7 +7,6 @@ import logging
 import sys
 from pathlib import Path
 
-from task_tracker import remote
 from task_tracker.config import read_only, resolve_db, toolsets
 from task_tracker.errors import StartupError
 from task_tracker.postgres import DatabaseURL
@@ -63,6 +62,7 @@ def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
 
 
 def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
+    from task_tracker import remote
     from task_tracker.config import auth_token, named_tokens
     from task_tracker.migrate import prepare_database
     from task_tracker.server.app import build_server
