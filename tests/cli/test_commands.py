@@ -42,6 +42,29 @@ def ok(db: Path, *args: str, env: dict[str, str] | None = None) -> str:
     return done.stdout
 
 
+def ok_at_once(db: Path, *commands: tuple[str, ...]) -> list[str]:
+    """Several commands that only read, run side by side (each is a process of its own, as
+    when a person runs them in two terminals); their outputs in order."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith("TASK_TRACKER_")}
+    base.pop("NO_COLOR", None)
+    running = [
+        subprocess.Popen(
+            [str(SCRIPT), *args, "--db", str(db)],
+            env={**base, "USER": "alice"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for args in commands
+    ]
+    outputs = []
+    for process in running:
+        out, err = process.communicate(timeout=60)
+        assert (process.returncode, err) == (0, ""), err
+        outputs.append(out)
+    return outputs
+
+
 def as_json(db: Path, *args: str) -> Any:
     return json.loads(ok(db, *args, "--json"))
 
@@ -63,33 +86,41 @@ def test_a_session_from_add_to_history(db: Path) -> None:
     assert ok(db, "add", "Fix login", "--project", "web", "--create-project", "-q") == "2\n"
     added = as_json(db, "add", "Deploy", "--depends-on", "1", "--depends-on", "2", "--due", "+1w")
     assert (added["id"], added["due_date"]) == (3, (today + timedelta(weeks=1)).isoformat())
-    assert ok(db, "ls") == (
+    listed, tagged, in_project, suggested = ok_at_once(
+        db,
+        ("ls",),
+        ("ls", "--tag", "docs", "-q"),
+        ("ls", "--project", "web", "--sort", "priority", "-q"),
+        ("next", "-q"),
+    )
+    assert listed == (
         "ID  PRI     STATUS   DUE         PROJECT  TITLE\n"
         f"1   high    pending  {today}           Write notes  +docs\n"
         "2   medium  pending              web      Fix login\n"
         f"3   medium  pending  {added['due_date']}           Deploy\n"
     )
-    assert ok(db, "ls", "--tag", "docs", "-q") == "1\n"
-    assert ok(db, "ls", "--project", "web", "--sort", "priority", "-q") == "2\n"
-    assert ok(db, "next", "-q") == "1\n2\n"  # Deploy waits on both
+    assert (tagged, in_project, suggested) == ("1\n", "2\n", "1\n2\n")  # Deploy waits
     assert ok(db, "start", "2") == "Started #2: Fix login\n"
     assert ok(db, "note", "2", "cookie was stale") == "Noted on #2: Fix login\n"
-    shown = ok(db, "show", "2")
+    shown, found = ok_at_once(db, ("show", "2"), ("search", "stale"))
     assert shown.startswith("#2 Fix login\n  status    in_progress\n  priority  medium\n")
     assert "notes (newest first):\n" in shown and ": cookie was stale\n" in shown
     assert "\nblocks:\n  #3 Deploy [pending]\n" in shown
-    assert ok(db, "search", "stale") == (
+    assert found == (
         "ID  PRI     STATUS       DUE  PROJECT  TITLE\n"
         "2   medium  in_progress       web      Fix login\n"
         "      note: cookie was stale\n"
     )
     assert ok(db, "done", "1", "2") == "Completed #1: Write notes\nCompleted #2: Fix login\n"
-    assert ok(db, "next", "-q") == "3\n"
     assert ok(db, "edit", "3", "--priority", "high", "--no-due") == "Changed #3: Deploy (v2)\n"
-    assert ok(db, "projects") == (
+    suggested, projects, history_text = ok_at_once(
+        db, ("next", "-q"), ("projects",), ("history", "3")
+    )
+    assert suggested == "3\n"
+    assert projects == (
         "PROJECT  OPEN  COMPLETE  CANCELLED  DESCRIPTION\nweb      0     1         0\n"
     )
-    history = ok(db, "history", "3").splitlines()
+    history = history_text.splitlines()
     assert history[0].startswith("v2 ") and history[0].endswith(
         f" alice update: priority 'medium' → 'high'; due_date '{added['due_date']}' → None"
     )
