@@ -107,6 +107,7 @@ def build_server(
         from task_tracker import store
 
         revision = await database.run(store.schema_revision, write=False)
-        return JSONResponse({"status": "ok", "schema_revision": revision})
+        backend = "postgresql" if database.postgres else "sqlite"
+        return JSONResponse({"status": "ok", "backend": backend, "schema_revision": revision})
 
     return mcp

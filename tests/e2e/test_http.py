@@ -182,7 +182,11 @@ def test_health_needs_no_token_and_shows_no_tasks(db_path: Path) -> None:
         assert response.status_code == 200
         health = httpx2.get(f"{server.base}/health")
         assert health.status_code == 200
-        assert health.json() == {"status": "ok", "schema_revision": HEAD_REVISION}
+        assert health.json() == {
+            "status": "ok",
+            "backend": "sqlite",
+            "schema_revision": HEAD_REVISION,
+        }
 
 
 def test_foreign_host_or_origin_is_refused(db_path: Path) -> None:

@@ -87,3 +87,36 @@ async def test_postgresql_down_gives_a_retryable_error_then_service_resumes(
         await call(client, "add_task", title="after")
         titles = [t["title"] for t in (await call(client, "list_tasks"))["tasks"]]
         assert titles == ["before", "after"]
+
+
+def test_two_stateless_http_replicas_share_one_postgresql(pg_url: str) -> None:  # noqa: F811
+    """Two `serve --transport http --stateless --db URL` processes: writes through either are
+    read through the other; /health names the backend; the password never reaches a log."""
+    import anyio
+    import httpx2
+    from fastmcp.client.transports import StreamableHttpTransport
+
+    from tests.e2e.test_http import AUTH, http_server
+
+    with_password = pg_url.replace("postgres@", "postgres:hunter2@")  # (trust auth ignores it)
+
+    async def scenario(first: str, second: str) -> None:
+        for n in range(10):
+            url = first if n % 2 == 0 else second
+            async with Client(StreamableHttpTransport(url, headers=AUTH)) as client:
+                await call(client, "add_task", title=f"replica write {n}")
+        async with Client(StreamableHttpTransport(second, headers=AUTH)) as client:
+            page = await call(client, "list_tasks", limit=50)
+        assert sorted(t["title"] for t in page["tasks"]) == sorted(
+            f"replica write {n}" for n in range(10)
+        )
+
+    with (
+        http_server(with_password, "--stateless", log_level="INFO") as a,  # type: ignore[arg-type]
+        http_server(with_password, "--stateless", log_level="INFO") as b,  # type: ignore[arg-type]
+    ):
+        anyio.run(scenario, f"{a.base}/mcp", f"{b.base}/mcp")
+        assert httpx2.get(f"{a.base}/health").json()["backend"] == "postgresql"
+        logs = a.stderr_text() + b.stderr_text()
+    assert "hunter2" not in logs
+    assert "postgresql+psycopg://postgres:***@127.0.0.1" in logs
