@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text
 
-from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.schemas import RANK_WINDOW, Total
 from task_tracker.store.fts_query import Terms, query_terms
-from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage
+from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage, window_total
 from task_tracker.store.tasks import TASK_ROW, T
 
 CONFIG = "'task_search'"
@@ -126,12 +126,7 @@ class PostgresSearch:
         ranked = conn.execute(statement, params).all()
         if not ranked:
             return EMPTY_PAGE
-        if known_total is not None:
-            total = known_total
-        elif ranked[0].in_window <= COUNT_CAP:
-            total = Total(ranked[0].in_window)
-        else:
-            total = Total(COUNT_CAP, capped=True)
+        total = window_total(ranked[0].in_window, known_total)
         page = ranked[:limit]
         ids = [row.id for row in page]
         snippets = self._snippets(conn, ids, {row.id: row.tier for row in page}, matching, params)

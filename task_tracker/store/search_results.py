@@ -8,7 +8,7 @@ from typing import Protocol
 
 from sqlalchemy import Connection
 
-from task_tracker.schemas import Total
+from task_tracker.schemas import COUNT_CAP, Total
 from task_tracker.store.tasks import TaskRow
 
 
@@ -47,3 +47,13 @@ class SearchBackend(Protocol):
         tags: lower-cased; a match must carry every one.
         known_total: the total an earlier page counted, not counted again."""
         ...
+
+
+def window_total(in_window: int, known_total: Total | None) -> Total:
+    """A search's total from how many matches its ranking window held (the window is one
+    more than COUNT_CAP: a full one means more match), unless an earlier page counted."""
+    if known_total is not None:
+        return known_total
+    if in_window <= COUNT_CAP:
+        return Total(in_window)  # the window holds every match
+    return Total(COUNT_CAP, capped=True)

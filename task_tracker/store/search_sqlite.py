@@ -21,9 +21,9 @@ from sqlalchemy import (
 )
 
 from task_tracker.models import TaskNote, TaskTag
-from task_tracker.schemas import COUNT_CAP, RANK_WINDOW, Total
+from task_tracker.schemas import RANK_WINDOW, Total
 from task_tracker.store.fts_query import parse_query
-from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage
+from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage, window_total
 from task_tracker.store.tasks import TASK_ROW, TASKS, T
 
 TASK_TAGS = TaskTag.__table__
@@ -224,12 +224,7 @@ class SqliteSearch:
         ranked = conn.execute(statement, params).all()
         if not ranked:
             return EMPTY_PAGE  # (an offset past the end: 0 too)
-        if known_total is not None:
-            total = known_total
-        elif ranked[0].in_window <= COUNT_CAP:
-            total = Total(ranked[0].in_window)  # the window holds every match
-        else:
-            total = Total(COUNT_CAP, capped=True)  # the window is full
+        total = window_total(ranked[0].in_window, known_total)
         page = ranked[:limit]
         ids = [row.id for row in page]
         where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
