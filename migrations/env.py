@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging.config
 from pathlib import Path
+from typing import Any
 
 from alembic import context
 
@@ -64,12 +65,9 @@ def _postgres_url() -> str | None:
     return url if url.startswith(("postgresql:", "postgresql+")) else None
 
 
-def run_postgres(url: str) -> None:
-    """On PostgreSQL the revisions' DDL runs in one transaction too (PostgreSQL has
-    transactional DDL), and an advisory lock makes two starting servers take turns."""
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+def _migrate(engine: Any, *, before: str | None = None, **options: Any) -> None:
+    """Every pending revision in one transaction on `engine` (`before`: a statement to run
+    first in it)."""
     try:
         with engine.connect() as connection:
             context.configure(
@@ -77,10 +75,11 @@ def run_postgres(url: str) -> None:
                 target_metadata=Base.metadata,
                 include_name=include_name,
                 process_revision_directives=next_revision_id,
-                transaction_per_migration=False,
+                **options,
             )
             with context.begin_transaction():
-                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(7316)")
+                if before is not None:
+                    connection.exec_driver_sql(before)
                 context.run_migrations()
     finally:
         engine.dispose()
@@ -88,7 +87,12 @@ def run_postgres(url: str) -> None:
 
 def run_migrations_online() -> None:
     if (url := _postgres_url()) is not None:
-        run_postgres(url)
+        import sqlalchemy as sa
+
+        # PostgreSQL runs DDL in the transaction too; an advisory lock makes two starting
+        # servers take turns.
+        engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+        _migrate(engine, before="SELECT pg_advisory_xact_lock(7316)")
         return
     db_path = _db_path()
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -96,22 +100,9 @@ def run_migrations_online() -> None:
         # Two servers starting at once: the second waits and then finds the schema at head.
         sqlite_begin="BEGIN IMMEDIATE"
     )
-    try:
-        with engine.connect() as connection:
-            context.configure(
-                connection=connection,
-                target_metadata=Base.metadata,
-                render_as_batch=True,
-                include_name=include_name,
-                process_revision_directives=next_revision_id,
-                # With the driver in autocommit mode SQLite runs DDL inside our transaction,
-                # so a failed migration leaves nothing half-applied.
-                transactional_ddl=True,
-            )
-            with context.begin_transaction():
-                context.run_migrations()
-    finally:
-        engine.dispose()
+    # With the driver in autocommit mode SQLite runs DDL inside our transaction, so a failed
+    # migration leaves nothing half-applied.
+    _migrate(engine, render_as_batch=True, transactional_ddl=True)
 
 
 if context.is_offline_mode():
