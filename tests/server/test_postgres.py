@@ -120,3 +120,42 @@ def test_two_stateless_http_replicas_share_one_postgresql(pg_url: str) -> None: 
         logs = a.stderr_text() + b.stderr_text()
     assert "hunter2" not in logs
     assert "postgresql+psycopg://postgres:***@127.0.0.1" in logs
+
+
+def test_agents_on_two_replicas_never_claim_the_same_task(pg_url: str) -> None:  # noqa: F811
+    """Four agents, two on each replica, pull `next_task(claim=true)` until nothing is ready:
+    every task is claimed exactly once, and no call fails (serializable writes, retried)."""
+    import anyio
+    from fastmcp.client.transports import StreamableHttpTransport
+    from mcp.types import Implementation
+
+    from tests.e2e.test_http import AUTH, http_server
+
+    async def fill(url: str) -> None:
+        async with Client(StreamableHttpTransport(url, headers=AUTH)) as client:
+            await call(client, "add_tasks", tasks=[{"title": f"job {n}"} for n in range(40)])
+
+    claims: dict[str, list[int]] = {}
+
+    async def agent(name: str, url: str) -> None:
+        me = Implementation(name=name, version="1")
+        async with Client(StreamableHttpTransport(url, headers=AUTH), client_info=me) as client:
+            while True:
+                taken = await call(client, "next_task", claim=True)
+                if not taken["tasks"]:
+                    return
+                claims.setdefault(name, []).append(taken["tasks"][0]["id"])
+
+    async def race(first: str, second: str) -> None:
+        await fill(first)
+        async with anyio.create_task_group() as group:
+            for n in range(4):
+                group.start_soon(agent, f"agent-{n}", first if n % 2 else second)
+
+    with (
+        http_server(pg_url, "--stateless", "--tools", "all") as a,  # type: ignore[arg-type]
+        http_server(pg_url, "--stateless", "--tools", "all") as b,  # type: ignore[arg-type]
+    ):
+        anyio.run(race, f"{a.base}/mcp", f"{b.base}/mcp")
+    taken = sorted(task_id for ids in claims.values() for task_id in ids)
+    assert taken == list(range(1, 41))
