@@ -58,11 +58,14 @@ def next_revision_id(context_: object, _revision: object, directives: list) -> N
 
 
 def _postgres_url() -> str | None:
-    """The PostgreSQL URL to migrate, if the target is one."""
+    """The PostgreSQL URL to migrate, if the target is one (with the psycopg driver named:
+    postgresql://... alone would mean psycopg2)."""
     import os
 
+    from task_tracker.postgres import DatabaseURL, is_url
+
     url = _target() or os.environ.get("TASK_TRACKER_DB", "")
-    return url if url.startswith(("postgresql:", "postgresql+")) else None
+    return DatabaseURL(url) if is_url(url) else None
 
 
 def _migrate(engine: Any, *, before: str | None = None, **options: Any) -> None:

@@ -160,7 +160,8 @@ def test_alembic_from_the_repo_root_takes_a_url(pg_url: str) -> None:
             timeout=120,
         )
 
-    up = alembic("-x", f"db={pg_url}", "upgrade", "head")
+    plain = pg_url.replace("postgresql+psycopg://", "postgres://")  # as people write it
+    up = alembic("-x", f"db={plain}", "upgrade", "head")
     assert up.returncode == 0, up.stderr
     assert rows(pg_url, "SELECT version_num FROM alembic_version") == [(PORTED[-1],)]
     down = alembic("downgrade", "0011", TASK_TRACKER_DB=pg_url)
