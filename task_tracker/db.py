@@ -172,7 +172,7 @@ def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
     """What a PostgreSQL failure means for a caller: the server unreachable or restarting
     (class 08, 57P01-57P03: retry), a write that lost every retry or a statement over the
     timeout (retry), a full disk, or a rule of the schema (23xxx)."""
-    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.exc import DBAPIError, OperationalError
 
     if not isinstance(exc, DBAPIError) or not type(exc.orig).__module__.startswith("psycopg"):
         return None
@@ -188,7 +188,7 @@ def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
         return InvalidInput(
             f"The change breaks a rule of the task database ({reason}); nothing was changed."
         )
-    if not state and exc.__class__.__name__ == "OperationalError":
+    if not state and isinstance(exc, OperationalError):
         return DatabaseUnavailable(f"PostgreSQL is not reachable: {reason}")
     return None
 

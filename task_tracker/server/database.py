@@ -111,7 +111,7 @@ class Database:
             migrate.prepare_database(self.db_path)
             self._prepared = True
         if isinstance(self.db_path, DatabaseURL):
-            self._no_wait = self._engine = postgres.create_engine(self.db_path)
+            self._engine = postgres.create_engine(self.db_path)  # (no_wait: SQLite's alone)
             return
         engine = db.create_db_engine(self.db_path)
         try:

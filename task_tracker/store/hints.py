@@ -39,7 +39,4 @@ def _plain(element: unindexed, compiler: Any, **kw: Any) -> str:
 def _sqlite(element: unindexed, compiler: Any, **kw: Any) -> str:
     column = _column(element)
     sql = compiler.process(column, **kw)
-    integer = isinstance(column.type, Integer) or isinstance(
-        getattr(column.type, "impl", None), Integer
-    )
-    return f"({sql} + 0)" if integer else f"({sql} || '')"
+    return f"({sql} + 0)" if isinstance(column.type, Integer) else f"({sql} || '')"

@@ -12,15 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text
+from sqlalchemy import Connection, text
 
 from task_tracker.schemas import RANK_WINDOW, Total
 from task_tracker.store.fts_query import Terms, query_terms
-from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage, window_total
-from task_tracker.store.tasks import TASK_ROW, T
+from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 
 CONFIG = "'task_search'"
-_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
 def _prefix_lexeme(word: str) -> str:
@@ -124,25 +122,18 @@ class PostgresSearch:
             """
         )
         ranked = conn.execute(statement, params).all()
-        if not ranked:
-            return EMPTY_PAGE
-        total = window_total(ranked[0].in_window, known_total)
-        page = ranked[:limit]
-        ids = [row.id for row in page]
-        snippets = self._snippets(conn, ids, {row.id: row.tier for row in page}, matching, params)
-        tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
-        hits = [
-            SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)
-            for row in page
-            if row.id in tasks
-        ]
-        return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
+        return ranked_page(
+            conn,
+            ranked,
+            limit=limit,
+            known_total=known_total,
+            snippets=lambda ids: self._snippets(conn, ids, matching, params),
+        )
 
     def _snippets(
         self,
         conn: Connection,
         ids: list[int],
-        tiers: dict[int, int],
         matching: str,
         params: dict[str, Any],
     ) -> dict[int, str]:

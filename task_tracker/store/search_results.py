@@ -3,13 +3,14 @@ One backend per database dialect (store.search registers them)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, bindparam, select
 
 from task_tracker.schemas import COUNT_CAP, Total
-from task_tracker.store.tasks import TaskRow
+from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,3 +58,31 @@ def window_total(in_window: int, known_total: Total | None) -> Total:
     if in_window <= COUNT_CAP:
         return Total(in_window)  # the window holds every match
     return Total(COUNT_CAP, capped=True)
+
+
+_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
+
+
+def ranked_page(
+    conn: Connection,
+    ranked: Sequence[Any],
+    *,
+    limit: int,
+    known_total: Total | None,
+    snippets: Callable[[list[int]], dict[int, str]],
+) -> SearchPage:
+    """The page of a backend's ranked rows (id, tier, in_window; one past `limit` when more
+    follow): their tasks, with the snippets the backend makes for those ids only."""
+    if not ranked:
+        return EMPTY_PAGE  # (an offset past the end: 0 too)
+    page = ranked[:limit]
+    ids = [row.id for row in page]
+    shown = snippets(ids)
+    tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
+    hits = [
+        SearchHit(task=tasks[row.id], snippet=shown.get(row.id, ""), score=row.tier)
+        for row in page
+        if row.id in tasks
+    ]
+    total = window_total(ranked[0].in_window, known_total)
+    return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)

@@ -23,8 +23,8 @@ from sqlalchemy import (
 from task_tracker.models import TaskNote, TaskTag
 from task_tracker.schemas import RANK_WINDOW, Total
 from task_tracker.store.fts_query import parse_query
-from task_tracker.store.search_results import EMPTY_PAGE, SearchHit, SearchPage, window_total
-from task_tracker.store.tasks import TASK_ROW, TASKS, T
+from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
+from task_tracker.store.tasks import TASKS, T
 
 TASK_TAGS = TaskTag.__table__
 TAGS = TASK_TAGS.c
@@ -171,7 +171,6 @@ _NOTE_SNIPPETS = (
     .where(_matching("query", NOTES_FTS), NOTES.c.task_id.in_(_PAGE_IDS))
     .order_by(NOTES.c.id)  # the newest matching note of each task is read last, and kept
 )
-_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
 class SqliteSearch:
@@ -222,24 +221,17 @@ class SqliteSearch:
             params["project_id"] = project_id
         params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
         ranked = conn.execute(statement, params).all()
-        if not ranked:
-            return EMPTY_PAGE  # (an offset past the end: 0 too)
-        total = window_total(ranked[0].in_window, known_total)
-        page = ranked[:limit]
-        ids = [row.id for row in page]
-        where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
-        sparse = parsed.spread and ranked[0].in_window < RANK_WINDOW
-        snippets: dict[int, str] = dict(
-            conn.execute(_SNIPPETS_BY_ROW if sparse else _SNIPPETS_IN_RANGE, where).all()
-        )
-        if unsnipped := [i for i in ids if i not in snippets]:
-            found_in_notes = {"query": parsed.match, "ids": unsnipped}
-            for task_id, snippet in conn.execute(_NOTE_SNIPPETS, found_in_notes):
-                snippets[task_id] = f"note: {snippet}"
-        tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
-        hits = [
-            SearchHit(task=tasks[row.id], snippet=snippets.get(row.id, ""), score=row.tier)
-            for row in page
-            if row.id in tasks
-        ]
-        return SearchPage(hits=hits, total=total, has_more=len(ranked) > limit)
+        sparse = bool(ranked) and parsed.spread and ranked[0].in_window < RANK_WINDOW
+
+        def snippets(ids: list[int]) -> dict[int, str]:
+            where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}
+            found: dict[int, str] = dict(
+                conn.execute(_SNIPPETS_BY_ROW if sparse else _SNIPPETS_IN_RANGE, where).all()
+            )
+            if unsnipped := [i for i in ids if i not in found]:
+                found_in_notes = {"query": parsed.match, "ids": unsnipped}
+                for task_id, snippet in conn.execute(_NOTE_SNIPPETS, found_in_notes):
+                    found[task_id] = f"note: {snippet}"
+            return found
+
+        return ranked_page(conn, ranked, limit=limit, known_total=known_total, snippets=snippets)

@@ -24,12 +24,17 @@ from task_tracker.server.app import build_server
 SCRIPT = Path(sys.executable).parent / "task-tracker"
 
 
-def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def person(env: dict[str, str] | None = None) -> dict[str, str]:
+    """A person's environment: no task-tracker settings, colour allowed, named alice."""
     base = {k: v for k, v in os.environ.items() if not k.startswith("TASK_TRACKER_")}
     base.pop("NO_COLOR", None)
+    return {**base, "USER": "alice", **(env or {})}
+
+
+def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         [str(SCRIPT), *args, "--db", str(db)],
-        env={**base, "USER": "alice", **(env or {})},
+        env=person(env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -45,12 +50,10 @@ def ok(db: Path, *args: str, env: dict[str, str] | None = None) -> str:
 def ok_at_once(db: Path, *commands: tuple[str, ...]) -> list[str]:
     """Several commands that only read, run side by side (each is a process of its own, as
     when a person runs them in two terminals); their outputs in order."""
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TASK_TRACKER_")}
-    base.pop("NO_COLOR", None)
     running = [
         subprocess.Popen(
             [str(SCRIPT), *args, "--db", str(db)],
-            env={**base, "USER": "alice"},
+            env=person(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

@@ -13,7 +13,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.cli.test_commands import SCRIPT, ok
+from tests.cli.test_commands import SCRIPT, ok, person
 from tests.e2e.rpc import StdioServer, request_message
 
 RED_BOLD = "\x1b[1;31m"
@@ -24,14 +24,12 @@ def at_terminal(
 ) -> tuple[int, str]:
     """Run the command with a pty as stdin, stdout and stderr; type `answer`; all it wrote."""
     leader, follower = pty.openpty()
-    base = {k: v for k, v in os.environ.items() if not k.startswith("TASK_TRACKER_")}
-    base.pop("NO_COLOR", None)
     process = subprocess.Popen(
         [str(SCRIPT), *args, "--db", str(db)],
         stdin=follower,
         stdout=follower,
         stderr=follower,
-        env={**base, "USER": "alice", "LINES": "40", "COLUMNS": "120", **(env or {})},
+        env=person({"LINES": "40", "COLUMNS": "120", **(env or {})}),
         close_fds=True,
     )
     os.close(follower)
