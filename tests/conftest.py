@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastmcp import Client
-from sqlalchemy import Engine
+from sqlalchemy import Engine, create_engine
 
 from task_tracker.migrate import open_database, prepare_database
 from task_tracker.server.app import build_server
@@ -69,3 +70,18 @@ def pg_cluster() -> Iterator[Any]:
             yield cluster
     except Unavailable as exc:
         _postgres_or_skip(exc)
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    name = f"tt_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()

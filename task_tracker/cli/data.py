@@ -20,6 +20,10 @@ from task_tracker.postgres import DatabaseURL
 
 
 def db_command(args: argparse.Namespace) -> int:
+    if args.db_command == "copy":
+        from task_tracker.cli.copy import copy_command
+
+        return copy_command(args)
     target = resolve_db(args.db)
     if isinstance(target, DatabaseURL):
         return _postgres_db_command(args.db_command, target)

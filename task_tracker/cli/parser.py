@@ -167,6 +167,16 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
     ):
         cmd = db_sub.add_parser(name, help=text, parents=[common])
         cmd.add_argument("--db", help=db_help)
+    copy = db_sub.add_parser(
+        "copy",
+        help="copy a whole database into an empty one (SQLite <-> PostgreSQL)",
+        description="Copy every project, task, dependency, note, trash entry and history "
+        "event, ids kept, into an empty database (created and migrated if need be). "
+        "Example: task-tracker db copy --from ~/tasks.db --to postgresql://me@db/tasks",
+        parents=[common],
+    )
+    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
+    copy.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL")
     if with_tasks:
         from task_tracker.cli.task_grammar import add_task_commands
 

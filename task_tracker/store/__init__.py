@@ -5,6 +5,7 @@ of its concept (tasks, listing, search, transfer).
 """
 
 from task_tracker.store.claims import claim_task, holder
+from task_tracker.store.copy import copy_database
 from task_tracker.store.history import Event, revert_task, set_actor, task_history
 from task_tracker.store.listing import (
     TaskPage,
@@ -41,6 +42,7 @@ from task_tracker.store.trash import (
 )
 
 __all__ = [
+    "copy_database",
     "add_note",
     "recent_notes",
     "delete_for_good",

@@ -14,13 +14,12 @@ from task_tracker.postgres import DatabaseURL
 from task_tracker.server.app import build_server
 from tests.e2e.rpc import StdioServer
 from tests.server.calls import call, refusal
-from tests.test_migrations_pg import pg_url  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def client(pg_url: str) -> AsyncIterator[Client]:  # noqa: F811
+async def client(pg_url: str) -> AsyncIterator[Client]:
     async with Client(build_server(DatabaseURL(pg_url), toolsets=("all",))) as c:
         yield c
 
@@ -60,7 +59,7 @@ async def test_the_tools_on_postgresql(client: Client) -> None:
     assert history["events"][0]["actor"]
 
 
-def test_serve_over_stdio_with_a_url(pg_url: str) -> None:  # noqa: F811
+def test_serve_over_stdio_with_a_url(pg_url: str) -> None:
     with StdioServer(
         pg_url,  # type: ignore[arg-type]
         command=[sys.executable, "-m", "task_tracker", "serve", "--db", pg_url],
@@ -89,7 +88,7 @@ async def test_postgresql_down_gives_a_retryable_error_then_service_resumes(
         assert titles == ["before", "after"]
 
 
-def test_two_stateless_http_replicas_share_one_postgresql(pg_url: str) -> None:  # noqa: F811
+def test_two_stateless_http_replicas_share_one_postgresql(pg_url: str) -> None:
     """Two `serve --transport http --stateless --db URL` processes: writes through either are
     read through the other; /health names the backend; the password never reaches a log."""
     import anyio
@@ -122,7 +121,7 @@ def test_two_stateless_http_replicas_share_one_postgresql(pg_url: str) -> None: 
     assert "postgresql+psycopg://postgres:***@127.0.0.1" in logs
 
 
-def test_agents_on_two_replicas_never_claim_the_same_task(pg_url: str) -> None:  # noqa: F811
+def test_agents_on_two_replicas_never_claim_the_same_task(pg_url: str) -> None:
     """Four agents, two on each replica, pull `next_task(claim=true)` until nothing is ready:
     every task is claimed exactly once, and no call fails (serializable writes, retried)."""
     import anyio

@@ -13,11 +13,11 @@ from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
 from task_tracker.errors import Refused, VersionConflict
 from task_tracker.store.sorting import sort_key
-from tests.test_migrations_pg import config, pg_url  # noqa: F401 (the fixture)
+from tests.test_migrations_pg import config
 
 
 @pytest.fixture
-def pg(pg_url: str) -> Iterator[sa.Engine]:  # noqa: F811
+def pg(pg_url: str) -> Iterator[sa.Engine]:
     command.upgrade(config(pg_url), "head")
     engine = sa.create_engine(pg_url)
     yield engine
