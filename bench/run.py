@@ -7,6 +7,7 @@ Both servers run as subprocesses over real stdio, in the same run, on the same m
     python bench/run.py --json out.json  # also write the results as JSON
     python bench/run.py --tricks         # what each runtime/ trick buys: on vs off
     python bench/run.py --size 1000000   # every call at 1M tasks against add_task (scale.py)
+    python bench/run.py --db postgresql://user@host/db   # SQLite and PostgreSQL side by side
 
 Prints a table of medians and p95s with each ratio to the baseline's equivalent.
 """
@@ -36,6 +37,7 @@ from common import (
 from scale import run_scale
 
 from task_tracker.migrate import upgrade_to_head
+from task_tracker.postgres import is_url
 
 BASELINE = [sys.executable, str(REPO / "bench" / "baseline_server.py")]
 
@@ -154,12 +156,24 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--tricks", action="store_true", help="each runtime/ trick on vs off")
     parser.add_argument("--size", type=int, help="every call at this many tasks (scale.py)")
-    parser.add_argument("--db", type=Path, help="with --size: build into (or reuse) this file")
+    parser.add_argument(
+        "--db",
+        help="with --size: build into (or reuse) this file; a PostgreSQL URL: the same calls "
+        "on SQLite and PostgreSQL side by side (backends.py; --size defaults to 100000)",
+    )
+    parser.add_argument("--sqlite", type=Path, help="with --db URL: build into (or reuse) this")
     parser.add_argument("--repeats", type=int, default=200, help="with --size: calls per kind")
     args = parser.parse_args()
+    if args.db is not None and is_url(args.db):
+        from backends import run_backends
+
+        size = args.size or 100_000
+        with tempfile.TemporaryDirectory() as workdir:
+            sqlite_path = (args.sqlite or Path(workdir) / "scale.db").resolve()
+            sys.exit(0 if run_backends(args.db, size, sqlite_path, args.repeats) else 1)
     if args.size is not None:
         if args.db is not None:
-            sys.exit(0 if run_scale(args.size, args.db.resolve(), args.repeats) else 1)
+            sys.exit(0 if run_scale(args.size, Path(args.db).resolve(), args.repeats) else 1)
         with tempfile.TemporaryDirectory() as workdir:
             ok = run_scale(args.size, Path(workdir) / "scale.db", args.repeats)
         sys.exit(0 if ok else 1)
