@@ -80,6 +80,7 @@ KNOWN_REVISIONS = (
     "0014",
     "0015",
     "0016",
+    "0017",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

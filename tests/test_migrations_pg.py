@@ -16,7 +16,7 @@ from alembic.config import Config
 from task_tracker.migrate import migrations_dir
 
 # Every revision, oldest first.
-PORTED = tuple(f"{n:04d}" for n in range(1, 17))
+PORTED = tuple(f"{n:04d}" for n in range(1, 18))
 
 
 def config(url: str) -> Config:
@@ -92,7 +92,11 @@ def test_every_ported_revision_up_with_rows_and_down_to_empty(pg_url: str) -> No
         (1, "in_progress"),
         (3, "complete"),
     ]
-    command.upgrade(cfg, "0016")
+    command.upgrade(cfg, PORTED[-1])
+    index = "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_tasks_claimed_by'"
+    assert rows(pg_url, index)[0][0].endswith(
+        "USING btree (claimed_by, id) WHERE (claimed_by IS NOT NULL)"
+    )  # (0017: ties in id order, as SQLite's rowid gives them)
     acting = "SELECT set_config('task_tracker.actor', 'alice', true); "
     rows(pg_url, acting + "UPDATE tasks SET priority = 'high', tags = '[\"x\"]' WHERE id = 1")
     events = "SELECT task_id, actor, kind, changes::jsonb FROM task_events ORDER BY id"

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
 from task_tracker.errors import InvalidInput
-from task_tracker.migrate import open_database, prepare_database
+from task_tracker.migrate import HEAD_REVISION, open_database, prepare_database
 from task_tracker.postgres import DatabaseURL
 from task_tracker.postgres import create_engine as pg_engine
 from task_tracker.store.copy import TABLES
@@ -176,8 +176,8 @@ def test_the_command_refuses_an_old_or_missing_source(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr == (
         f"task-tracker: error: {old} is at schema revision 0012, and db copy reads databases "
-        f"at 0016: run `task-tracker db upgrade --db {old}` first (a newer one needs a newer "
-        "task-tracker)\n"
+        f"at {HEAD_REVISION}: run `task-tracker db upgrade --db {old}` first (a newer one needs "
+        "a newer task-tracker)\n"
     )
     missing = run_copy("--from", str(tmp_path / "none.db"), "--to", str(tmp_path / "new.db"))
     assert missing.stderr == (
