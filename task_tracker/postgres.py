@@ -56,9 +56,21 @@ def is_url(raw: str) -> bool:
     return raw.startswith(SCHEMES)
 
 
+# Each connection's settings: a statement stopped after STATEMENT_TIMEOUT_MS, times in UTC,
+# and the planner told that reading a page out of order costs little more than in order
+# (random_page_cost 1.1, the usual value where the data is cached or on SSD, for this
+# session only): with PostgreSQL's default of 4 a tag filter on open tasks read 70k index
+# entries to hash-join them instead of looking up the tag's 1,239 tasks (12 -> 4 ms).
+SESSION = {
+    "statement_timeout": STATEMENT_TIMEOUT_MS,
+    "TimeZone": "UTC",
+    "random_page_cost": 1.1,
+}
+
+
 def create_engine(url: DatabaseURL) -> Engine:
     """A pooled engine: connections checked before use (a server restarted meanwhile is
-    reconnected), each statement stopped after STATEMENT_TIMEOUT_MS, times in UTC."""
+    reconnected), with the SESSION settings."""
     import sqlalchemy as sa
 
     return sa.create_engine(
@@ -66,7 +78,7 @@ def create_engine(url: DatabaseURL) -> Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
-        connect_args={"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c TimeZone=UTC"},
+        connect_args={"options": " ".join(f"-c {name}={value}" for name, value in SESSION.items())},
     )
 
 

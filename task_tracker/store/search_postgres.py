@@ -92,28 +92,31 @@ class PostgresSearch:
             return EMPTY_PAGE
         params: dict[str, Any] = {"window": RANK_WINDOW, "offset": offset, "limit": limit + 1}
         every, anyone, excluded = _tsqueries(terms, params)
-        matching = f"{every} && !!{excluded}" if excluded else every
+        matching = f"({every} && !!{excluded})" if excluded else every
         not_excluded = f" AND NOT (t.search @@ {excluded})" if excluded else ""
         filters = _filters("t", statuses, priority, tags, project_id, params)
+        # The tsquery is written out where it is used, not computed once in a CTE: so the
+        # planner sees what it matches (it evaluates the expression to estimate), and reads
+        # the newest tasks by id for a common word (1 ms for a word in 90% of 100k tasks)
+        # where a CTE's opaque value made it gather and sort every match (82 ms).
         statement = text(
             f"""
-            WITH q AS (SELECT {matching} AS match, {anyone} AS wanted),
-            own AS (
-                SELECT t.id, t.search FROM tasks AS t, q
-                WHERE t.search @@ q.match{filters}
+            WITH own AS (
+                SELECT t.id, t.search FROM tasks AS t
+                WHERE t.search @@ {matching}{filters}
                 ORDER BY t.id DESC LIMIT :window
             ),
             noted AS (
-                SELECT DISTINCT t.id FROM task_notes AS n JOIN tasks AS t ON t.id = n.task_id, q
-                WHERE n.search @@ q.match{not_excluded}{filters}
+                SELECT DISTINCT t.id FROM task_notes AS n JOIN tasks AS t ON t.id = n.task_id
+                WHERE n.search @@ {matching}{not_excluded}{filters}
                 ORDER BY t.id DESC LIMIT :window
             ),
             found AS (
                 SELECT own.id,
-                       CASE WHEN ts_filter(own.search, '{{a}}') @@ q.wanted THEN 2 ELSE 0 END
-                       + CASE WHEN ts_filter(own.search, '{{b}}') @@ q.wanted THEN 1 ELSE 0 END
+                       CASE WHEN ts_filter(own.search, '{{a}}') @@ {anyone} THEN 2 ELSE 0 END
+                       + CASE WHEN ts_filter(own.search, '{{b}}') @@ {anyone} THEN 1 ELSE 0 END
                        AS tier
-                FROM own, q
+                FROM own
                 UNION ALL
                 SELECT noted.id, 0 FROM noted WHERE noted.id NOT IN (SELECT id FROM own)
             )
