@@ -81,6 +81,7 @@ KNOWN_REVISIONS = (
     "0015",
     "0016",
     "0017",
+    "0018",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

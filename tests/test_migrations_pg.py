@@ -16,7 +16,7 @@ from alembic.config import Config
 from task_tracker.migrate import migrations_dir
 
 # Every revision, oldest first.
-PORTED = tuple(f"{n:04d}" for n in range(1, 18))
+PORTED = tuple(f"{n:04d}" for n in range(1, 19))
 
 
 def config(url: str) -> Config:
@@ -154,3 +154,23 @@ def test_alembic_from_the_repo_root_takes_a_url(pg_url: str) -> None:
     down = alembic("downgrade", "0011", TASK_TRACKER_DB=pg_url)
     assert down.returncode == 0, down.stderr
     assert rows(pg_url, "SELECT version_num FROM alembic_version") == [("0011",)]
+
+
+def test_count_slots_fold_back_into_one_row_per_status(pg_url: str) -> None:
+    """0018 down: each status's slots summed into its one row, as revision 0003 keeps it."""
+    cfg = config(pg_url)
+    command.upgrade(cfg, "head")
+    for title in ("a", "b", "c"):
+        rows(pg_url, f"INSERT INTO tasks (title) VALUES ('{title}')")  # a connection each
+    rows(pg_url, "UPDATE tasks SET status = 'complete', completed_at = now() WHERE title = 'c'")
+    command.downgrade(cfg, "0017")
+    counts = "SELECT status, n FROM task_counts ORDER BY status"
+    assert rows(pg_url, counts) == [
+        ("cancelled", 0),
+        ("complete", 1),
+        ("in_progress", 0),
+        ("pending", 2),
+    ]
+    rows(pg_url, "INSERT INTO tasks (title) VALUES ('d')")  # 0003's function counts again
+    command.upgrade(cfg, "head")
+    assert rows(pg_url, "SELECT sum(n) FROM task_counts WHERE status = 'pending'") == [(3,)]

@@ -101,8 +101,9 @@ _PG_DERIVED = (
     "INSERT INTO task_tags (task_id, tag) SELECT tasks.id, tag #>> '{}' FROM tasks,"
     " jsonb_array_elements(tasks.tags::jsonb) AS tag WHERE jsonb_typeof(tag) = 'string'"
     " ON CONFLICT DO NOTHING",
-    "UPDATE task_counts SET n ="
-    " (SELECT count(*) FROM tasks WHERE tasks.status = task_counts.status)",
+    "UPDATE task_counts SET n = 0",  # (in slots: revision 0018)
+    "INSERT INTO task_counts (status, slot, n) SELECT status, 0, count(*) FROM tasks"
+    " GROUP BY status ON CONFLICT (status, slot) DO UPDATE SET n = excluded.n",
 )
 
 

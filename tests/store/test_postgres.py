@@ -198,3 +198,36 @@ def test_search_finds_the_same_tasks_on_both(pg: sa.Engine, engine: sa.Engine) -
         assert page.hits[0].snippet == "**Deploying** web"
         retry = store.search_tasks(conn, query="retry", limit=5).hits[0]
     assert retry.snippet == "note: tried a canary **retry** loop"
+
+
+def test_concurrent_writers_count_in_their_own_slots(pg: sa.Engine) -> None:
+    """Two open write transactions each add a task: neither waits for the other (each
+    connection counts in its own slot of task_counts, revision 0018), both commit under
+    SERIALIZABLE, and the totals are the sums."""
+    connections: list[sa.Connection] = []
+    slots: set[int] = set()
+    while len(connections) < 2:  # two backends whose pids fall in different slots
+        conn = pg.connect().execution_options(isolation_level="SERIALIZABLE")
+        slot = conn.exec_driver_sql("SELECT mod(pg_backend_pid(), 32)").scalar()
+        conn.commit()
+        if slot in slots:
+            conn.close()
+            continue
+        slots.add(slot)
+        connections.append(conn)
+    first, second = connections
+    try:
+        with first.begin():
+            store.add_task(first, title="one")
+            with second.begin():
+                second.exec_driver_sql("SET LOCAL lock_timeout = '5s'")  # fail, never hang
+                store.add_task(second, title="two")
+                store.update_task(second, task_id=2, status="complete")
+    finally:
+        for conn in connections:
+            conn.close()
+    with read_transaction(pg) as conn:
+        assert store.count_by_status(conn, status=None) == 2
+        assert store.count_by_status(conn, status="complete") == 1
+        rows = conn.exec_driver_sql("SELECT count(*) FROM task_counts WHERE n <> 0").scalar()
+    assert rows == 2  # pending +1 in one slot; complete +1 in the other (its pending: +1 -1)
