@@ -8,6 +8,11 @@
 2. Two `--stateless` processes of ours on one database file, 8 clients each, add_task only:
    p50/p99 latency (the two processes take turns at SQLite's write lock), errors, and each
    process's threads before and after.
+
+    python bench/http_load.py --postgres postgresql://postgres@127.0.0.1/postgres
+
+3. With --postgres: one `--stateless` replica against four (--replicas) on one PostgreSQL
+   database (a scratch one, filled by `db copy`, dropped after), 32 clients spread over them.
 """
 
 from __future__ import annotations
@@ -54,7 +59,7 @@ def start(command: list[str], port: int, log: Path) -> subprocess.Popen[bytes]:
     raise RuntimeError("server did not start")
 
 
-def ours(db: Path, port: int) -> list[str]:
+def ours(db: Path | str, port: int) -> list[str]:
     return [
         *(sys.executable, "-m", "task_tracker", "serve", "--transport", "http"),
         *("--port", str(port), "--db", str(db), "--stateless"),
@@ -69,6 +74,13 @@ def cpu_seconds(pid: int) -> float:
     """User + system CPU time a process has used so far."""
     fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far, from /proc/stat."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
 
 
 def threads(pid: int) -> int:
@@ -96,9 +108,9 @@ async def call(client: httpx.AsyncClient, url: str, name: str, arguments: dict) 
 
 
 async def load(
-    targets: list[str], name: str, arguments: dict, seconds: float
+    targets: list[str], name: str, arguments: dict, seconds: float, clients: int = CLIENTS
 ) -> tuple[float, list[float], int]:
-    """CLIENTS clients, spread over the targets, calling for `seconds` after a warm-up:
+    """`clients` clients, spread over the targets, calling for `seconds` after a warm-up:
     (calls per second, latencies in ms, failed calls)."""
     latencies: list[float] = []
     failures = 0
@@ -119,7 +131,7 @@ async def load(
                     latencies.append((time.perf_counter() - began) * 1000)
                     failures += not ok
 
-    tasks = [asyncio.create_task(client_loop(targets[i % len(targets)])) for i in range(CLIENTS)]
+    tasks = [asyncio.create_task(client_loop(targets[i % len(targets)])) for i in range(clients)]
     await asyncio.sleep(1)  # warm-up: connections open, caches warm
     measuring = True
     began = time.monotonic()
@@ -137,7 +149,14 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=10_000)
     parser.add_argument("--db", type=Path, help="build into (or reuse) this file")
     parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument(
+        "--postgres", help="a PostgreSQL server's URL: one replica against --replicas on it"
+    )
+    parser.add_argument("--replicas", type=int, default=4)
     args = parser.parse_args()
+    if args.postgres:
+        replicas(args)
+        return
     with tempfile.TemporaryDirectory() as workdir:
         work = Path(workdir)
         db = (args.db or work / "http.db").resolve()
@@ -210,6 +229,62 @@ def main() -> None:
                 ]
             ],
         )
+
+
+def replicas(args: argparse.Namespace) -> None:
+    """One `--stateless` replica, then args.replicas, on one PostgreSQL database holding the
+    generated tasks: calls per second at 32 clients spread over them."""
+    from backends import scratch_database
+
+    clients = 32
+    with tempfile.TemporaryDirectory() as workdir, scratch_database(args.postgres) as url:
+        work = Path(workdir)
+        db = (args.db or work / "http.db").resolve()
+        frequency = database_of_size(db, args.size)
+        word = word_near(frequency, 0.01, args.size) + " "
+        copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(db)]
+        subprocess.run([*copy, "--to", url], check=True, stderr=subprocess.DEVNULL)
+        calls = {"add_task": {"title": "over http"}, "search_tasks": {"query": word}}
+        rates: dict[str, dict[int, tuple[float, list[float], int]]] = {}
+        busy: dict[str, dict[int, float]] = {}
+        for count in (1, args.replicas):
+            ports = [free_port() for _ in range(count)]
+            procs = [start(ours(url, p), p, work / f"replica{p}.log") for p in ports]
+            try:
+                urls = [f"http://127.0.0.1:{p}/mcp" for p in ports]
+                for name, arguments in calls.items():
+                    before = machine_ticks()
+                    rates.setdefault(name, {})[count] = asyncio.run(
+                        load(urls, name, arguments, args.seconds, clients)
+                    )
+                    after = machine_ticks()
+                    share = (after[0] - before[0]) / max(after[1] - before[1], 1)
+                    busy.setdefault(name, {})[count] = share
+            finally:
+                for proc in procs:
+                    proc.terminate()
+                    proc.wait(30)
+    rows = []
+    for name, by_count in rates.items():
+        one, many = by_count[1], by_count[args.replicas]
+        rows.append(
+            [
+                name,
+                f"{one[0]:.0f}",
+                f"{many[0]:.0f}",
+                f"{many[0] / one[0]:.2f}x",
+                statistics.median(many[1]),
+                p99(many[1]),
+                one[2] + many[2],
+                f"{busy[name][1]:.0%} / {busy[name][args.replicas]:.0%}",
+            ]
+        )
+    print(
+        f"\n{clients} clients over HTTP, {args.size} tasks on PostgreSQL, {os.cpu_count()} cores "
+        "(server, replicas and clients on one machine)"
+    )
+    headers = ["call", "1 replica calls/s", f"{args.replicas} replicas calls/s", "ratio"]
+    print_table([*headers, "p50 ms", "p99 ms", "failed", "machine CPU busy"], rows)
 
 
 if __name__ == "__main__":
