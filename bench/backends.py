@@ -27,6 +27,7 @@ from client import BenchClient
 from common import print_table, side_by_side, started_server
 from scale import calls, database_of_size, search_queries
 
+from task_tracker.migrate import prepare_database
 from task_tracker.postgres import DatabaseURL
 
 ADD_TARGET, SEARCH_TARGET = 2.0, 3.0
@@ -57,15 +58,13 @@ def serve(db: str) -> list[str]:
 def run_backends(server_url: str, size: int, sqlite_path: Path, repeats: int) -> bool:
     frequency = database_of_size(sqlite_path, size)
     queries = search_queries(frequency, sqlite_path, size)
+    prepare_database(sqlite_path)  # (db copy reads a database at head)
     with scratch_database(server_url) as url:
         began = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(sqlite_path)]
-            + ["--to", url],
-            check=True,
-            env={**os.environ, "NO_COLOR": "1"},
-            stderr=subprocess.DEVNULL,
-        )
+        copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(sqlite_path)]
+        done = subprocess.run([*copy, "--to", url], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"db copy failed: {done.stderr}")
         print(f"db copy of {size} tasks into PostgreSQL: {time.perf_counter() - began:.1f} s")
         servers = {
             "sqlite": started_server(sqlite_path, serve(str(sqlite_path))),

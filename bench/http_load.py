@@ -236,12 +236,15 @@ def replicas(args: argparse.Namespace) -> None:
     generated tasks: calls per second at 32 clients spread over them."""
     from backends import scratch_database
 
+    from task_tracker.migrate import prepare_database
+
     clients = 32
     with tempfile.TemporaryDirectory() as workdir, scratch_database(args.postgres) as url:
         work = Path(workdir)
         db = (args.db or work / "http.db").resolve()
         frequency = database_of_size(db, args.size)
         word = word_near(frequency, 0.01, args.size) + " "
+        prepare_database(db)  # (db copy reads a database at head)
         copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(db)]
         subprocess.run([*copy, "--to", url], check=True, stderr=subprocess.DEVNULL)
         calls = {"add_task": {"title": "over http"}, "search_tasks": {"query": word}}

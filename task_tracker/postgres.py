@@ -57,10 +57,9 @@ def is_url(raw: str) -> bool:
 
 
 # Each connection's settings: a statement stopped after STATEMENT_TIMEOUT_MS, times in UTC,
-# and the planner told that reading a page out of order costs little more than in order
-# (random_page_cost 1.1, the usual value where the data is cached or on SSD, for this
-# session only): with PostgreSQL's default of 4 a tag filter on open tasks read 70k index
-# entries to hash-join them instead of looking up the tag's 1,239 tasks (12 -> 4 ms).
+# and random_page_cost 1.1 for this session's plans (the usual value where data is cached or
+# on SSD; the default is 4): with 4 a tag filter on open tasks read 70k index entries to
+# hash-join them instead of looking up the tag's 1,239 tasks (12 -> 4 ms at 100k tasks).
 SESSION = {
     "statement_timeout": STATEMENT_TIMEOUT_MS,
     "TimeZone": "UTC",
@@ -70,7 +69,7 @@ SESSION = {
 
 def create_engine(url: DatabaseURL) -> Engine:
     """A pooled engine: connections checked before use (a server restarted meanwhile is
-    reconnected), with the SESSION settings."""
+    reconnected), with the SESSION settings, nothing prepared."""
     import sqlalchemy as sa
 
     return sa.create_engine(
@@ -78,7 +77,14 @@ def create_engine(url: DatabaseURL) -> Engine:
         pool_pre_ping=True,
         pool_size=5,
         max_overflow=5,
-        connect_args={"options": " ".join(f"-c {name}={value}" for name, value in SESSION.items())},
+        connect_args={
+            "options": " ".join(f"-c {name}={value}" for name, value in SESSION.items()),
+            # Every statement planned for its own values: psycopg prepares a statement run
+            # five times, and PostgreSQL may then keep one plan for any value: the same
+            # search for a common word read every match (86 ms at 100k tasks) where the plan
+            # for that word reads the newest tasks and stops (2 ms).
+            "prepare_threshold": None,
+        },
     )
 
 
