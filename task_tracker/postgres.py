@@ -133,15 +133,21 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
             yield conn
 
 
-def write_retrying(engine: Engine, fn: Callable[[Connection], T]) -> T:
+def write_retrying(engine: Engine, fn: Callable[[Connection], T], *, queue: bool = False) -> T:
     """fn(conn) in one SERIALIZABLE transaction, tried again (with a short random pause)
-    while PostgreSQL reports a serialization failure or deadlock."""
+    while PostgreSQL reports a serialization failure or deadlock.
+
+    queue: READ COMMITTED instead, for fn that takes work from a queue under row locks
+    (next_task(claim=true): FOR UPDATE SKIP LOCKED, then the claim on the locked row). Under
+    SERIALIZABLE, claimers that skip each other's rows still read the same index pages and
+    fail as conflicting; with row locks each gets its own task at once."""
     from sqlalchemy.exc import DBAPIError
 
+    isolation = "READ COMMITTED" if queue else "SERIALIZABLE"
     for attempt in range(1, WRITE_ATTEMPTS + 1):
         try:
             with engine.connect() as conn:
-                conn = conn.execution_options(isolation_level="SERIALIZABLE")
+                conn = conn.execution_options(isolation_level=isolation)
                 with conn.begin():
                     return fn(conn)
         except DBAPIError as exc:

@@ -73,9 +73,12 @@ async def read(fn: Callable[[Connection], T]) -> T:
     return await current_database().run(fn, write=False)
 
 
-async def write(fn: Callable[[Connection], T], *, actor: str | None = None) -> T:
+async def write(
+    fn: Callable[[Connection], T], *, actor: str | None = None, queue: bool = False
+) -> T:
     """fn(conn) in one write transaction; all of it or nothing is committed. The history
-    triggers record `actor` (default: current_actor()) for every change it makes."""
+    triggers record `actor` (default: current_actor()) for every change it makes.
+    queue: fn takes work from a queue with row locks (postgres.write_retrying)."""
     who = actor or current_actor()
 
     def acting(conn: Connection) -> T:
@@ -84,7 +87,7 @@ async def write(fn: Callable[[Connection], T], *, actor: str | None = None) -> T
         store.set_actor(conn, None)  # a hand edit later must not be taken for ours
         return result
 
-    return await current_database().run(acting, write=True)
+    return await current_database().run(acting, write=True, queue=queue)
 
 
 @contextmanager

@@ -13,8 +13,9 @@ up every other client. Writes stay on the loop, which serializes them already: a
 thread and back cost more than most writes (bench/http_load.py).
 
 On PostgreSQL (a DatabaseURL) every transaction runs in a worker thread (the network must
-not stall the loop): reads REPEATABLE READ, writes SERIALIZABLE and tried again on a
-serialization failure (task_tracker.postgres).
+not stall the loop), writes up to READ_THREADS at once: reads REPEATABLE READ, writes
+SERIALIZABLE and tried again on a serialization failure, a claim from the queue READ
+COMMITTED under row locks (task_tracker.postgres).
 
 A failed open is not kept for the life of the process: the next call tries again, and a
 failure that cannot pass by itself (the file is not a task database, its schema is newer than
@@ -23,6 +24,7 @@ this code) is logged and ends the process rather than answering every call with 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import signal
@@ -58,9 +60,13 @@ PERMANENT_ERRORS = (11, 26)
 READ_THREADS = 4
 
 
-def _thread_limiters() -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
-    """Up to READ_THREADS readers; one writer, first come first served."""
-    return anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(1)
+def _thread_limiters(
+    *, postgres: bool = False
+) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+    """Up to READ_THREADS readers; one writer, first come first served (SQLite admits one
+    at a time), or as many as READ_THREADS on PostgreSQL, which runs them side by side."""
+    writers = READ_THREADS if postgres else 1
+    return anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(writers)
 
 
 class Database:
@@ -166,23 +172,28 @@ class Database:
         """The engine that never waits for locks, or None until the database is open."""
         return self._no_wait if self._engine is not None else None
 
-    async def run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
-        """fn in one transaction (a write transaction holds the write lock from its start)."""
+    async def run(self, fn: Callable[[Connection], T], *, write: bool, queue: bool = False) -> T:
+        """fn in one transaction (a write transaction holds the write lock from its start).
+        queue: on PostgreSQL, READ COMMITTED with row locks (postgres.write_retrying)."""
         if self.postgres or (self._threaded and not write):
-            result = await self.in_thread(fn, write=write)
+            result = await self.in_thread(fn, write=write, queue=queue)
         else:
             result = await run_transaction(self, fn, write=write)
         if write and self._flusher is not None:
             self._flusher.committed()
         return result
 
-    async def in_thread(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+    async def in_thread(
+        self, fn: Callable[[Connection], T], *, write: bool, queue: bool = False
+    ) -> T:
         """fn in one transaction in a worker thread, waiting for locks as long as allowed."""
         if self._limiters is None:  # made here: they belong to the running event loop
-            self._limiters = _thread_limiters()
+            self._limiters = _thread_limiters(postgres=self.postgres)
         readers, writer = self._limiters
         if write:
-            return await anyio.to_thread.run_sync(self._write, fn, limiter=writer)
+            return await anyio.to_thread.run_sync(
+                functools.partial(self._write, fn, queue=queue), limiter=writer
+            )
         return await anyio.to_thread.run_sync(self._read, fn, limiter=readers)
 
     def _read(self, fn: Callable[[Connection], T]) -> T:
@@ -190,9 +201,9 @@ class Database:
         with transaction(self.engine()) as conn:
             return fn(conn)
 
-    def _write(self, fn: Callable[[Connection], T]) -> T:
+    def _write(self, fn: Callable[[Connection], T], *, queue: bool = False) -> T:
         if self.postgres:
-            return postgres.write_retrying(self.engine(), fn)
+            return postgres.write_retrying(self.engine(), fn, queue=queue)
         self.engine()  # open, or raise why not
         no_wait = self.no_wait()
         assert no_wait is not None

@@ -181,6 +181,7 @@ async def next_task(
             limit=1 if claim else limit,
             actor=holder,
             held=bool(claimed_by),
+            lock=claim,
         )
         if claim and rows:
             rows = [store.claim_task(conn, task_id=rows[0].id, actor=actor)]
@@ -195,4 +196,4 @@ async def next_task(
             message = nothing_ready(store.top_blockers(conn), tag=tag, project=project)
         return NextTasksOut(tasks=tasks, message=message)
 
-    return await (write(run) if claim else read(run))
+    return await (write(run, queue=True) if claim else read(run))

@@ -130,7 +130,7 @@ class PostgresSearch:
             ranked,
             limit=limit,
             known_total=known_total,
-            snippets=lambda ids: self._snippets(conn, ids, matching, params),
+            snippets=lambda ids: self._snippets(conn, ids, matching, anyone, params),
         )
 
     def _snippets(
@@ -138,26 +138,28 @@ class PostgresSearch:
         conn: Connection,
         ids: list[int],
         matching: str,
+        anyone: str,
         params: dict[str, Any],
     ) -> dict[int, str]:
         """For the page only: from the title, the tags or the description, whichever holds
-        a match first; from the newest matching note for a task found by its notes."""
+        any of the words first, with every word it holds marked; from the newest matching
+        note for a task found by its notes."""
         options = (
             "StartSel=**, StopSel=**, MaxWords=12, MinWords=4, ShortWord=0, "
             "FragmentDelimiter=…, MaxFragments=1"
         )
         statement = text(
             f"""
-            WITH q AS (SELECT {matching} AS match)
+            WITH q AS (SELECT {matching} AS match, {anyone} AS wanted)
             SELECT t.id, ts_headline({CONFIG},
-                CASE WHEN to_tsvector({CONFIG}, t.title) @@ q.match THEN t.title
-                     WHEN to_tsvector({CONFIG}, t.tags) @@ q.match THEN t.tags
-                     ELSE t.description END, q.match, '{options}')
+                CASE WHEN to_tsvector({CONFIG}, t.title) @@ q.wanted THEN t.title
+                     WHEN to_tsvector({CONFIG}, t.tags) @@ q.wanted THEN t.tags
+                     ELSE t.description END, q.wanted, '{options}')
             FROM tasks AS t, q WHERE t.id = ANY(:ids) AND t.search @@ q.match
             UNION ALL
             SELECT * FROM (
                 SELECT DISTINCT ON (n.task_id) n.task_id,
-                    'note: ' || ts_headline({CONFIG}, n.text, q.match, '{options}')
+                    'note: ' || ts_headline({CONFIG}, n.text, q.wanted, '{options}')
                 FROM task_notes AS n, q
                 WHERE n.task_id = ANY(:ids) AND n.search @@ q.match
                   AND NOT EXISTS (

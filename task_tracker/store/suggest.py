@@ -12,19 +12,22 @@ from task_tracker.schemas import Priority, Status, utcnow
 from task_tracker.store import projects, structure
 from task_tracker.store.claims import free_for, held_by
 from task_tracker.store.listing import has_tag, tag_list
+from task_tracker.store.structure import TASKS
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 
 @functools.cache
-def _next_segment(*, tags: int, by_project: bool, dated: bool, held: bool) -> Select[Any]:
+def _next_segment(
+    *, tags: int, by_project: bool, dated: bool, held: bool, lock: bool
+) -> Select[Any]:
     """One (status, priority) segment of next_tasks, ready tasks nobody else holds only (held:
     the actor holds), dated (by due date) or undated (by id); built once per shape, as
-    building it cost 40 times running it."""
+    building it cost 40 times running it. lock: FOR UPDATE SKIP LOCKED (see next_tasks)."""
     conditions = [has_tag(bindparam(f"tag{n}")) for n in range(tags)]
     if by_project:
         conditions.append(T.project_id == bindparam("project_id"))
     order = T.due_date if dated else T.id
-    return (
+    query = (
         select(*TASK_ROW)
         .where(
             T.status == bindparam("status"),
@@ -39,6 +42,7 @@ def _next_segment(*, tags: int, by_project: bool, dated: bool, held: bool) -> Se
         .order_by(order, T.id)
         .limit(bindparam("limit"))
     )
+    return query.with_for_update(skip_locked=True, of=TASKS) if lock else query
 
 
 def next_tasks(
@@ -49,13 +53,19 @@ def next_tasks(
     project: str | None = None,
     actor: str | None = None,
     held: bool = False,
+    lock: bool = False,
 ) -> list[TaskRow]:
     """The best ready tasks (open, dependencies complete, no open subtasks) to work on, best
     first: in progress before pending, then by priority, then by due date (the earliest, so
     the overdue, first; undated last), then the oldest. Each (status, priority) is read from
     (status, priority, due_date) in that order, dated then undated, and only as far as
     `limit` needs. Tasks someone other than `actor` holds (a running lease) are left out
-    (actor None: every held task); held: only tasks `actor` holds."""
+    (actor None: every held task); held: only tasks `actor` holds.
+
+    lock: the tasks returned are locked for the caller's transaction and tasks another
+    transaction has locked are passed over (PostgreSQL's FOR UPDATE SKIP LOCKED; SQLite,
+    with one writer at a time, has nothing to lock): agents claiming at once each get a
+    different task instead of all reaching for the best one and retrying."""
     tags = tag_list(tag)
     params: dict[str, Any] = {f"tag{n}": t for n, t in enumerate(tags)}
     params.update(actor=actor, now=utcnow())
@@ -67,7 +77,11 @@ def next_tasks(
             for dated in (True, False):
                 if len(rows) < limit:
                     query = _next_segment(
-                        tags=len(tags), by_project=project is not None, dated=dated, held=held
+                        tags=len(tags),
+                        by_project=project is not None,
+                        dated=dated,
+                        held=held,
+                        lock=lock,
                     )
                     params.update(status=status.value, priority=priority.value)
                     rows += conn.execute(query, {**params, "limit": limit - len(rows)})

@@ -231,3 +231,27 @@ def test_concurrent_writers_count_in_their_own_slots(pg: sa.Engine) -> None:
         assert store.count_by_status(conn, status="complete") == 1
         rows = conn.exec_driver_sql("SELECT count(*) FROM task_counts WHERE n <> 0").scalar()
     assert rows == 2  # pending +1 in one slot; complete +1 in the other (its pending: +1 -1)
+
+
+def test_claimers_at_once_each_lock_their_own_task(pg: sa.Engine) -> None:
+    """next_tasks(lock=True) as next_task(claim=true) runs it: with the best task locked by
+    one open transaction, a second one is handed the next task at once (SKIP LOCKED)."""
+    for n in range(3):
+        add(pg, title=f"job {n}")
+    first = pg.connect().execution_options(isolation_level="READ COMMITTED")
+    second = pg.connect().execution_options(isolation_level="READ COMMITTED")
+    try:
+        with first.begin():
+            taken = store.next_tasks(first, tag=None, limit=1, lock=True)
+            with second.begin():
+                second.exec_driver_sql("SET LOCAL lock_timeout = '5s'")  # fail, never hang
+                other = store.next_tasks(second, tag=None, limit=1, lock=True)
+                store.claim_task(second, task_id=other[0].id, actor="bob")
+            store.claim_task(first, task_id=taken[0].id, actor="alice")
+    finally:
+        first.close()
+        second.close()
+    assert ([t.id for t in taken], [t.id for t in other]) == ([1], [2])
+    with read_transaction(pg) as conn:
+        holders = {t.id: t.claimed_by for t in store.list_tasks(conn, status=None).items}
+    assert holders == {1: "alice", 2: "bob", 3: None}
