@@ -9,7 +9,9 @@ import pytest
 from fastmcp import Client
 from sqlalchemy import Engine, create_engine
 
+from task_tracker import postgres
 from task_tracker.migrate import open_database, prepare_database
+from task_tracker.postgres import DatabaseURL
 from task_tracker.server.app import build_server
 
 
@@ -23,17 +25,65 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "data" / "tasks.db"
 
 
+# The store's and the server's tests run on both backends: `engine` and `client` are
+# parametrized. A test that also reads the SQLite file itself (it asks for db_path or
+# tmp_path) or is marked sqlite_only runs on SQLite alone (pytest_collection_modifyitems).
+BACKENDS = ("sqlite", "postgresql")
+SQLITE_ONLY_ARGS = {"db_path", "tmp_path"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: runs on the SQLite backend alone")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    kept = []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
+        if on_postgres and (
+            item.get_closest_marker("sqlite_only")
+            or SQLITE_ONLY_ARGS & set(item._fixtureinfo.argnames)  # type: ignore[attr-defined]
+        ):
+            continue
+        kept.append(item)
+    items[:] = kept
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
 @pytest.fixture
-def engine(db_path: Path) -> Iterator[Engine]:
-    engine = open_database(db_path)
+def database(backend: str, db_path: Path, request: pytest.FixtureRequest) -> Path | DatabaseURL:
+    """The test's database at head: a new SQLite file, or a new PostgreSQL database."""
+    if backend == "sqlite":
+        prepare_database(db_path)  # as `task-tracker serve` does before it starts serving
+        return db_path
+    return DatabaseURL(request.getfixturevalue("pg_database"))
+
+
+@pytest.fixture
+def engine(database: Path | DatabaseURL) -> Iterator[Engine]:
+    engine = (
+        postgres.create_engine(database)
+        if isinstance(database, DatabaseURL)
+        else open_database(database)
+    )
     yield engine
     engine.dispose()
 
 
 @pytest.fixture
-async def client(db_path: Path) -> AsyncIterator[Client]:
-    prepare_database(db_path)  # as `task-tracker serve` does before it starts serving
-    async with Client(build_server(db_path)) as c:
+def served(database: Path | DatabaseURL) -> str:
+    """The test's database as `serve --db` takes it (a path or a URL), on each backend."""
+    return str(database)
+
+
+@pytest.fixture
+async def client(database: Path | DatabaseURL) -> AsyncIterator[Client]:
+    async with Client(build_server(database)) as c:
         yield c
 
 
@@ -79,6 +129,37 @@ def pg_url(pg_server: str) -> Iterator[str]:
     admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> Iterator[str]:
+    """A database at head on the test server, the template of each test's pg_database."""
+    name = f"tt_template_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        prepare_database(DatabaseURL(pg_server.rsplit("/", 1)[0] + f"/{name}"))
+        yield name
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_database(pg_server: str, pg_template: str) -> Iterator[str]:
+    """A new database at head (a copy of the template), dropped afterwards."""
+    name = f"tt_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
     try:
         yield pg_server.rsplit("/", 1)[0] + f"/{name}"
     finally:

@@ -22,6 +22,8 @@ from task_tracker.db import (
 from task_tracker.errors import DatabaseBusy, DatabaseFull, DatabaseGone
 from task_tracker.migrate import open_database
 
+pytestmark = pytest.mark.sqlite_only  # SQLite engines, pragmas and files
+
 
 def count(db_path: Path) -> int:
     with sqlite3.connect(db_path) as conn:

@@ -10,23 +10,21 @@ import threading
 from pathlib import Path
 
 from tests.e2e.rpc import StdioServer
+from tests.e2e.stored import execute, rows
 
 WORKERS = 8
 TASKS = 500
 
 
-def test_eight_processes_never_claim_the_same_task(db_path: Path) -> None:
-    with StdioServer(db_path) as seeder:
-        seeder.initialize()
-        seeder.call_ok("list_tasks", {})  # the database is at head before the others start
-        assert seeder.close() == 0
-    with sqlite3.connect(db_path) as conn:
-        conn.executemany(
-            "INSERT INTO tasks (title, priority) VALUES (?, ?)",
-            [(f"job {n}", ("low", "medium", "high")[n % 3]) for n in range(TASKS)],
-        )
+def test_eight_processes_never_claim_the_same_task(served: str) -> None:
+    execute(  # (the database is at head: the fixture brought it there)
+        served,
+        "INSERT INTO tasks (title, priority) VALUES (:title, :priority)",
+        [{"title": f"job {n}", "priority": ("low", "medium", "high")[n % 3]} for n in range(TASKS)],
+    )
     servers = [
-        StdioServer(db_path, env={"TASK_TRACKER_ACTOR": f"worker-{n}"}) for n in range(WORKERS)
+        StdioServer(served, env={"TASK_TRACKER_ACTOR": f"worker-{n}"})  # type: ignore[arg-type]
+        for n in range(WORKERS)
     ]
     got: dict[str, list[int]] = {f"worker-{n}": [] for n in range(WORKERS)}
     errors: list[str] = []
@@ -61,9 +59,8 @@ def test_eight_processes_never_claim_the_same_task(db_path: Path) -> None:
     assert errors == []
     claimed = [task_id for ids in got.values() for task_id in ids]
     assert sorted(claimed) == list(range(1, TASKS + 1))  # each once, none left out
-    with sqlite3.connect(db_path) as conn:
-        holders = dict(conn.execute("SELECT id, claimed_by FROM tasks").fetchall())
-        statuses = {row[0] for row in conn.execute("SELECT DISTINCT status FROM tasks")}
+    holders = dict(rows(served, "SELECT id, claimed_by FROM tasks"))
+    statuses = {row[0] for row in rows(served, "SELECT DISTINCT status FROM tasks")}
     assert holders == {task_id: name for name, ids in got.items() for task_id in ids}
     assert statuses == {"in_progress"}
 

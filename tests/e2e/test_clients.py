@@ -5,22 +5,22 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
 from mcp import ClientSession, StdioServerParameters, stdio_client
 
+from tests.e2e.stored import rows
+
 SERVE = ["-m", "task_tracker", "serve", "--db"]
 
 
 @pytest.mark.anyio
-async def test_official_mcp_sdk_client(db_path: Path) -> None:
-    params = StdioServerParameters(command=sys.executable, args=[*SERVE, str(db_path)])
+async def test_official_mcp_sdk_client(served: str) -> None:
+    params = StdioServerParameters(command=sys.executable, args=[*SERVE, served])
     async with stdio_client(params) as (read, write), ClientSession(read, write) as session:
         init = await session.initialize()
         assert init.server_info.name == "task-tracker"
@@ -39,8 +39,8 @@ async def test_official_mcp_sdk_client(db_path: Path) -> None:
 
 
 @pytest.mark.anyio
-async def test_fastmcp_stdio_client(db_path: Path) -> None:
-    transport = StdioTransport(command=sys.executable, args=[*SERVE, str(db_path)])
+async def test_fastmcp_stdio_client(served: str) -> None:
+    transport = StdioTransport(command=sys.executable, args=[*SERVE, served])
     async with Client(transport) as client:
         await client.call_tool("add_task", {"title": "one"})
         await client.call_tool("add_task", {"title": "two"})
@@ -58,18 +58,18 @@ def inspector_command() -> list[str]:
     pytest.skip("MCP Inspector CLI not installed (npm install -g @modelcontextprotocol/inspector)")
 
 
-def run_inspector(db_path: Path, *args: str) -> dict:
-    cmd = [*inspector_command(), "--cli", sys.executable, *SERVE, str(db_path), *args]
+def run_inspector(served: str, *args: str) -> dict:
+    cmd = [*inspector_command(), "--cli", sys.executable, *SERVE, served, *args]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def test_mcp_inspector_cli_lists_tools_and_adds_a_task(db_path: Path) -> None:
-    listing = run_inspector(db_path, "--method", "tools/list")
+def test_mcp_inspector_cli_lists_tools_and_adds_a_task(served: str) -> None:
+    listing = run_inspector(served, "--method", "tools/list")
     assert {t["name"] for t in listing["tools"]} >= {"add_task", "list_tasks", "get_task"}
     result = run_inspector(
-        db_path,
+        served,
         "--method",
         "tools/call",
         "--tool-name",
@@ -80,7 +80,4 @@ def test_mcp_inspector_cli_lists_tools_and_adds_a_task(db_path: Path) -> None:
         "priority=high",
     )
     assert result["structuredContent"]["title"] == "Added by the Inspector"
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT title, priority FROM tasks").fetchall() == [
-            ("Added by the Inspector", "high")
-        ]
+    assert rows(served, "SELECT title, priority FROM tasks") == [("Added by the Inspector", "high")]

@@ -7,13 +7,14 @@ import threading
 from pathlib import Path
 
 from tests.e2e.rpc import StdioServer
+from tests.e2e.stored import rows
 
 PROCESSES = 4
 ADDS_PER_PROCESS = 250
 
 
-def test_four_processes_lose_no_write(db_path: Path) -> None:
-    servers = [StdioServer(db_path) for _ in range(PROCESSES)]
+def test_four_processes_lose_no_write(served: str) -> None:
+    servers = [StdioServer(served) for _ in range(PROCESSES)]  # type: ignore[arg-type]
     failures: list[str] = []
     added: list[list[int]] = [[] for _ in range(PROCESSES)]
     start = threading.Barrier(PROCESSES)
@@ -49,20 +50,18 @@ def test_four_processes_lose_no_write(db_path: Path) -> None:
 
     all_ids = [task_id for ids in added for task_id in ids]
     assert len(all_ids) == len(set(all_ids)) == PROCESSES * ADDS_PER_PROCESS
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*), count(DISTINCT id) FROM tasks").fetchone() == (
-            1000,
-            1000,
-        )
-        assert sorted(r[0] for r in conn.execute("SELECT id FROM tasks")) == sorted(all_ids)
-        assert conn.execute("SELECT count(*) FROM tasks WHERE priority = 'high'").fetchone() == (
-            PROCESSES * ADDS_PER_PROCESS // 10,
-        )
-        assert conn.execute("SELECT count(*) FROM tasks WHERE status = 'complete'").fetchone() == (
-            PROCESSES * ADDS_PER_PROCESS // 25,
-        )
-        assert conn.execute("SELECT count(*) FROM task_tags").fetchone() == (1000,)
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert rows(served, "SELECT count(*), count(DISTINCT id) FROM tasks") == [(1000, 1000)]
+    assert sorted(r[0] for r in rows(served, "SELECT id FROM tasks")) == sorted(all_ids)
+    assert rows(served, "SELECT count(*) FROM tasks WHERE priority = 'high'") == [
+        (PROCESSES * ADDS_PER_PROCESS // 10,)
+    ]
+    assert rows(served, "SELECT count(*) FROM tasks WHERE status = 'complete'") == [
+        (PROCESSES * ADDS_PER_PROCESS // 25,)
+    ]
+    assert rows(served, "SELECT count(*) FROM task_tags") == [(1000,)]
+    assert rows(served, "SELECT sum(n) FROM task_counts") == [(1000,)]
+    if not served.startswith("postgresql"):
+        assert rows(served, "PRAGMA integrity_check") == [("ok",)]
 
 
 def test_lock_held_too_long_is_a_clear_retryable_error(db_path: Path) -> None:

@@ -4,13 +4,13 @@ reads, the resources and prompts, and two processes that cannot close a loop tog
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.rpc import StdioServer
+from tests.e2e.stored import rows
 
 PLANNING = ["add_tasks", "close_tasks"]
 PROJECTS = ["list_projects", "save_project"]
@@ -26,9 +26,9 @@ TEAMWORK = ["claim_task", "task_history", "revert_task", "restore_task", "add_no
     ids=["flag", "env"],
 )
 def test_a_plan_end_to_end(
-    db_path: Path, extra_args: tuple[str, ...], env: dict[str, str], extra_tools: list[str]
+    served: str, extra_args: tuple[str, ...], env: dict[str, str], extra_tools: list[str]
 ) -> None:
-    with StdioServer(db_path, extra_args=extra_args, env=env) as server:
+    with StdioServer(served, extra_args=extra_args, env=env) as server:  # type: ignore[arg-type]
         server.initialize()
         names = [t["name"] for t in server.request("tools/list")["result"]["tools"]]
         assert names[8:] == extra_tools
@@ -98,11 +98,11 @@ def test_unknown_toolset_fails_fast_with_one_line(db_path: Path) -> None:
         )
 
 
-def test_two_processes_cannot_close_a_dependency_loop_together(db_path: Path) -> None:
+def test_two_processes_cannot_close_a_dependency_loop_together(served: str) -> None:
     """Each process adds one half of many two-task loops at the same time: for every pair
     exactly one half lands, the other is refused, and no loop is ever stored."""
     pairs = 40
-    with StdioServer(db_path) as first, StdioServer(db_path) as second:
+    with StdioServer(served) as first, StdioServer(served) as second:  # type: ignore[arg-type]
         first.initialize()
         second.initialize()
         ids = [first.call_ok("add_task", {"title": f"t{n}"})["id"] for n in range(2 * pairs)]
@@ -126,10 +126,10 @@ def test_two_processes_cannot_close_a_dependency_loop_together(db_path: Path) ->
         assert first.close() == 0
         assert second.close() == 0
     assert [x != y for x, y in zip(outcomes["a"], outcomes["b"], strict=True)] == [True] * pairs
-    with sqlite3.connect(db_path) as conn:
-        loops = conn.execute(
-            "SELECT count(*) FROM task_dependencies AS d JOIN task_dependencies AS e"
-            " ON d.task_id = e.depends_on_id AND d.depends_on_id = e.task_id"
-        ).fetchone()
-        stored = conn.execute("SELECT count(*) FROM task_dependencies").fetchone()
-    assert (loops, stored) == ((0,), (pairs,))
+    loops = rows(
+        served,
+        "SELECT count(*) FROM task_dependencies AS d JOIN task_dependencies AS e"
+        " ON d.task_id = e.depends_on_id AND d.depends_on_id = e.task_id",
+    )
+    stored = rows(served, "SELECT count(*) FROM task_dependencies")
+    assert (loops, stored) == ([(0,)], [(pairs,)])

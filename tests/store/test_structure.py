@@ -9,7 +9,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from task_tracker import store
 from task_tracker.db import write_transaction
@@ -102,8 +102,8 @@ def test_no_sequence_of_changes_stores_a_loop(
 
 
 def deps_of(conn: Any, task_id: int) -> list[int]:
-    rows = conn.exec_driver_sql(
-        "SELECT depends_on_id FROM task_dependencies WHERE task_id = ?", (task_id,)
+    rows = conn.execute(
+        text("SELECT depends_on_id FROM task_dependencies WHERE task_id = :id"), {"id": task_id}
     )
     return [row[0] for row in rows]
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 
 from task_tracker import store
 from task_tracker.db import read_transaction, write_transaction
@@ -170,6 +170,20 @@ def test_tag_index_follows_hand_edits(engine: Engine, db_path: Path) -> None:
         assert conn.execute("SELECT count(*) FROM task_tags").fetchone() == (0,)
 
 
+# What SQLite's text columns refuse by CHECK and PostgreSQL's typed columns read as times.
+TIMES_POSTGRESQL_READS = {
+    ("due_date", "tomorrow"),
+    ("created_at", "yesterday"),
+    ("created_at", "2026-01-01 10:00:00"),
+    ("updated_at", "2026-01-01T10:00:00+02:00"),
+}
+REFUSALS = (
+    "CHECK constraint failed|tags: each tag|violates check constraint|invalid input syntax"
+    "|out of range|date/time field value|invalid input value|cannot contain NUL"
+    "|unsupported Unicode escape"
+)
+
+
 @pytest.mark.parametrize(
     "column, value",
     [
@@ -201,7 +215,13 @@ def test_database_rejects_invalid_hand_written_values(
     engine: Engine, column: str, value: object
 ) -> None:
     task_id = add(engine)
-    with pytest.raises(IntegrityError, match="CHECK constraint failed|tags: each tag"):
+    if engine.dialect.name == "postgresql" and (column, value) in TIMES_POSTGRESQL_READS:
+        with write_transaction(engine) as s:  # a valid time to a typed column: stored as one
+            update = text(f"UPDATE tasks SET {column} = :v WHERE id = :id")
+            s.execute(update, {"v": value, "id": task_id})
+        return
+    refused = (IntegrityError, DataError)  # (PostgreSQL: also the column's type)
+    with pytest.raises(refused, match=REFUSALS):
         with write_transaction(engine) as s:
             s.execute(
                 text(f"UPDATE tasks SET {column} = :v WHERE id = :id"), {"v": value, "id": task_id}
