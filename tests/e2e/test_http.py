@@ -125,7 +125,7 @@ def test_missing_or_wrong_token_is_401_on_every_endpoint(db_path: Path, headers:
     assert count_tasks(db_path) == 0
 
 
-def test_fastmcp_http_client_round_trip(db_path: Path) -> None:
+def test_fastmcp_http_client_round_trip(served: str) -> None:
     async def scenario(url: str) -> None:
         async with Client(StreamableHttpTransport(url, headers=AUTH)) as client:
             added = await client.call_tool("add_task", {"title": "over http", "tags": ["remote"]})
@@ -137,12 +137,12 @@ def test_fastmcp_http_client_round_trip(db_path: Path) -> None:
             missing = await client.call_tool("get_task", {"task_id": 999}, raise_on_error=False)
             assert missing.is_error and missing.content[0].text.startswith("Task 999 not found")
 
-    with http_server(db_path) as server:
+    with http_server(served) as server:  # type: ignore[arg-type]
         anyio.run(scenario, f"{server.base}/mcp")
         assert TOKEN not in server.stderr_text()
 
 
-def test_fastmcp_sse_client_round_trip(db_path: Path) -> None:
+def test_fastmcp_sse_client_round_trip(served: str) -> None:
     async def scenario(url: str) -> None:
         async with Client(SSETransport(url, headers=AUTH)) as client:
             added = await client.call_tool("add_task", {"title": "over sse"})
@@ -150,11 +150,11 @@ def test_fastmcp_sse_client_round_trip(db_path: Path) -> None:
             assert [t["title"] for t in page.structured_content["tasks"]] == ["over sse"]
             assert added.structured_content["id"] == 1
 
-    with http_server(db_path, transport="sse") as server:
+    with http_server(served, transport="sse") as server:  # type: ignore[arg-type]
         anyio.run(scenario, f"{server.base}/sse")
 
 
-def test_official_sdk_http_client_round_trip(db_path: Path) -> None:
+def test_official_sdk_http_client_round_trip(served: str) -> None:
     async def scenario(url: str) -> None:
         async with (
             create_mcp_http_client(headers=AUTH) as http,
@@ -168,7 +168,7 @@ def test_official_sdk_http_client_round_trip(db_path: Path) -> None:
             listing = await session.list_tools()
             assert "search_tasks" in {t.name for t in listing.tools}
 
-    with http_server(db_path) as server:
+    with http_server(served) as server:  # type: ignore[arg-type]
         anyio.run(scenario, f"{server.base}/mcp")
 
 

@@ -15,11 +15,13 @@ from pathlib import Path
 
 import pytest
 
+from task_tracker.postgres import is_url
 from tests.e2e.rpc import StdioServer, initialize_params, request_message
+from tests.e2e.stored import rows
 
 
-def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
-    with StdioServer(db_path) as server:
+def test_initialize_lists_tools_and_instructions(served: str) -> None:
+    with StdioServer(served) as server:  # type: ignore[arg-type]
         init = server.initialize()["result"]
         assert init["serverInfo"]["name"] == "task-tracker"
         assert "next_cursor" in init["instructions"]
@@ -37,13 +39,13 @@ def test_initialize_lists_tools_and_instructions(db_path: Path) -> None:
         assert server.close() == 0
 
 
-def test_tasks_survive_kill_and_restart(db_path: Path) -> None:
-    with StdioServer(db_path) as server:
+def test_tasks_survive_kill_and_restart(served: str) -> None:
+    with StdioServer(served) as server:  # type: ignore[arg-type]
         server.initialize()
         added = server.call_ok("add_task", {"title": "survive the crash", "tags": ["ops"]})
         server.call_ok("update_task", {"task_id": added["id"], "status": "in_progress"})
         server.kill()  # SIGKILL right after the acknowledged write
-    with StdioServer(db_path) as server:
+    with StdioServer(served) as server:  # type: ignore[arg-type]
         server.initialize()
         task = server.call_ok("get_task", {"task_id": added["id"]})
         assert (task["title"], task["status"], task["tags"], task["version"]) == (
@@ -53,12 +55,13 @@ def test_tasks_survive_kill_and_restart(db_path: Path) -> None:
             2,
         )
         assert server.close() == 0
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    if not is_url(served):
+        assert rows(served, "PRAGMA integrity_check") == [("ok",)]
 
 
-def test_stdout_carries_only_json_rpc(db_path: Path) -> None:
-    with StdioServer(db_path, extra_args=(), env={"FASTMCP_LOG_LEVEL": "DEBUG"}) as server:
+def test_stdout_carries_only_json_rpc(served: str) -> None:
+    debug = {"FASTMCP_LOG_LEVEL": "DEBUG"}
+    with StdioServer(served, extra_args=(), env=debug) as server:  # type: ignore[arg-type]
         server.initialize()
         server.call_ok("add_task", {"title": "a"})
         assert server.call_tool("get_task", {"task_id": 999})["isError"] is True
@@ -72,8 +75,8 @@ def test_stdout_carries_only_json_rpc(db_path: Path) -> None:
             assert json.loads(line)["jsonrpc"] == "2.0"
 
 
-def test_errors_over_the_wire_are_flagged_and_readable(db_path: Path) -> None:
-    with StdioServer(db_path) as server:
+def test_errors_over_the_wire_are_flagged_and_readable(served: str) -> None:
+    with StdioServer(served) as server:  # type: ignore[arg-type]
         server.initialize()
         result = server.call_tool("complete_task", {"task_id": 42})
         assert result["isError"] is True
@@ -251,13 +254,13 @@ def test_a_deleted_database_file_refuses_writes_instead_of_losing_them(db_path: 
     ids=["flag", "env"],
 )
 def test_read_only_serves_only_the_tools_that_read(
-    db_path: Path, extra_args: tuple[str, ...], env: dict[str, str]
+    served: str, extra_args: tuple[str, ...], env: dict[str, str]
 ) -> None:
-    with StdioServer(db_path) as server:
+    with StdioServer(served) as server:  # type: ignore[arg-type]
         server.initialize()
         server.call_ok("add_task", {"title": "already there"})
         assert server.close() == 0
-    with StdioServer(db_path, extra_args=extra_args, env=env) as server:
+    with StdioServer(served, extra_args=extra_args, env=env) as server:  # type: ignore[arg-type]
         init = server.initialize()["result"]
         assert "read-only" in init["instructions"]
         tools = server.request("tools/list")["result"]["tools"]
@@ -266,5 +269,4 @@ def test_read_only_serves_only_the_tools_that_read(
         refused = server.request("tools/call", {"name": "add_task", "arguments": {"title": "x"}})
         assert refused.get("error") or refused["result"]["isError"]
         assert server.close() == 0
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT title FROM tasks").fetchall() == [("already there",)]
+    assert rows(served, "SELECT title FROM tasks") == [("already there",)]
