@@ -174,3 +174,40 @@ def test_count_slots_fold_back_into_one_row_per_status(pg_url: str) -> None:
     rows(pg_url, "INSERT INTO tasks (title) VALUES ('d')")  # 0003's function counts again
     command.upgrade(cfg, "head")
     assert rows(pg_url, "SELECT sum(n) FROM task_counts WHERE status = 'pending'") == [(3,)]
+
+
+# What PostgreSQL's schema has beyond the models, on purpose: the generated search vectors
+# (revisions 0002, 0014) and the count slots (0018).
+PG_ONLY_COLUMNS = {("tasks", "search"), ("task_notes", "search"), ("task_counts", "slot")}
+
+
+def test_the_models_match_what_the_revisions_make(pg_url: str) -> None:
+    """No drift between models and revisions on PostgreSQL: every model table and column
+    exists with the model's nullability and type, every model index
+    exists on the same leading columns, and nothing else is there but PG_ONLY_COLUMNS.
+    (tests/test_migrations.py runs `alembic check` for SQLite, whose DDL the models spell.)"""
+    from task_tracker.models import Base
+
+    command.upgrade(config(pg_url), "head")
+    engine = sa.create_engine(pg_url, poolclass=sa.pool.NullPool)
+    try:
+        inspector = sa.inspect(engine)
+        made = set(inspector.get_table_names()) - {"alembic_version"}
+        assert made == set(Base.metadata.tables)
+        for name, table in Base.metadata.tables.items():
+            columns = {c["name"]: c for c in inspector.get_columns(name)}
+            extra = {(name, column) for column in columns} - {(name, c.name) for c in table.columns}
+            assert extra <= PG_ONLY_COLUMNS, extra
+            for column in table.columns:
+                found = columns[column.name]
+                assert found["nullable"] == column.nullable, (name, column.name)
+                made_type = found["type"].compile(engine.dialect)
+                assert made_type == column.type.compile(engine.dialect), (name, column.name)
+            indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes(name)}
+            for index in table.indexes:
+                leading = [c.name for c in index.columns]
+                on = indexes[index.name]
+                if None not in on:  # (an expression index, lower(name), has no column names)
+                    assert on[: len(leading)] == leading, (name, index.name)
+    finally:
+        engine.dispose()
