@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -122,47 +123,41 @@ def pg_cluster() -> Iterator[Any]:
         _postgres_or_skip(exc)
 
 
-@pytest.fixture
-def pg_url(pg_server: str) -> Iterator[str]:
-    """A fresh, empty database on the test server, dropped afterwards."""
+@contextmanager
+def _new_database(server: str, template: str | None = None) -> Iterator[str]:
+    """A new database on the server of `server` (a copy of `template`), dropped afterwards;
+    yields its URL."""
     name = f"tt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
+        conn.exec_driver_sql(
+            f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else "")
+        )
     try:
-        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
+        yield server.rsplit("/", 1)[0] + f"/{name}"
     finally:
         with admin.connect() as conn:
             conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty database on the test server, dropped afterwards."""
+    with _new_database(pg_server) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def pg_template(pg_server: str) -> Iterator[str]:
-    """A database at head on the test server, the template of each test's pg_database."""
-    name = f"tt_template_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name}")
-    try:
-        prepare_database(DatabaseURL(pg_server.rsplit("/", 1)[0] + f"/{name}"))
-        yield name
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.dispose()
+    """A database at head on the test server (its name), the template of pg_database."""
+    with _new_database(pg_server) as url:
+        prepare_database(DatabaseURL(url))
+        yield url.rsplit("/", 1)[1]
 
 
 @pytest.fixture
 def pg_database(pg_server: str, pg_template: str) -> Iterator[str]:
     """A new database at head (a copy of the template), dropped afterwards."""
-    name = f"tt_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    try:
-        yield pg_server.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP DATABASE {name} WITH (FORCE)")
-        admin.dispose()
+    with _new_database(pg_server, template=pg_template) as url:
+        yield url
