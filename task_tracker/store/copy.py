@@ -41,10 +41,9 @@ TABLES: tuple[Table, ...] = tuple(
     model.__table__  # type: ignore[misc]
     for model in (Project, Task, TaskDependency, TaskNote, TrashEntry, TrashTask, TaskEvent)
 )
-# The tables whose ids come from a sequence (AUTOINCREMENT on SQLite, serial on PostgreSQL).
+# The tables whose ids come from a sequence (AUTOINCREMENT on SQLite, serial on PostgreSQL):
+# every row anyone adds lands in one of them, so a database with none in any is empty.
 SEQUENCED = ("projects", "tasks", "task_notes", "trash", "task_events")
-# What a database must not hold to be copied into.
-FILLED = ("projects", "tasks", "task_notes", "trash", "task_events")
 
 
 # What each table holds, for the counts a person reads: (one, more).
@@ -165,7 +164,7 @@ def copy_database(
     """Copy everything from source (a read transaction) into target (a write transaction on
     an empty database at the same revision). Returns the rows copied per table; raises
     InvalidInput, changing nothing, when the target holds anything."""
-    held = {name: n for name, n in counts(target).items() if name in FILLED}
+    held = {name: n for name, n in counts(target).items() if name in SEQUENCED}
     if any(held.values()):
         raise InvalidInput(
             f"the target database is not empty (it holds {described(held)}); copy into a "
