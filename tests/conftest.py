@@ -38,16 +38,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    kept = []
+    kept, dropped = [], []
     for item in items:
         callspec = getattr(item, "callspec", None)
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
-        if on_postgres and (
-            item.get_closest_marker("sqlite_only")
-            or SQLITE_ONLY_ARGS & set(item._fixtureinfo.argnames)  # type: ignore[attr-defined]
-        ):
-            continue
-        kept.append(item)
+        sqlite_only = item.get_closest_marker("sqlite_only") or (
+            SQLITE_ONLY_ARGS & set(item._fixtureinfo.argnames)  # type: ignore[attr-defined]
+        )
+        (dropped if on_postgres and sqlite_only else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)  # counted as deselected in the summary
     items[:] = kept
 
 
