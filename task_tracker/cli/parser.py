@@ -175,8 +175,20 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
         "Example: task-tracker db copy --from ~/tasks.db --to postgresql://me@db/tasks",
         parents=[common],
     )
-    copy.add_argument("--from", dest="source", required=True, metavar="PATH_OR_URL")
-    copy.add_argument("--to", dest="target", required=True, metavar="PATH_OR_URL")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="PATH_OR_URL",
+        help="the database to copy: a file or a PostgreSQL URL, at the newest revision",
+    )
+    copy.add_argument(
+        "--to",
+        dest="target",
+        required=True,
+        metavar="PATH_OR_URL",
+        help="an empty database (a new file is made; a URL's database must exist)",
+    )
     if with_tasks:
         from task_tracker.cli.task_grammar import add_task_commands
 
