@@ -120,6 +120,20 @@ def _triggers_held(target: Connection) -> Iterator[None]:
         target.execute(text(f"ALTER TABLE {table} ENABLE TRIGGER USER"))
 
 
+def _insert(target: Connection, table: Table, batch: list[dict[str, Any]]) -> None:
+    """The batch into the table. PostgreSQL: COPY FROM STDIN (psycopg's copy API), the bulk
+    load it is made for: 100k tasks' rows took 21 s as multi-row INSERTs, most of it in
+    building and binding the statements."""
+    if target.dialect.name != "postgresql":
+        target.execute(insert(table), batch)
+        return
+    columns = list(batch[0])
+    cursor = target.connection.driver_connection.cursor()  # (the same transaction)
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in batch:
+            copy.write_row([row[column] for column in columns])
+
+
 def _sequences(conn: Connection) -> dict[str, int]:
     """The highest id each sequence has handed out (0: none yet)."""
     if conn.dialect.name == "postgresql":
@@ -178,7 +192,7 @@ def copy_database(
             if table.name == "task_events":
                 target.execute(delete(table))  # the triggers' events for the rows copied
             for batch in _rows(source, table):
-                target.execute(insert(table), batch)
+                _insert(target, table, batch)
                 if table is TASKS:
                     copied_tasks += len(batch)
                     if progress is not None:

@@ -21,6 +21,10 @@ from task_tracker.postgres import create_engine as pg_engine
 from task_tracker.store.copy import TABLES
 
 
+# Text that a bulk load must carry as it is: tab, newlines, backslashes, quotes, \N, accents.
+HOSTILE = 'see the wiki\tthen\n\\N and C:\\path\r\n"dq" \'sq\' ünïcodé ✓ |,;'
+
+
 def fill(engine: sa.Engine) -> None:
     """Projects, a subtask older than its parent, dependencies, notes, a claim, the trash,
     a task deleted for good (its id is the highest ever given), tags and history."""
@@ -32,7 +36,7 @@ def fill(engine: sa.Engine) -> None:
             create_project=True, due_date=date(2026, 12, 24), priority="high",
         )  # fmt: skip
         store.add_task(conn, title="Parent made later", depends_on=[2])
-        store.update_task(conn, task_id=1, parent_id=3, description="see the wiki")
+        store.update_task(conn, task_id=1, parent_id=3, description=HOSTILE)
         store.add_note(conn, task_id=2, text="tried the canary first", actor="bob")
         store.claim_task(conn, task_id=2, actor="bob")
         store.add_task(conn, title="Old idea")
