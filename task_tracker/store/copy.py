@@ -3,8 +3,9 @@ task, dependency, note, trash entry and history event, with its id, and each id 
 carried on past the highest id the source ever handed out (a deleted task's id is never
 given to a new task on the copy either).
 
-Rows go through the models' tables, so each backend's types (text timestamps on SQLite,
-timestamptz on PostgreSQL) are converted on the way. On SQLite the target's own
+Rows are read through the models' tables, so each backend's types (text timestamps on
+SQLite, timestamptz on PostgreSQL) become the same Python values, and are written from
+those (on PostgreSQL by COPY: _insert). On SQLite the target's own
 triggers keep its derived tables (tags, counts, the search index) as they keep them for
 every write, and the events they write for the copied rows are then replaced by the
 source's history; on PostgreSQL see _triggers_held.
