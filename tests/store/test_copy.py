@@ -20,9 +20,8 @@ from task_tracker.postgres import DatabaseURL
 from task_tracker.postgres import create_engine as pg_engine
 from task_tracker.store.copy import TABLES
 
-
 # Text that a bulk load must carry as it is: tab, newlines, backslashes, quotes, \N, accents.
-HOSTILE = 'see the wiki\tthen\n\\N and C:\\path\r\n"dq" \'sq\' ünïcodé ✓ |,;'
+HOSTILE = "see the wiki\tthen\n\\N and C:\\path\r\n\"dq\" 'sq' ünïcodé ✓ |,;"
 
 
 def fill(engine: sa.Engine) -> None:
