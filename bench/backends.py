@@ -51,6 +51,18 @@ def scratch_database(server_url: str) -> Iterator[DatabaseURL]:
         admin.dispose()
 
 
+def copy_into(url: str, sqlite_path: Path) -> float:
+    """The SQLite database's tasks copied into the (empty) database at url by `db copy`,
+    after bringing it to head as db copy asks; seconds the copy took."""
+    prepare_database(sqlite_path)
+    began = time.perf_counter()
+    copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(sqlite_path)]
+    done = subprocess.run([*copy, "--to", url], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"db copy failed: {done.stderr}")
+    return time.perf_counter() - began
+
+
 def serve(db: str) -> list[str]:
     return [sys.executable, "-m", "task_tracker", "serve", "--db", db]
 
@@ -58,14 +70,9 @@ def serve(db: str) -> list[str]:
 def run_backends(server_url: str, size: int, sqlite_path: Path, repeats: int) -> bool:
     frequency = database_of_size(sqlite_path, size)
     queries = search_queries(frequency, sqlite_path, size)
-    prepare_database(sqlite_path)  # (db copy reads a database at head)
     with scratch_database(server_url) as url:
-        began = time.perf_counter()
-        copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(sqlite_path)]
-        done = subprocess.run([*copy, "--to", url], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise SystemExit(f"db copy failed: {done.stderr}")
-        print(f"db copy of {size} tasks into PostgreSQL: {time.perf_counter() - began:.1f} s")
+        seconds = copy_into(url, sqlite_path)
+        print(f"db copy of {size} tasks into PostgreSQL: {seconds:.1f} s")
         servers = {
             "sqlite": started_server(sqlite_path, serve(str(sqlite_path))),
             "postgresql": started_server(sqlite_path, serve(url)),

@@ -234,9 +234,7 @@ def main() -> None:
 def replicas(args: argparse.Namespace) -> None:
     """One `--stateless` replica, then args.replicas, on one PostgreSQL database holding the
     generated tasks: calls per second at 32 clients spread over them."""
-    from backends import scratch_database
-
-    from task_tracker.migrate import prepare_database
+    from backends import copy_into, scratch_database
 
     clients = 32
     with tempfile.TemporaryDirectory() as workdir, scratch_database(args.postgres) as url:
@@ -244,9 +242,7 @@ def replicas(args: argparse.Namespace) -> None:
         db = (args.db or work / "http.db").resolve()
         frequency = database_of_size(db, args.size)
         word = word_near(frequency, 0.01, args.size) + " "
-        prepare_database(db)  # (db copy reads a database at head)
-        copy = [sys.executable, "-m", "task_tracker", "db", "copy", "--from", str(db)]
-        subprocess.run([*copy, "--to", url], check=True, stderr=subprocess.DEVNULL)
+        copy_into(url, db)
         calls = {"add_task": {"title": "over http"}, "search_tasks": {"query": word}}
         rates: dict[str, dict[int, tuple[float, list[float], int]]] = {}
         busy: dict[str, dict[int, float]] = {}
