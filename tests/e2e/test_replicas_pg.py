@@ -17,8 +17,8 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 import httpx2
-import sqlalchemy as sa
 
+from tests.e2e.stored import rows
 from tests.e2e.test_http import AUTH, MCP_HEADERS, HttpServer, http_server
 
 RETRYABLE = "Retry the call."
@@ -92,12 +92,7 @@ def wait_for(condition: Callable[[], bool], writers: list[Writer]) -> None:
 
 
 def stored(url: str) -> dict[int, str]:
-    engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
-    try:
-        with engine.connect() as conn:
-            return dict(conn.exec_driver_sql("SELECT id, title FROM tasks").all())  # type: ignore[arg-type]
-    finally:
-        engine.dispose()
+    return dict(rows(url, "SELECT id, title FROM tasks"))  # type: ignore[arg-type]
 
 
 @contextmanager
@@ -174,10 +169,10 @@ def test_a_replica_killed_mid_load_loses_nothing_acknowledged(pg_url: str) -> No
     assert all(w.cut_off for w in on_doomed)
     assert [w.refused for w in on_survivor if w.refused] == []
     assert all(len(w.acked) == 60 for w in on_survivor)
-    rows = stored(pg_url)
+    kept = stored(pg_url)
     for writer in on_doomed + on_survivor:
         for task_id, title in writer.acked.items():
-            assert rows.get(task_id) == title, f"acknowledged write {task_id} lost"
+            assert kept.get(task_id) == title, f"acknowledged write {task_id} lost"
 
 
 def test_postgresql_restarted_under_running_replicas(pg_cluster: Any) -> None:
@@ -205,7 +200,7 @@ def test_postgresql_restarted_under_running_replicas(pg_cluster: Any) -> None:
     refusals = [text for w in writers for text in w.refused]
     assert refusals and all(text.endswith(RETRYABLE) for text in refusals), set(refusals)
     assert all(w.after_refusal >= 5 and not w.cut_off for w in writers)
-    rows = stored(pg_cluster.url)
+    kept = stored(pg_cluster.url)
     for writer in writers:
         for task_id, title in writer.acked.items():
-            assert rows.get(task_id) == title, f"acknowledged write {task_id} lost"
+            assert kept.get(task_id) == title, f"acknowledged write {task_id} lost"
