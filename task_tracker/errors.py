@@ -1,7 +1,8 @@
 """Domain errors, and the words a model reads when its input is refused.
 
-The MCP layer turns each TaskTrackerError into an error the client sees (isError: true for
-tools) in one place; the CLI prints the same message on one line.
+Each refusal carries its facts as attributes (which task, which ids, which argument, which
+choices exist); its message is the model's wording, which the MCP layer sends as it is
+(isError: true for tools). Other faces word the facts in their own vocabulary (cli.wording).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class TaskNotFound(TaskTrackerError):
             )
         super().__init__(message)
         self.task_id = task_id
+        self.in_trash = in_trash
 
 
 class VersionConflict(TaskTrackerError):
@@ -53,6 +55,64 @@ class Refused(TaskTrackerError):
     """Well-formed, but the tasks as they are do not allow it (a cycle, open subtasks)."""
 
 
+class MissingTasks(InvalidInput):
+    """Ids given as `role` (an argument: task_ids, depends_on, parent_id) that name no task."""
+
+    def __init__(self, role: str, ids: list[int], shown: str) -> None:
+        super().__init__(f"{role}: no task {shown}. Use list_tasks or search_tasks to find ids.")
+        self.role = role
+        self.ids = ids
+
+
+class SubtasksInTheWay(Refused):
+    """`action` (complete, cancel, delete) would leave subtasks behind: with_subtasks=true
+    acts on them too."""
+
+    def __init__(self, task_id: int, ids: list[int], shown: str, *, action: str) -> None:
+        kind = "subtasks" if action == "delete" else "open subtasks"
+        super().__init__(
+            f"Task #{task_id} has {kind} ({shown}). Finish or cancel them "
+            f"first, or pass with_subtasks=true to {action} them too."
+        )
+        self.task_id = task_id
+        self.ids = ids
+        self.action = action
+
+
+class ClaimHeld(Refused):
+    def __init__(self, task_id: int, holder: str, until: str) -> None:
+        super().__init__(
+            f"Task #{task_id} is claimed by {holder!r} until {until}. Pick another task "
+            "(next_task with claim=true finds a free one), or wait for the lease to end."
+        )
+        self.task_id = task_id
+        self.holder = holder
+        self.until = until
+
+
+class NotOpen(Refused):
+    """Only an open task can be claimed."""
+
+    def __init__(self, task_id: int, status: str) -> None:
+        super().__init__(
+            f"Task #{task_id} is {status}: only open tasks can be claimed. Reopen it "
+            "with update_task(status='pending') first if work on it goes on."
+        )
+        self.task_id = task_id
+        self.status = status
+
+
+class NoSuchVersion(InvalidInput):
+    def __init__(self, task_id: int, version: int, first: int | None) -> None:
+        since = f"its history starts at version {first}" if first else "it has no recorded start"
+        super().__init__(
+            f"Task #{task_id} has no version {version} to go back to ({since}; see "
+            "task_history for the versions there are)."
+        )
+        self.task_id = task_id
+        self.version = version
+
+
 class ProjectNotFound(TaskTrackerError):
     def __init__(self, name: str, existing: list[str]) -> None:
         known = ", ".join(repr(n) for n in existing) if existing else "none yet"
@@ -61,6 +121,7 @@ class ProjectNotFound(TaskTrackerError):
             "create_project=true to create it."
         )
         self.name = name
+        self.existing = existing
 
 
 class DatabaseBusy(TaskTrackerError):

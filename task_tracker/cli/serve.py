@@ -28,7 +28,7 @@ def shown(db: Path | DatabaseURL) -> str:
 def serve(args: argparse.Namespace) -> int:
     from task_tracker.runtime.startup import pause_collection
 
-    pause_collection()  # until the database is open (server.database)
+    pause_collection()  # until the database is open (task_tracker.database)
     db_path = resolve_db(args.db)
     if args.transport == "stdio":
         return serve_stdio(args, db_path)

@@ -2,7 +2,7 @@
 
 What it buys: the MCP handshake needs neither SQLAlchemy nor the database, so the query layer
 is imported on first use (LazyModule) and the database is opened in a background thread
-(server.database). Starting imports some hundred thousand objects that live as long as the
+(task_tracker.database). Starting imports some hundred thousand objects that live as long as the
 process; collecting cycles among them while they load finds nothing to free, so the collector
 is paused until the database is open, then everything loaded so far is frozen (out of the
 collector's view for good, so later collections stay short) and collection resumes.

@@ -20,12 +20,12 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from task_tracker import __version__
+from task_tracker.database import Database
 from task_tracker.postgres import DatabaseURL
 from task_tracker.remote import AcceptErrorLog
 from task_tracker.runtime.wire import tool_from_function
 from task_tracker.schemas import DESCRIPTION_PREVIEW
 from task_tracker.server.calls import DATABASE_KEY, READ_ONLY_KEY, ArgumentErrors, guarded
-from task_tracker.server.database import Database
 from task_tracker.server.prompts import PROMPTS
 from task_tracker.server.resources import RESOURCES
 from task_tracker.server.toolsets import READS_UNLESS_ASKED, TOOLSETS
@@ -64,7 +64,7 @@ def build_server(
     prepared: the caller has already checked the file and brought it to head (the CLI does,
     to fail fast with one line). With auth, the HTTP transports require it on every MCP
     endpoint; /health stays open. threaded: for HTTP, where many clients call at once
-    (server.database). read_only: only the tools whose annotations say they only read.
+    (task_tracker.database). read_only: only the tools whose annotations say they only read.
     toolsets: names from TOOLSETS, or "all".
     """
     database = Database(db_path, prepared=prepared, threaded=threaded)

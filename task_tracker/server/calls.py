@@ -1,9 +1,10 @@
 """How every tool, resource and prompt runs: one transaction per call, one error translation.
 
-`read` and `write` run a function of a Connection in one transaction on the lifespan's
-Database. `guarded` is the one place where domain errors (and database failures that mean
-something to the caller: busy, disk full) become the MCP error a client sees; anything else is
-masked by FastMCP (mask_error_details) and logged with its traceback. `ArgumentErrors` words a
+`perform` runs an operation's Call (task_tracker.operations) on the lifespan's Database;
+`read` runs a resource's or prompt's function of a Connection in one read transaction.
+`guarded` is the one place where domain errors (and database failures that mean something to
+the caller: busy, disk full) become the MCP error a client sees; anything else is masked by
+FastMCP (mask_error_details) and logged with its traceback. `ArgumentErrors` words a
 refused argument the same way for every tool.
 """
 
@@ -25,16 +26,13 @@ from task_tracker.config import ACTOR_ENV_VAR
 from task_tracker.db import domain_error
 from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
 from task_tracker.remote import CLIENT_ID
-from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import ACTOR_MAX
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
-    from task_tracker import store
-    from task_tracker.server.database import Database
-else:
-    store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
+    from task_tracker.database import Database
+    from task_tracker.operations import Call
 
 log = logging.getLogger(__name__)
 
@@ -69,25 +67,13 @@ def refuse_if_read_only(what: str) -> None:
 
 
 async def read(fn: Callable[[Connection], T]) -> T:
-    """fn(conn) in one read transaction (a consistent snapshot)."""
+    """fn(conn) in one read transaction (a consistent snapshot): for resources and prompts."""
     return await current_database().run(fn, write=False)
 
 
-async def write(
-    fn: Callable[[Connection], T], *, actor: str | None = None, queue: bool = False
-) -> T:
-    """fn(conn) in one write transaction; all of it or nothing is committed. The history
-    triggers record `actor` (default: current_actor()) for every change it makes.
-    queue: fn takes work from a queue with row locks (postgres.write_retrying)."""
-    who = actor or current_actor()
-
-    def acting(conn: Connection) -> T:
-        store.set_actor(conn, who)
-        result = fn(conn)
-        store.set_actor(conn, None)  # a hand edit later must not be taken for ours
-        return result
-
-    return await current_database().run(acting, write=True, queue=queue)
+async def perform(call: Call[T]) -> T:
+    """An operation's transaction, on the lifespan's Database."""
+    return await current_database().run(call.body, write=call.write, queue=call.queue)
 
 
 @contextmanager

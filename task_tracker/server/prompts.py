@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, Field
 
+from task_tracker.operations.shaping import by_project, task_lines
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import (
     DESCRIPTION_MAX,
@@ -22,7 +23,6 @@ from task_tracker.schemas import (
     utcnow,
 )
 from task_tracker.server.calls import read
-from task_tracker.server.shaping import by_project, task_lines
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -8,10 +8,10 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from task_tracker.errors import InvalidInput
+from task_tracker.operations.shaping import by_project, detailed, task_lines
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT
 from task_tracker.server.calls import read
-from task_tracker.server.shaping import by_project, detailed, task_lines
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -1,22 +1,23 @@
 """The core tools that change or show one task: add, get, update, complete, delete.
 
-Each reads top to bottom: validated arguments -> one transaction -> a model. A tool's
-docstring is the description the model reads; its parameters' Annotated Fields are the
-inputSchema (constraints included); its return annotation is the outputSchema.
-server.toolsets lists them with their titles and honest annotations.
+Each is a face over task_tracker.operations: the arguments as a model sends them, the
+operation, its result as it is. A tool's docstring is the description the model reads; its
+parameters' Annotated Fields are the inputSchema (constraints included); its return
+annotation is the outputSchema. server.toolsets lists them with their titles and honest
+annotations.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_context
 from mcp.types import ElicitRequest, ElicitRequestFormParams, ElicitResult, InputRequiredResult
 from pydantic import Field
 
-from task_tracker.errors import InvalidInput, Refused
-from task_tracker.runtime.startup import lazy_module
+from task_tracker import operations
+from task_tracker.errors import Refused
 from task_tracker.schemas import (
     TAGS_MAX,
     Description,
@@ -42,18 +43,7 @@ from task_tracker.schemas.structure import (
     TaskDetailOut,
     WithSubtasks,
 )
-from task_tracker.server.calls import current_actor, read, write
-from task_tracker.server.shaping import (
-    detailed,
-    shaped,
-)
-
-if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
-    from task_tracker import store
-else:
-    store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
+from task_tracker.server.calls import current_actor, perform
 
 
 async def add_task(
@@ -69,22 +59,19 @@ async def add_task(
     depends_on: DependsOn | Omitted = None,
 ) -> TaskOut:
     """Create a task (any to-do, bug or follow-up); returns it with its new id."""
-    return await write(
-        lambda conn: shaped(
-            TaskOut,
-            store.add_task(
-                conn,
-                title=title,
-                description=description,
-                priority=priority,
-                tags=tags or (),
-                due_date=due_date,
-                status=status,
-                project=project,
-                create_project=create_project,
-                parent_id=parent_id,
-                depends_on=depends_on or (),
-            ),
+    return await perform(
+        operations.add_task(
+            actor=current_actor(),
+            title=title,
+            description=description,
+            priority=priority,
+            tags=tags,
+            due_date=due_date,
+            status=status,
+            project=project,
+            create_project=create_project,
+            parent_id=parent_id,
+            depends_on=depends_on,
         )
     )
 
@@ -92,7 +79,7 @@ async def add_task(
 async def get_task(task_id: TaskId) -> TaskDetailOut:
     """One task in full: parent, subtasks, depends_on, blocks (tasks waiting on it), ready
     (can start now), last changes and notes."""
-    return await read(lambda conn: detailed(conn, store.get_task(conn, task_id=task_id)))
+    return await perform(operations.get_task(task_id=task_id))
 
 
 async def update_task(
@@ -116,20 +103,17 @@ async def update_task(
 ) -> TaskOut:
     """Change only the fields you pass. Pass expected_version (the version you read) to
     never overwrite another's change."""
-    if clear_due_date and due_date is not None:
-        raise InvalidInput("Pass either due_date or clear_due_date, not both.")
-    new_due: Any = None if clear_due_date else (due_date if due_date is not None else store.KEEP)
-
-    def run(conn: Connection) -> TaskOut:
-        task = store.update_task(
-            conn,
+    return await perform(
+        operations.update_task(
+            actor=current_actor(),
             task_id=task_id,
             title=title,
             description=description,
             status=status,
             priority=priority,
             tags=tags,
-            due_date=new_due,
+            due_date=due_date,
+            clear_due_date=clear_due_date,
             expected_version=expected_version,
             project=project,
             create_project=create_project,
@@ -137,17 +121,15 @@ async def update_task(
             depends_on=depends_on,
             with_subtasks=with_subtasks,
         )
-        return shaped(TaskOut, task)
-
-    return await write(run)
+    )
 
 
 async def complete_task(task_id: TaskId, with_subtasks: WithSubtasks = False) -> TaskOut:
     """Mark a task complete; safe to repeat. Refused if it has open subtasks, unless
     with_subtasks."""
-    return await write(
-        lambda conn: shaped(
-            TaskOut, store.complete_task(conn, task_id=task_id, with_subtasks=with_subtasks)
+    return await perform(
+        operations.complete_task(
+            actor=current_actor(), task_id=task_id, with_subtasks=with_subtasks
         )
     )
 
@@ -164,26 +146,15 @@ async def delete_task(
     actor = current_actor()
     if permanent and (question := await confirm_for_good(task_id, confirmed=confirm)):
         return question  # (the 2026-07-28 protocol's way to ask the person first)
-
-    def run(conn: Connection) -> TaskOut:
-        if permanent:
-            row = store.delete_for_good(
-                conn,
-                task_id=task_id,
-                expected_version=expected_version,
-                with_subtasks=with_subtasks,
-            )
-        else:
-            row = store.trash_task(
-                conn,
-                task_id=task_id,
-                actor=actor,
-                expected_version=expected_version,
-                with_subtasks=with_subtasks,
-            )
-        return shaped(TaskOut, row)
-
-    return await write(run, actor=actor)
+    return await perform(
+        operations.delete_task(
+            actor=actor,
+            task_id=task_id,
+            expected_version=expected_version,
+            with_subtasks=with_subtasks,
+            permanent=permanent,
+        )
+    )
 
 
 # MCP versions are dates; from this one on, a server sends no requests of its own.

@@ -17,7 +17,7 @@ from task_tracker.store.listing import (
 from task_tracker.store.notes import add_note, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
 from task_tracker.store.plans import add_plan
-from task_tracker.store.projects import ProjectCounts, list_projects, save_project
+from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
 from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
 from task_tracker.store.suggest import next_tasks
@@ -62,6 +62,7 @@ __all__ = [
     "Related",
     "close_tasks",
     "list_projects",
+    "names_by_id",
     "related",
     "save_project",
     "top_blockers",

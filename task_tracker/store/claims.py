@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import and_, or_
 
-from task_tracker.errors import Refused
+from task_tracker.errors import ClaimHeld, NotOpen
 from task_tracker.schemas import OPEN_STATUSES, Status, utcnow
 from task_tracker.schemas.structure import LEASE_MINUTES_DEFAULT
 from task_tracker.store.structure import T
@@ -43,12 +43,8 @@ def claimed_by(name: str, now: datetime) -> Any:
     return free_for(None, now) if name == "" else held_by(name, now)
 
 
-def _refuse_held(task: TaskRow, by: str) -> Refused:
-    until = task.claimed_until.isoformat(timespec="seconds")
-    return Refused(
-        f"Task #{task.id} is claimed by {by!r} until {until}. Pick another task "
-        "(next_task with claim=true finds a free one), or wait for the lease to end."
-    )
+def _refuse_held(task: TaskRow, by: str) -> ClaimHeld:
+    return ClaimHeld(task.id, by, task.claimed_until.isoformat(timespec="seconds"))
 
 
 def claim_task(
@@ -76,10 +72,7 @@ def claim_task(
             values["status"] = Status.PENDING.value
     else:
         if task.status not in OPEN_STATUSES:
-            raise Refused(
-                f"Task #{task_id} is {task.status}: only open tasks can be claimed. Reopen it "
-                "with update_task(status='pending') first if work on it goes on."
-            )
+            raise NotOpen(task_id, task.status)
         values = {
             "claimed_by": actor,
             "claimed_until": now + timedelta(minutes=lease_minutes),

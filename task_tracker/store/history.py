@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, text, update
 
-from task_tracker.errors import InvalidInput
+from task_tracker.errors import NoSuchVersion
 from task_tracker.models import TaskEvent, TaskEventActor
 from task_tracker.store.projects import P
 from task_tracker.store.tasks import TaskRow, update_task
@@ -111,11 +111,7 @@ def fields_at(conn: Connection, *, task_id: int, version: int) -> dict[str, Any]
         first = conn.scalar(
             select(E.version).where(E.task_id == task_id, E.kind == "create").limit(1)
         )
-        since = f"its history starts at version {first}" if first else "it has no recorded start"
-        raise InvalidInput(
-            f"Task #{task_id} has no version {version} to go back to ({since}; see "
-            "task_history for the versions there are)."
-        )
+        raise NoSuchVersion(task_id, version, first)
     return {field: fields.get(field) for field in REVERTED}
 
 

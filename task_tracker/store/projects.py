@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,3 +128,11 @@ def save_project(
     if values:
         conn.execute(PROJECTS.update().where(P.id == pid).values(**values))
     return list_projects(conn, only=pid)[0]
+
+
+def names_by_id(conn: Connection, ids: Iterable[int]) -> dict[int, str]:
+    """The names of the projects with these ids (history records a task's project by id)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return dict(conn.execute(select(P.id, P.name).where(P.id.in_(wanted))).tuples().all())

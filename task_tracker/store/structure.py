@@ -22,7 +22,7 @@ from sqlalchemy import (
     text,
 )
 
-from task_tracker.errors import InvalidInput, Refused
+from task_tracker.errors import MissingTasks, Refused, SubtasksInTheWay
 from task_tracker.models import Task, TaskDependency
 from task_tracker.schemas import OPEN_STATUSES, Status
 
@@ -52,9 +52,7 @@ def _existing(conn: Connection, ids: Sequence[int]) -> set[int]:
 def require_tasks(conn: Connection, ids: Sequence[int], *, role: str) -> None:
     missing = sorted(set(ids) - _existing(conn, ids))
     if missing:
-        raise InvalidInput(
-            f"{role}: no task {_ids(missing)}. Use list_tasks or search_tasks to find ids."
-        )
+        raise MissingTasks(role, missing, _ids(missing))
 
 
 _ANCESTORS = text(
@@ -273,9 +271,6 @@ def subtasks_in_the_way(
     if action != "delete":
         below = [(i, status) for i, status in below if status in OPEN_STATUSES]
     if below and not with_subtasks:
-        kind = "subtasks" if action == "delete" else "open subtasks"
-        raise Refused(
-            f"Task #{task_id} has {kind} ({_ids(i for i, _ in below)}). Finish or cancel them "
-            f"first, or pass with_subtasks=true to {action} them too."
-        )
+        ids = [i for i, _ in below]
+        raise SubtasksInTheWay(task_id, ids, _ids(ids), action=action)
     return [i for i, _ in below]

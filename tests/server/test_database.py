@@ -12,7 +12,7 @@ import pytest
 
 from task_tracker.errors import DatabaseUnavailable
 from task_tracker.migrate import prepare_database
-from task_tracker.server.database import Database
+from task_tracker.database import Database
 
 
 def test_a_failed_open_is_retried_on_the_next_call(
@@ -42,7 +42,7 @@ def test_a_failed_open_is_retried_on_the_next_call(
 STOPS = """
 import sys
 from pathlib import Path
-from task_tracker.server.database import Database
+from task_tracker.database import Database
 
 database = Database(Path(sys.argv[1]), prepared=True)
 database.start()

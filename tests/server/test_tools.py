@@ -12,7 +12,7 @@ import pytest
 from fastmcp import Client
 
 from task_tracker.schemas import PAGE_CHAR_BUDGET, Total
-from task_tracker.server.cursors import encode_cursor
+from task_tracker.operations.cursors import encode_cursor
 
 pytestmark = pytest.mark.anyio
 

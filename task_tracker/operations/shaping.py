@@ -1,4 +1,4 @@
-"""Shaping results for a model's context: pages (with cursors from server.cursors), character
+"""Shaping results for a model's context: pages (with cursors from operations.cursors), character
 budgets, lines.
 
 Every page ends early rather than pass PAGE_CHAR_BUDGET; a task that cannot be shown as stored
@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from task_tracker.operations.cursors import encode_cursor, encode_list_cursor
 from task_tracker.schemas import (
     PAGE_CHAR_BUDGET,
     SearchHitOut,
@@ -29,7 +30,6 @@ from task_tracker.schemas.structure import (
     TaskDetailOut,
     TaskRefOut,
 )
-from task_tracker.server.cursors import encode_cursor, encode_list_cursor
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -1,4 +1,5 @@
-"""The server's database: owned by the FastMCP lifespan, reached through the request context.
+"""A process's database: the MCP server's lifespan owns one (reached through the request
+context); a CLI command opens one for its few calls (`call`, in the command's own thread).
 
 It holds two engines on the same file: `engine()` waits for other writers' locks (worker
 threads), `no_wait()` never waits (the event loop must not stall; runtime.inline). With the
@@ -195,6 +196,13 @@ class Database:
                 functools.partial(self._write, fn, queue=queue), limiter=writer
             )
         return await anyio.to_thread.run_sync(self._read, fn, limiter=readers)
+
+    def call(self, fn: Callable[[Connection], T], *, write: bool, queue: bool = False) -> T:
+        """fn in one transaction in this thread (a command line's way: no event loop)."""
+        result = self._write(fn, queue=queue) if write else self._read(fn)
+        if write and self._flusher is not None:
+            self._flusher.committed()
+        return result
 
     def _read(self, fn: Callable[[Connection], T]) -> T:
         transaction = postgres.read_transaction if self.postgres else read_transaction

@@ -1,0 +1,193 @@
+"""Operations on one task: add, get, update, complete, delete (to the trash or for good).
+
+Each checks its arguments (the schema's types, and the rules that need more than one
+argument), then hands back the one transaction that does it and shapes the result.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from task_tracker.errors import InvalidInput
+from task_tracker.operations.calls import Call, operation, reading, writing
+from task_tracker.operations.shaping import detailed
+from task_tracker.runtime.startup import lazy_module
+from task_tracker.schemas import (
+    TAGS_MAX,
+    Description,
+    ExpectedVersion,
+    PriorityName,
+    StatusName,
+    Tags,
+    TaskId,
+    TaskOut,
+    Title,
+    parse_tags,
+    shaped,
+)
+from task_tracker.schemas.structure import (
+    DependsOn,
+    ParentChange,
+    ParentId,
+    ProjectChange,
+    ProjectName,
+    TaskDetailOut,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker import store
+else:
+    store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
+
+
+@operation
+def add_task(
+    *,
+    actor: str,
+    title: Title,
+    description: Description = "",
+    priority: PriorityName = "medium",
+    tags: Tags | None = None,
+    due_date: date | None = None,
+    status: StatusName = "pending",
+    project: ProjectName | None = None,
+    create_project: bool = False,
+    parent_id: ParentId | None = None,
+    depends_on: DependsOn | None = None,
+) -> Call[TaskOut]:
+    return writing(
+        lambda conn: shaped(
+            TaskOut,
+            store.add_task(
+                conn,
+                title=title,
+                description=description,
+                priority=priority,
+                tags=tags or (),
+                due_date=due_date,
+                status=status,
+                project=project,
+                create_project=create_project,
+                parent_id=parent_id,
+                depends_on=depends_on or (),
+            ),
+        ),
+        actor=actor,
+    )
+
+
+@operation
+def get_task(*, task_id: TaskId) -> Call[TaskDetailOut]:
+    return reading(lambda conn: detailed(conn, store.get_task(conn, task_id=task_id)))
+
+
+def _retagged(task_id: int, current: list[str], *, add: list[str], remove: list[str]) -> list[str]:
+    """current less `remove`, then `add` (tags compare as stored: lower-cased; the store drops
+    a repeat)."""
+    gone = {tag.strip().lower() for tag in remove}
+    tags = list(dict.fromkeys([tag for tag in current if tag not in gone] + add))
+    if len({tag.strip().lower() for tag in tags}) > TAGS_MAX:
+        raise InvalidInput(
+            f"Task #{task_id} would have more than {TAGS_MAX} tags; remove some as you add."
+        )
+    return tags
+
+
+@operation
+def update_task(
+    *,
+    actor: str,
+    task_id: TaskId,
+    title: Title | None = None,
+    description: Description | None = None,
+    status: StatusName | None = None,
+    priority: PriorityName | None = None,
+    tags: Tags | None = None,
+    add_tags: Tags | None = None,
+    remove_tags: Tags | None = None,
+    due_date: date | None = None,
+    clear_due_date: bool = False,
+    expected_version: ExpectedVersion | None = None,
+    project: ProjectChange | None = None,
+    create_project: bool = False,
+    parent_id: ParentChange | None = None,
+    depends_on: DependsOn | None = None,
+    with_subtasks: bool = False,
+) -> Call[TaskOut]:
+    """Only the fields given change. tags replaces them all; add_tags and remove_tags change
+    them in the same transaction (so a tag added meanwhile by another is kept)."""
+    if clear_due_date and due_date is not None:
+        raise InvalidInput("Pass either due_date or clear_due_date, not both.")
+    if tags is not None and (add_tags or remove_tags):
+        raise InvalidInput("Pass either tags (to replace them) or tags to add and remove.")
+    new_due: Any = None if clear_due_date else (due_date if due_date is not None else store.KEEP)
+
+    def run(conn: Connection) -> TaskOut:
+        new_tags = tags
+        if add_tags or remove_tags:
+            current = parse_tags(store.get_task(conn, task_id=task_id).tags)
+            new_tags = _retagged(task_id, current, add=add_tags or [], remove=remove_tags or [])
+        task = store.update_task(
+            conn,
+            task_id=task_id,
+            title=title,
+            description=description,
+            status=status,
+            priority=priority,
+            tags=new_tags,
+            due_date=new_due,
+            expected_version=expected_version,
+            project=project,
+            create_project=create_project,
+            parent_id=parent_id,
+            depends_on=depends_on,
+            with_subtasks=with_subtasks,
+        )
+        return shaped(TaskOut, task)
+
+    return writing(run, actor=actor)
+
+
+@operation
+def complete_task(*, actor: str, task_id: TaskId, with_subtasks: bool = False) -> Call[TaskOut]:
+    return writing(
+        lambda conn: shaped(
+            TaskOut, store.complete_task(conn, task_id=task_id, with_subtasks=with_subtasks)
+        ),
+        actor=actor,
+    )
+
+
+@operation
+def delete_task(
+    *,
+    actor: str,
+    task_id: TaskId,
+    expected_version: ExpectedVersion | None = None,
+    with_subtasks: bool = False,
+    permanent: bool = False,
+) -> Call[TaskOut]:
+    """To the trash, or (permanent) for good: the face asks the person first."""
+
+    def run(conn: Connection) -> TaskOut:
+        if permanent:
+            row = store.delete_for_good(
+                conn,
+                task_id=task_id,
+                expected_version=expected_version,
+                with_subtasks=with_subtasks,
+            )
+        else:
+            row = store.trash_task(
+                conn,
+                task_id=task_id,
+                actor=actor,
+                expected_version=expected_version,
+                with_subtasks=with_subtasks,
+            )
+        return shaped(TaskOut, row)
+
+    return writing(run, actor=actor)
