@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from task_tracker.cli.data import config_command, db_command, export_command, import_command
-from task_tracker.cli.output import fail
-from task_tracker.cli.parser import build_parser, command_named
+from task_tracker.cli.output import emit, fail
+from task_tracker.cli.parser import build_parser, command_named, tag_shorthand
 from task_tracker.cli.serve import serve
 from task_tracker.errors import StartupError
 
@@ -27,24 +28,37 @@ def _setup_logging(level: str) -> None:
     )
 
 
+def completion_command(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    emit(argcomplete.shellcode(["task-tracker"], shell=args.shell))
+    return 0
+
+
 COMMANDS = {
     "serve": serve,
     "db": db_command,
     "export": export_command,
     "import": import_command,
     "config": config_command,
+    "completion": completion_command,
 }
 
 
 def _task_command(args: argparse.Namespace) -> int:
-    from task_tracker.cli.tasks import run_task_command  # (not on the serve path)
+    from task_tracker.cli.session import run_task_command  # (not on the serve path)
 
     return run_task_command(args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
-    args = build_parser(with_tasks=command_named(words) != "serve").parse_args(words)
+    parser = build_parser(with_tasks=command_named(words) != "serve")
+    if "_ARGCOMPLETE" in os.environ:  # a shell asks for completions (cli completion)
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
+    args = parser.parse_args(tag_shorthand(words))
     args.log_level = getattr(args, "log_level", "WARNING")
     _setup_logging(args.log_level)
     try:

@@ -9,6 +9,10 @@ from task_tracker.client_config import CLIENTS
 from task_tracker.config import HEADER_TIMEOUT_S, MAX_CONNECTIONS, MAX_SESSIONS, SESSION_IDLE_S
 
 LOG_LEVELS = ["DEBUG", "INFO", "WARNING", "ERROR"]
+EXIT_CODES = """\
+exit status: 0 done, 1 refused (the tasks as they are do not allow it), 2 usage (a command,
+option or value that is not accepted), 3 not found (no such task or project).
+shell completion: task-tracker completion bash|zsh|fish (see its --help)."""
 SERVE_DESCRIPTION = """\
 Run the MCP server. With --transport stdio (the default) an MCP client starts this command and
 talks JSON-RPC over its stdin/stdout; logs go to stderr. With http or sse it listens on
@@ -26,6 +30,22 @@ def command_named(argv: list[str]) -> str | None:
     return None
 
 
+def tag_shorthand(argv: list[str]) -> list[str]:
+    """`edit ID +tag -tag`, as taskwarrior takes them: +word adds a tag, -word removes one
+    (spelled out as --add-tag/--remove-tag for argparse). -h and negative numbers stay."""
+    if command_named(argv) != "edit":
+        return argv
+    words: list[str] = []
+    for word in argv:
+        if len(word) > 1 and word[0] == "+":
+            words += ["--add-tag", word[1:]]
+        elif len(word) > 1 and word[0] == "-" and word[1] != "-" and word != "-h":
+            words += ["--remove-tag", word[1:]] if not word[1:].isdigit() else [word]
+        else:
+            words.append(word)
+    return words
+
+
 def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
     """with_tasks=False leaves out the task commands (add, ls, ...): `serve` parses without
     importing their grammar, so it starts as fast as before they existed."""
@@ -36,11 +56,17 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
     )
     parser = argparse.ArgumentParser(
         prog="task-tracker",
-        description="A persistent task tracker served over MCP.",
+        description="A persistent task tracker served over MCP. With no command: how many "
+        "tasks are open, what you hold and what is next.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"task-tracker {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    # Only for bare `task-tracker` (each command has its own --db); SUPPRESS keeps it from
+    # hiding a command's value.
+    parser.add_argument("--db", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def command(name: str, **kwargs: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], **kwargs)
@@ -189,6 +215,15 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
         metavar="PATH_OR_URL",
         help="an empty database (a new file is made; a URL's database must exist)",
     )
+    completion = command(
+        "completion",
+        help="print the shell completion script (bash, zsh or fish)",
+        description="Print a script that completes task-tracker's commands and options. "
+        'bash: add `eval "$(task-tracker completion bash)"` to ~/.bashrc; zsh: the same '
+        "with zsh in ~/.zshrc; fish: `task-tracker completion fish > "
+        "~/.config/fish/completions/task-tracker.fish`.",
+    )
+    completion.add_argument("shell", choices=["bash", "zsh", "fish"])
     if with_tasks:
         from task_tracker.cli.task_grammar import add_task_commands
 

@@ -15,11 +15,23 @@ PRIORITIES = ["low", "medium", "high"]
 STATUSES = ["pending", "in_progress", "complete", "cancelled"]
 STATUS_FILTERS = ["open", "closed", "all", *STATUSES]
 SORTS = ["id", "priority", "due_date", "updated_at"]
+# What people type for a sort (taskwarrior and gh say "due", "updated").
+SORT_WORDS = {"due": "due_date", "updated": "updated_at", "created": "id"}
+
+
+def sort_argument(text: str) -> str:
+    """An argparse `type` for --sort: a sort's name or a word people use for it."""
+    return SORT_WORDS.get(text, text)
+
 
 # (name, help, example)
 COMMANDS = [
     ("add", "add a task", "task-tracker add 'Write the release notes' --due friday --tag docs"),
-    ("ls", "list tasks (open ones unless --status)", "task-tracker ls --tag docs --sort due_date"),
+    (
+        "ls",
+        "list tasks (open ones unless --status or --all)",
+        "task-tracker ls --tag docs --sort due",
+    ),
     ("show", "one task with its subtasks, dependencies, notes and history", "task-tracker show 12"),
     ("next", "the best ready tasks to work on", "task-tracker next --claim"),
     (
@@ -33,7 +45,11 @@ COMMANDS = [
         "claim a task for yourself, renew or release it",
         "task-tracker claim 12 --minutes 60",
     ),
-    ("edit", "change a task's fields", "task-tracker edit 12 --priority high --due +3d"),
+    (
+        "edit",
+        "change a task's fields (+tag adds a tag, -tag removes one)",
+        "task-tracker edit 12 --priority high --due +3d +urgent -someday",
+    ),
     (
         "note",
         "add a note to a task's work log",
@@ -41,6 +57,11 @@ COMMANDS = [
     ),
     ("rm", "move tasks to the trash (asks first on a terminal)", "task-tracker rm 12 13 -y"),
     ("restore", "bring a task back from the trash", "task-tracker restore 12"),
+    (
+        "revert",
+        "give a task back its fields as they were at a version (see history)",
+        "task-tracker revert 12 3",
+    ),
     ("search", "find tasks by words", "task-tracker search deploy -staging"),
     ("projects", "projects and their task counts", "task-tracker projects --archived"),
     ("history", "a task's changes, newest first", "task-tracker history 12 --limit 50"),
@@ -104,6 +125,7 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
             parents.append(listing)
         made[name] = sub.add_parser(
             name,
+            aliases=["list"] if name == "ls" else [],
             help=text,
             description=text[0].upper() + text[1:] + ".",
             epilog=f"example:\n  {example}",
@@ -119,7 +141,14 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     ls.add_argument("--due-before", type=due_argument, help="due before this date")
     ls.add_argument("--due-after", type=due_argument, help="due after this date")
     ls.add_argument("--claimed-by", metavar="NAME", help="held by NAME ('' for nobody)")
-    ls.add_argument("--sort", choices=SORTS, default="id")
+    ls.add_argument("--all", action="store_true", help="every status (the same as --status all)")
+    ls.add_argument(
+        "--sort",
+        type=sort_argument,
+        choices=SORTS,
+        default="id",
+        help="id, priority, due_date (or due) or updated_at (or updated)",
+    )
     ls.add_argument("--order", choices=["asc", "desc"])
     ls.add_argument("--limit", type=int, default=1000, help="at most this many (default 1000)")
 
@@ -148,10 +177,21 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     edit = made["edit"]
     edit.add_argument("id", type=int)
     _task_fields(edit, new=False)
+    edit.add_argument(
+        "--add-tag", action="append", metavar="TAG", help="add a tag (also written +TAG)"
+    )
+    edit.add_argument(
+        "--remove-tag", action="append", metavar="TAG", help="remove a tag (also written -TAG)"
+    )
     edit.add_argument("--no-due", action="store_true", help="remove the due date")
     edit.add_argument("--no-deps", action="store_true", help="remove every dependency")
     edit.add_argument("--with-subtasks", action="store_true", help="closing: subtasks too")
     edit.add_argument("--expected-version", type=int, help="refuse if the task changed since")
+
+    revert = made["revert"]
+    revert.add_argument("id", type=int)
+    revert.add_argument("version", type=int, help="the version to go back to")
+    revert.add_argument("--expected-version", type=int, help="refuse if the task changed since")
 
     note = made["note"]
     note.add_argument("id", type=int)

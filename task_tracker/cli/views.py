@@ -46,27 +46,37 @@ def _ref(ref: dict[str, Any]) -> str:
     return f"#{ref['id']} {ref['title']} [{ref['status']}]"
 
 
-def _change(field: str, pair: Any) -> str:
+def project_ids(events: list[dict[str, Any]]) -> list[int]:
+    """The project ids events name (history records a task's project by id)."""
+    pairs = [e["changes"].get("project_id") for e in events]
+    return [i for pair in pairs if isinstance(pair, list) for i in pair if isinstance(i, int)]
+
+
+def _change(field: str, pair: Any, projects: dict[int, str]) -> str:
     if not isinstance(pair, list) or len(pair) != 2:
         return f"{field} {pair!r}"
     old, new = pair
+    if field == "project_id":
+        field, old, new = "project", projects.get(old, old), projects.get(new, new)
     if field == "note":
         return repr(new)
     if field == "depends_on":
         return f"depends on #{new}" if old is None else f"no longer depends on #{old}"
-    return f"{field} {old!r} → {new!r}" if old is not None else f"{field} {new!r}"
+    if old is None:
+        return f"{field} {new!r}"
+    return f"{field} {old!r} → {'(none)' if new is None else repr(new)}"
 
 
-def event_line(event: dict[str, Any]) -> str:
+def event_line(event: dict[str, Any], projects: dict[int, str]) -> str:
     who = event["actor"] or "(by hand)"
     shown = {f: p for f, p in event["changes"].items() if p != [None, ""] and p != [None, []]}
-    changes = "; ".join(_change(f, p) for f, p in shown.items())
+    changes = "; ".join(_change(f, p, projects) for f, p in shown.items())
     return f"v{event['version']} {event['at'][:19]} {who} {event['kind']}" + (
         f": {changes}" if changes else ""
     )
 
 
-def task_detail(task: dict[str, Any]) -> list[str]:
+def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
     colour = use_colour()
     today = local_today()
     [row] = task_rows([task], today)
@@ -101,7 +111,7 @@ def task_detail(task: dict[str, Any]) -> list[str]:
             f"  {n['at'][:16]} {n['actor'] or '(by hand)'}: {n['text']}" for n in task["notes"]
         ]
     if task.get("history"):
-        lines += ["", "last changes:", *(f"  {event_line(e)}" for e in task["history"])]
+        lines += ["", "last changes:", *(f"  {event_line(e, projects)}" for e in task["history"])]
     return lines
 
 
@@ -155,8 +165,8 @@ def project_table(found: dict[str, Any]) -> list[str]:
     return table(headers, rows, colour=use_colour())
 
 
-def history_lines(page: dict[str, Any]) -> list[str]:
-    lines = [event_line(e) for e in page["events"]]
+def history_lines(page: dict[str, Any], projects: dict[int, str]) -> list[str]:
+    lines = [event_line(e, projects) for e in page["events"]]
     if page.get("next_cursor"):
         lines.append("… older changes not shown: raise --limit.")
     return lines or ["No recorded changes."]
@@ -183,3 +193,49 @@ def agreed(question: str) -> bool:
     sys.stderr.flush()
     answer = sys.stdin.readline()
     return answer.strip().lower() in ("y", "yes")
+
+
+def delete_question(ids: list[int], titles: list[str], *, permanent: bool) -> str:
+    """The rm prompt, as a sentence: Move task #5 "Quiet one" to the trash? [y/N]"""
+    named = [f'#{task_id} "{title}"' for task_id, title in zip(ids, titles, strict=True)]
+    what = ("task " if len(named) == 1 else "tasks ") + (
+        named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+    )
+    if permanent:
+        return f"Delete {what} for good? This cannot be undone. [y/N] "
+    return f"Move {what} to the trash? [y/N] "
+
+
+SUMMARY_HELD = 5
+
+
+def summary_lines(
+    counts: dict[str, int], held: dict[str, Any], found: dict[str, Any], *, actor: str
+) -> list[str]:
+    """Bare `task-tracker`: the counts, what the person holds, the next few ready tasks."""
+    colour = use_colour()
+    open_count = counts["pending"] + counts["in_progress"]
+    if not any(counts.values()):
+        return [
+            "No tasks yet. Add one: task-tracker add 'Write the release notes'",
+            "Commands: task-tracker --help",
+        ]
+    lines = [
+        paint(f"{open_count} open", BOLD, colour)
+        + f" ({counts['in_progress']} in progress, {counts['pending']} pending);"
+        f" {counts['complete']} complete, {counts['cancelled']} cancelled"
+    ]
+    if held["tasks"]:
+        lines += ["", f"You ({actor}) hold:"]
+        lines += [
+            f"  #{t['id']} {t['title']}"
+            + (f" (until {t['claimed_until'][:16]} UTC)" if t.get("claimed_until") else "")
+            for t in held["tasks"]
+        ]
+    if found["tasks"]:
+        lines += ["", "Next:"]
+        lines += [f"  #{t['id']} {t['title']} — {t['reason']}" for t in found["tasks"]]
+    elif open_count:
+        lines += ["", found.get("message") or "Nothing is ready."]
+    lines += ["", "task-tracker ls lists the open tasks; task-tracker --help lists commands."]
+    return lines

@@ -41,6 +41,11 @@ def run(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.C
     )
 
 
+def stored(db: Path, query: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(query).fetchall()
+
+
 def ok(db: Path, *args: str, env: dict[str, str] | None = None) -> str:
     done = run(db, *args, env=env)
     assert (done.returncode, done.stderr) == (0, ""), done.stderr
@@ -125,7 +130,7 @@ def test_a_session_from_add_to_history(db: Path) -> None:
     )
     history = history_text.splitlines()
     assert history[0].startswith("v2 ") and history[0].endswith(
-        f" alice update: priority 'medium' → 'high'; due_date '{added['due_date']}' → None"
+        f" alice update: priority 'medium' → 'high'; due_date '{added['due_date']}' → (none)"
     )
     assert history[-1].endswith(
         " alice create: title 'Deploy'; status 'pending'; "
@@ -161,27 +166,52 @@ def test_claim_rm_restore_and_the_trash(db: Path) -> None:
         assert conn.execute("SELECT task_id FROM trash").fetchall() == [(1,)]
 
 
-def test_errors_are_one_line_with_exit_1_and_usage_is_exit_2(db: Path) -> None:
+def test_errors_are_one_line_in_commands_and_flags_with_documented_exit_codes(db: Path) -> None:
     missing = run(db, "show", "42")
     assert (missing.returncode, missing.stdout, missing.stderr) == (
-        1,
+        3,
         "",
-        "task-tracker: error: Task 42 not found. Use list_tasks or search_tasks to find "
-        "existing ids.\n",
+        "task-tracker: error: No task #42: `task-tracker ls` or `task-tracker search WORDS` "
+        "find the ids there are.\n",
     )
     too_long = run(db, "add", "x" * 201, "--tag", "a b")
     assert (too_long.returncode, too_long.stderr) == (
-        1,
-        "task-tracker: error: Invalid arguments for add_task; nothing was changed. Fix these "
-        "and call again: title: is 201 characters long; at most 200 are allowed; tags[0]: "
-        "'a b' is not a valid tag; use one word without spaces, commas or control characters\n",
+        2,
+        "task-tracker: error: the title is 201 characters long; at most 200 are allowed; "
+        "--tag[0]: 'a b' is not a valid tag; use one word without spaces, commas or control "
+        "characters\n",
     )
     unknown = run(db, "add", "x", "--project", "nope")
     assert (unknown.returncode, unknown.stderr) == (
-        1,
-        "task-tracker: error: No project named 'nope'. Existing projects: none yet. Use one "
-        "of those, or pass create_project=true to create it.\n",
+        3,
+        "task-tracker: error: No project named 'nope' (existing: none yet). Add "
+        "--create-project to create it.\n",
     )
+    ok(db, "add", "parent")
+    ok(db, "add", "child", "--parent", "1")
+    open_below = run(db, "done", "1")
+    assert (open_below.returncode, open_below.stderr) == (
+        1,
+        "task-tracker: error: Task #1 has open subtasks (#2): finish or cancel them first, or "
+        "add --with-subtasks to complete them too.\n",
+    )
+    no_dep = run(db, "edit", "2", "--depends-on", "77")
+    assert (no_dep.returncode, no_dep.stderr) == (
+        3,
+        "task-tracker: error: No task #77 (given to --depends-on): `task-tracker ls` or "
+        "`task-tracker search WORDS` find the ids there are.\n",
+    )
+    stale = run(db, "edit", "2", "--title", "renamed", "--expected-version", "7")
+    assert (stale.returncode, stale.stderr) == (
+        1,
+        "task-tracker: error: Task #2 was changed meanwhile: you expected version 7, it is "
+        "version 1. See `task-tracker show 2`, then run again with --expected-version 1 if "
+        "your change still applies.\n",
+    )
+    assert [row[0] for row in stored(db, "SELECT title FROM tasks ORDER BY id")] == [
+        "parent",
+        "child",
+    ]
     bad_date = run(db, "add", "x", "--due", "someday")
     assert bad_date.returncode == 2
     assert bad_date.stderr.splitlines()[-1] == (

@@ -92,7 +92,7 @@ def test_rm_asks_at_a_terminal(tmp_path: Path) -> None:
     ok(db, "add", "keep me")
     code, said = at_terminal(db, "rm", "1", answer="n\n", env={"NO_COLOR": "1"})
     assert code == 1
-    assert "Delete #1 keep me to the trash? [y/N] " in said
+    assert 'Move task #1 "keep me" to the trash? [y/N] ' in said
     assert said.rstrip().endswith("task-tracker: error: Nothing was deleted.")
     assert ok(db, "ls", "-q") == "1\n"
     code, said = at_terminal(db, "rm", "1", answer="y\n", env={"NO_COLOR": "1"})
