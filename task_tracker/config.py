@@ -61,10 +61,22 @@ def busy_timeout_ms() -> int:
     return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
 
 
+_YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")
+
+
 def read_only(flag: bool) -> bool:
     """Serve only the tools that read: --read-only, or TASK_TRACKER_READ_ONLY=1 for clients
-    that cannot pass arguments."""
-    return flag or os.environ.get(READ_ONLY_ENV_VAR, "").strip().lower() in ("1", "true", "yes")
+    that cannot pass arguments. Any other value stops the server: a typo must not serve a
+    database read-write that was meant to be read only."""
+    raw = os.environ.get(READ_ONLY_ENV_VAR, "").strip().lower()
+    if raw not in _YES + _NO:
+        from task_tracker.errors import StartupError
+
+        raise StartupError(
+            f"{READ_ONLY_ENV_VAR}={raw!r} is not understood: use 1, true, yes or on (read-only), "
+            "or 0, false, no or off"
+        )
+    return flag or raw in _YES
 
 
 def toolsets(cli_value: str | None) -> tuple[str, ...]:

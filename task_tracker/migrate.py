@@ -179,9 +179,13 @@ def _has_tasks(db_path: Path) -> bool:
             return False
 
 
-def prepare_database(db_path: Path | DatabaseURL) -> None:
+def prepare_database(db_path: Path | DatabaseURL, *, read_only: bool = False) -> None:
     """Check the database and bring it to head, backing it up first if it holds tasks (a
-    file; a PostgreSQL server has backups of its own: pg_dump)."""
+    file; a PostgreSQL server has backups of its own: pg_dump). read_only: change nothing;
+    a database that is not at head is refused with the command that brings it there."""
+    if read_only:
+        _refuse_unless_at_head(db_path)
+        return
     if isinstance(db_path, DatabaseURL):
         postgres.prepare(db_path)
         return
@@ -198,6 +202,33 @@ def prepare_database(db_path: Path | DatabaseURL) -> None:
             backup,
         )
     upgrade_to_head(db_path)
+
+
+def _refuse_unless_at_head(db_path: Path | DatabaseURL) -> None:
+    """A read-only server writes nothing, so it serves only a database already at head."""
+    where = db_path.shown if isinstance(db_path, DatabaseURL) else str(db_path)
+    upgrade = f"run `task-tracker db upgrade --db {where}` first"
+    if isinstance(db_path, Path) and not db_path.is_file():
+        raise StartupError(
+            f"there is no task database at {where} yet, and a read-only server creates none: "
+            f"{upgrade}"
+        )
+    try:
+        revision = current_revision(db_path)
+    except sqlite3.DatabaseError as exc:
+        raise StartupError(f"{where} is not a task-tracker database ({exc})") from None
+    if revision == HEAD_REVISION:
+        return
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StartupError(
+            f"{where} has schema revision {revision}, newer than this task-tracker knows "
+            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
+        )
+    raise StartupError(
+        f"{where} is at schema revision {revision or '(none)'} and this task-tracker needs "
+        f"{HEAD_REVISION}; a read-only server does not migrate: {upgrade} (it writes a "
+        "backup before it changes anything)"
+    )
 
 
 def current_revision(db_path: Path | DatabaseURL) -> str | None:

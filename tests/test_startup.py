@@ -204,3 +204,60 @@ def migrate_to(db: Path, revision: str) -> bool:
             "'2026-01-01T00:00:00.000000+00:00', '2026-01-01T00:00:00.000000+00:00')"
         )
     return current_revision(db) == revision
+
+
+def test_a_read_only_start_changes_nothing_and_says_what_to_run(tmp_path: Path) -> None:
+    db = tmp_path / "tasks.db"
+    seed_at_first_revision(db)
+    before = fingerprint(db)
+    files = sorted(p.name for p in tmp_path.iterdir())
+    for how, env in ((["--read-only"], {}), ([], {"TASK_TRACKER_READ_ONLY": "on"})):
+        done = subprocess.run(
+            [*SERVE, str(db), *how],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.PIPE,
+            env={**os.environ, **env},
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.splitlines()[-1] == (
+            f"task-tracker: error: {db} is at schema revision {KNOWN_REVISIONS[0]} and this "
+            f"task-tracker needs {HEAD_REVISION}; a read-only server does not migrate: run "
+            f"`task-tracker db upgrade --db {db}` first (it writes a backup before it changes "
+            "anything)"
+        )
+    assert fingerprint(db) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == files  # no backup, nothing new
+
+
+def test_a_read_only_start_creates_no_database(tmp_path: Path) -> None:
+    db = tmp_path / "new" / "tasks.db"
+    done = run([*SERVE, str(db), "--read-only"])
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"task-tracker: error: there is no task database at {db} yet, and a read-only server "
+        f"creates none: run `task-tracker db upgrade --db {db}` first"
+    )
+    assert not db.parent.exists()
+
+
+@pytest.mark.parametrize("value", ["2", "maybe", "read-only"])
+def test_a_read_only_setting_that_means_nothing_stops_the_server(
+    tmp_path: Path, value: str
+) -> None:
+    db = tmp_path / "tasks.db"
+    done = subprocess.run(
+        [*SERVE, str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.PIPE,
+        env={**os.environ, "TASK_TRACKER_READ_ONLY": value},
+    )
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"task-tracker: error: TASK_TRACKER_READ_ONLY={value!r} is not understood: use 1, "
+        "true, yes or on (read-only), or 0, false, no or off"
+    )
+    assert not db.exists()

@@ -44,7 +44,8 @@ def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
         sys.stderr.write(TTY_HINT.format(command=command) + "\n")
     # Checks (and, if needed, migrates) now, so a bad database fails fast with one line;
     # at head this needs only the sqlite3 module.
-    prepare_database(db_path)
+    ro = read_only(args.read_only)
+    prepare_database(db_path, read_only=ro)
 
     from task_tracker.runtime.stdio import run_stdio
     from task_tracker.server.app import build_server
@@ -54,7 +55,7 @@ def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     server = build_server(
         db_path,
         prepared=True,
-        read_only=read_only(args.read_only),
+        read_only=ro,
         toolsets=sets,
     )
     run_stdio(server, log_level=args.log_level)
@@ -83,7 +84,8 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
             args.host,
             args.port,
         )
-    prepare_database(db_path)
+    ro = read_only(args.read_only)
+    prepare_database(db_path, read_only=ro)
     remote.raise_file_limit()
     path = "/mcp" if args.transport == "http" else "/sse"
     log.warning(
@@ -101,7 +103,7 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
         auth=verifier,
         prepared=True,
         threaded=True,
-        read_only=read_only(args.read_only),
+        read_only=ro,
         toolsets=sets,
     )
     limits = remote.Limits(
