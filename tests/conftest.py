@@ -33,13 +33,27 @@ BACKENDS = ("sqlite", "postgresql")
 SQLITE_ONLY_ARGS = {"db_path", "tmp_path"}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "sqlite_only: runs on the SQLite backend alone")
+# The slow tier: suites that start real processes (servers, the console script, clusters
+# restarted), build large databases or install a wheel. `pytest -m "not slow"` leaves them out.
+SLOW = (
+    "e2e/",
+    "cli/",
+    "test_cli.py",
+    "test_startup.py",
+    "test_migrations.py",
+    "test_migrations_pg.py",
+    "server/test_token_budget.py",
+    "server/test_postgres.py",
+)
+TESTS = Path(__file__).parent
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     kept, dropped = [], []
     for item in items:
+        where = item.path.relative_to(TESTS).as_posix()
+        if where.startswith(SLOW) or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
         sqlite_only = item.get_closest_marker("sqlite_only") or (

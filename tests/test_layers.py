@@ -1,5 +1,6 @@
 """The package's shape: data flows one way (cli/server -> operations -> store -> db/models)
-and no module grows past ~300 lines. Checked from the source, so a back-edge fails here, not in review."""
+and no module grows past ~300 lines. Checked from the source, so a back-edge fails here,
+not in review."""
 
 from __future__ import annotations
 

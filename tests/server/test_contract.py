@@ -50,3 +50,24 @@ async def test_every_parameter_is_described_or_constrained(client: Client) -> No
                 key in text
                 for key in ("description", "enum", "maxLength", "minimum", "maximum", "format")
             ), f"{tool['name']}.{name} has neither a description nor a constraint"
+
+
+def listing_bytes(listing: list[dict[str, Any]]) -> int:
+    return len(json.dumps({"tools": listing}, separators=(",", ":")))
+
+
+async def test_docs_state_the_listing_sizes(client: Client, database: Any) -> None:
+    """docs/tools.md's figures are this server's: core's size, and all's count and size."""
+    from task_tracker.server.app import build_server
+
+    core = listing_bytes(await tools_listing(client))
+    async with Client(build_server(database, toolsets=("all",))) as every:
+        listed = await tools_listing(every)
+    words = {8: "eight", 17: "seventeen", 18: "eighteen", 19: "nineteen", 20: "twenty"}
+    page = (Path(__file__).parents[2] / "docs" / "tools.md").read_text()
+    stated = " ".join(page.split())
+    assert f"its `tools/list` result is {core:,} bytes of compact JSON" in stated, core
+    assert f"`all` is {words[len(listed)]} tools, {listing_bytes(listed):,} bytes" in stated, (
+        len(listed),
+        listing_bytes(listed),
+    )

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.schemas import PAGE_CHAR_BUDGET, Total
 from task_tracker.operations.cursors import encode_cursor
+from task_tracker.schemas import PAGE_CHAR_BUDGET, Total
 
 pytestmark = pytest.mark.anyio
 

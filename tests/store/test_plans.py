@@ -153,6 +153,7 @@ CASES = [
 ]
 
 
+@pytest.mark.slow  # builds a 100k-task database first
 @pytest.mark.parametrize("filters", CASES, ids=lambda f: ",".join(f"{k}={v}" for k, v in f.items()))
 def test_a_list_page_reads_a_small_part_of_the_table(
     database: Path, budget: int, filters: dict[str, Any]
