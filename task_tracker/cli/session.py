@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from task_tracker.cli.output import fail
 from task_tracker.cli.wording import REFUSED, USAGE, invalid_values, worded
 from task_tracker.config import ACTOR_ENV_VAR, resolve_db
+from task_tracker.runtime.startup import pause_collection, resume_collection
 from task_tracker.schemas import ACTOR_MAX
 
 if TYPE_CHECKING:
@@ -56,6 +57,16 @@ class Session:
 
 
 def run_task_command(args: argparse.Namespace) -> int:
+    # runtime.startup: no cyclic collection while the query layer loads; the Database
+    # freezes what is loaded and resumes it once open (and the finally below, if it never is).
+    pause_collection()
+    try:
+        return _run(args)
+    finally:
+        resume_collection()
+
+
+def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from task_tracker.cli.tasks import COMMANDS

@@ -25,8 +25,12 @@ async def tools_listing(client: Client) -> list[dict[str, Any]]:
     return [t.model_dump(mode="json", by_alias=True, exclude_none=True) for t in tools]
 
 
-async def test_tools_list_matches_snapshot(client: Client) -> None:
-    listing = await tools_listing(client)
+async def test_tools_list_matches_snapshot(database: Any) -> None:
+    """Every toolset's tools (`--tools all`), in the order core lists them first."""
+    from task_tracker.server.app import build_server
+
+    async with Client(build_server(database, toolsets=("all",))) as every:
+        listing = await tools_listing(every)
     rendered = json.dumps(listing, indent=2, sort_keys=True) + "\n"
     if os.environ.get("UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(rendered)
