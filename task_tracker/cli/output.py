@@ -12,6 +12,9 @@ def emit(*chunks: str) -> None:
 
 
 def fail(message: str, *, code: int) -> int:
-    """One line on stderr for a person to act on; the exit status to return."""
-    sys.stderr.write(f"task-tracker: error: {message}\n")
+    """One line on stderr for a person to act on (what others wrote in it, such as a title,
+    shown without driving the terminal); the exit status to return."""
+    from task_tracker.cli.render import visible
+
+    sys.stderr.write(f"task-tracker: error: {visible(message)}\n")
     return code

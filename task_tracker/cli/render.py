@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,3 +100,26 @@ def page_out(lines: Sequence[str], *, pager: bool = True) -> None:
         if run is not None and run.returncode == 0:
             return
     sys.stdout.write(text)
+
+
+# Characters a terminal acts on rather than shows: C0 controls (ESC starts colour, cursor and
+# OSC sequences: clipboard, hyperlinks, window title; CR rewrites the line), DEL, C1 controls
+# (0x9b is CSI on some terminals), and the bidirectional overrides that reorder what is shown.
+_ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """Text written by others, safe to print: each active character shown as an escape
+    (ESC as \\x1b, CR as \\r), newlines and tabs kept."""
+    return _ACTIVE.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+def make_visible(content: Any) -> Any:
+    """visible() on every string of a result, in place (views then render it as it is)."""
+    if isinstance(content, dict):
+        for key, value in content.items():
+            content[key] = visible(value) if isinstance(value, str) else make_visible(value)
+    elif isinstance(content, list):
+        for index, value in enumerate(content):
+            content[index] = visible(value) if isinstance(value, str) else make_visible(value)
+    return content

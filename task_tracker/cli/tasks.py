@@ -12,13 +12,12 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from task_tracker import operations as ops
 from task_tracker.cli import views
 from task_tracker.cli.output import emit
-from task_tracker.cli.render import page_out
+from task_tracker.cli.render import make_visible, page_out, visible
 from task_tracker.cli.session import Refusal, Session
 from task_tracker.cli.wording import USAGE
 
@@ -32,12 +31,9 @@ def show(args: argparse.Namespace, content: Any, lines: Callable[[], list[str]])
     elif getattr(args, "quiet", False):
         emit(*(f"{task_id}\n" for task_id in views.ids_in(content)))
     else:
+        make_visible(content)  # text others wrote never drives the person's terminal
         page_out(lines(), pager=not getattr(args, "no_pager", True))
     return 0
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 def _tags(tags: list[str] | None) -> str | None:
@@ -195,7 +191,7 @@ def note(session: Session, args: argparse.Namespace) -> int:
 
 def rm(session: Session, args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids))
-    titles = [session.content(ops.get_task(task_id=task_id))["title"] for task_id in ids]
+    titles = [visible(session.content(ops.get_task(task_id=task_id))["title"]) for task_id in ids]
     if not args.yes:
         if not sys.stdin.isatty():
             if args.permanent:
@@ -275,7 +271,8 @@ def summary(session: Session, args: argparse.Namespace) -> int:
         ops.list_tasks(status="open", claimed_by=session.actor, limit=views.SUMMARY_HELD)
     )
     found = session.content(ops.next_task(actor=session.actor, claimed_by="", limit=3))
-    page_out(views.summary_lines(counts, held, found, actor=session.actor), pager=False)
+    make_visible([held, found])
+    page_out(views.summary_lines(counts, held, found, actor=visible(session.actor)), pager=False)
     return 0
 
 

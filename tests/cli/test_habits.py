@@ -148,3 +148,30 @@ def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
         )
         assert (printed.returncode, printed.stderr) == (0, ""), shell
         assert marker in printed.stdout, shell
+
+
+HOSTILE = "Pay \x1b]52;c;cm0gLXJmIH4=\x07now\x1b[2J\rfake\u202eevil"
+SHOWN = "Pay \\x1b]52;c;cm0gLXJmIH4=\\x07now\\x1b[2J\\rfake\\u202eevil"
+
+
+def test_text_others_wrote_never_drives_the_terminal(db: Path) -> None:
+    """Escapes (OSC: clipboard, title; CSI: clear screen), a bare CR and a bidi override in a
+    title, a note, a tag-free project name: every view shows them as escapes, raw in none."""
+    ok(db, "add", HOSTILE, "--project", "P\x1b[31m", "--create-project", "--desc", HOSTILE)
+    ok(db, "note", "1", HOSTILE)
+    ok(db, "claim", "1", env={"TASK_TRACKER_ACTOR": "mallory\x1b[2J"})
+    outputs = {
+        "ls": ok(db, "ls", env={"NO_COLOR": "1"}),
+        "show": ok(db, "show", "1", env={"NO_COLOR": "1"}),
+        "history": ok(db, "history", "1"),
+        "projects": ok(db, "projects", env={"NO_COLOR": "1"}),
+        "search": ok(db, "search", "now", env={"NO_COLOR": "1"}),
+        "summary": ok(db, env={"NO_COLOR": "1", "USER": "mallory"}),
+        "error": run(db, "edit", "1", "--project", "Q\x1b[2J").stderr,
+    }
+    for name, text in outputs.items():
+        assert not any(c in text for c in "\x1b\x07\r\u202e"), name
+    assert SHOWN in outputs["ls"] and SHOWN in outputs["show"]
+    assert "P\\x1b[31m" in outputs["projects"] and "mallory\\x1b[2J" in outputs["show"]
+    assert "No project named 'Q\\x1b[2J'" in outputs["error"]
+    assert as_json(db, "show", "1")["title"] == HOSTILE  # stored and --json as written
