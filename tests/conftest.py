@@ -44,6 +44,8 @@ SLOW = (
     "test_migrations_pg.py",
     "server/test_token_budget.py",
     "server/test_postgres.py",
+    "store/test_transfer.py",  # export and import through the command, in subprocesses
+    "store/test_copy.py",
 )
 TESTS = Path(__file__).parent
 
@@ -52,9 +54,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     kept, dropped = [], []
     for item in items:
         where = item.path.relative_to(TESTS).as_posix()
-        if where.startswith(SLOW) or item.get_closest_marker("slow"):
-            item.add_marker(pytest.mark.slow)
         callspec = getattr(item, "callspec", None)
+        over_stdio = callspec is not None and "stdio" in callspec.params.values()
+        if where.startswith(SLOW) or over_stdio or item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
         on_postgres = callspec is not None and callspec.params.get("backend") == "postgresql"
         sqlite_only = item.get_closest_marker("sqlite_only") or (
             SQLITE_ONLY_ARGS & set(item._fixtureinfo.argnames)  # type: ignore[attr-defined]

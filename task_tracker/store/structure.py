@@ -123,20 +123,48 @@ def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
 
 # --- dependencies -------------------------------------------------------------------------------
 
-# The dependency path from :start to :goal, if there is one ("1>4>7"): adding the edge
-# goal -> start (goal depends on start) would close it into a loop.
-_DEPENDENCY_PATH = text(
-    """
-    WITH RECURSIVE walk(id, path) AS (
-        SELECT CAST(:start AS BIGINT), '#' || CAST(:start AS TEXT)
+# Every task :start waits on, at any depth, each once (UNION keeps a task reached by many
+# paths once: the walk is linear in tasks and dependencies, never in paths, which a graph of
+# diamonds multiplies per layer).
+_REACHABLE = """
+    WITH RECURSIVE reach(id) AS (
+        SELECT CAST(:start AS BIGINT)
         UNION
-        SELECT d.depends_on_id, walk.path || ' → #' || CAST(d.depends_on_id AS TEXT)
-        FROM task_dependencies AS d JOIN walk ON d.task_id = walk.id
-        WHERE walk.id != :goal AND length(walk.path) < 100000
+        SELECT d.depends_on_id FROM task_dependencies AS d JOIN reach ON d.task_id = reach.id
     )
-    SELECT path FROM walk WHERE id = :goal LIMIT 1
-    """
+"""
+_REACHES = text(_REACHABLE + "SELECT 1 FROM reach WHERE id = :goal LIMIT 1")
+# The dependencies among the tasks :start reaches, to name a path when one closes a loop.
+_REACHED_EDGES = text(
+    _REACHABLE + "SELECT d.task_id, d.depends_on_id FROM task_dependencies AS d JOIN reach"
+    " ON d.task_id = reach.id"
 )
+
+
+def dependency_path(conn: Connection, *, start: int, goal: int) -> str | None:
+    """A path of dependencies from start to goal ("#1 → #4 → #7"), if goal is reachable:
+    then goal depending on start would close a loop."""
+    if conn.scalar(_REACHES, {"start": start, "goal": goal}) is None:
+        return None
+    waits_on: dict[int, list[int]] = {}
+    for task_id, depends_on_id in conn.execute(_REACHED_EDGES, {"start": start}):
+        waits_on.setdefault(task_id, []).append(depends_on_id)
+    came_from: dict[int, int | None] = {start: None}
+    frontier = [start]
+    while goal not in came_from and frontier:  # breadth first: the shortest path
+        reached = []
+        for here in frontier:
+            for nxt in waits_on.get(here, []):
+                if nxt not in came_from:
+                    came_from[nxt] = here
+                    reached.append(nxt)
+        frontier = reached
+    steps: list[int] = []
+    at: int | None = goal
+    while at is not None:
+        steps.append(at)
+        at = came_from.get(at)
+    return " → ".join(f"#{i}" for i in reversed(steps))
 
 
 def dependencies_of(conn: Connection, task_id: int) -> set[int]:
@@ -157,8 +185,11 @@ def set_dependencies(
         if gone:
             conn.execute(delete(DEPS).where(D.task_id == task_id, D.depends_on_id.in_(gone)))
     new = [dep for dep in wanted if dep not in current]
+    # A loop needs a path back to task_id, whose last step is a task waiting on it: a task
+    # nothing waits on (every new one) closes no loop, and nothing need be walked.
+    waited_on = conn.scalar(select(D.task_id).where(D.depends_on_id == task_id).limit(1))
     for dep in new:
-        path = conn.scalar(_DEPENDENCY_PATH, {"start": dep, "goal": task_id})
+        path = None if waited_on is None else dependency_path(conn, start=dep, goal=task_id)
         if path is not None:
             raise Refused(
                 f"Task #{task_id} cannot depend on #{dep}: #{dep} already depends on "
