@@ -46,11 +46,16 @@ def current_database() -> Database:
 
 
 def current_actor(agent: str | None = None) -> str:
-    """Who is acting, for claims: the call's own `agent`, else the name of the HTTP bearer
-    token it came with (TASK_TRACKER_AUTH_TOKENS), else TASK_TRACKER_ACTOR, else the client's
-    name from `initialize` (clientInfo.name), else "unknown"."""
+    """Who is acting, for claims and history: the call's own `agent`, else the name of the
+    HTTP bearer token it came with (TASK_TRACKER_AUTH_TOKENS), else TASK_TRACKER_ACTOR, else
+    the client's name from `initialize` (clientInfo.name), else "unknown".
+
+    A named token binds its holder: `agent` may only narrow the name (alice/left-terminal for
+    the token named alice), never name another member, so no one acts as someone else."""
     access = get_access_token()
     token_name = access.client_id if access is not None and access.client_id != CLIENT_ID else ""
+    if agent and token_name:
+        agent = _within(token_name, agent)
     name = agent or token_name or os.environ.get(ACTOR_ENV_VAR, "").strip()
     if not name:
         try:
@@ -59,6 +64,17 @@ def current_actor(agent: str | None = None) -> str:
             params = None
         name = params.client_info.name if params is not None else ""
     return " ".join((name or "unknown").split())[:ACTOR_MAX] or "unknown"
+
+
+def _within(token_name: str, agent: str) -> str:
+    wanted = " ".join(agent.split())
+    if wanted == token_name or wanted.startswith(token_name + "/"):
+        return wanted
+    raise InvalidInput(
+        f"agent {wanted!r} is not yours: this call's token is named {token_name!r}, so it acts "
+        f"as {token_name!r} or a name under it such as '{token_name}/left-terminal'. Leave "
+        "out agent, or use such a name; nothing was changed."
+    )
 
 
 def refuse_if_read_only(what: str) -> None:

@@ -80,3 +80,46 @@ def test_a_malformed_token_list_stops_the_server_with_one_line(db_path: Path) ->
         )
     )
     assert "secret-1" not in done.stderr
+
+
+def test_a_named_token_cannot_act_as_another_member(db_path: Path) -> None:
+    """alice's token with agent="ci-bot" neither releases nor renews the bot's claim nor
+    writes a note or history as the bot; agent may narrow alice's own name."""
+
+    async def scenario(url: str) -> None:
+        headers = {name: {"Authorization": f"Bearer {t}"} for name, t in NAMED.items()}
+        async with (
+            Client(StreamableHttpTransport(url, headers=headers["alice"])) as alice,
+            Client(StreamableHttpTransport(url, headers=headers["ci-bot"])) as bot,
+        ):
+            await alice.call_tool("add_task", {"title": "the bot's job"})
+            await bot.call_tool("claim_task", {"task_id": 1})
+            refusal = (
+                "agent 'ci-bot' is not yours: this call's token is named 'alice', so it acts as "
+                "'alice' or a name under it such as 'alice/left-terminal'. Leave out agent, or "
+                "use such a name; nothing was changed."
+            )
+            for tool, arguments in (
+                ("claim_task", {"task_id": 1, "release": True, "agent": "ci-bot"}),
+                ("claim_task", {"task_id": 1, "lease_minutes": 1440, "agent": "ci-bot"}),
+                ("add_note", {"task_id": 1, "text": "done, says the bot", "agent": "ci-bot"}),
+                ("add_note", {"task_id": 1, "text": "sneaky", "agent": "ci-bot/x"}),
+            ):
+                result = await alice.call_tool(tool, arguments, raise_on_error=False)
+                assert result.is_error, (tool, arguments)
+                assert result.content[0].text == refusal.replace(
+                    "agent 'ci-bot'", f"agent {arguments['agent']!r}"
+                )
+            noted = await alice.call_tool(
+                "add_note", {"task_id": 1, "text": "looked at it", "agent": "alice/left"}
+            )
+            assert noted.structured_content["notes"][0]["actor"] == "alice/left"
+
+    extra = {"TASK_TRACKER_AUTH_TOKENS": TOKENS}
+    with http_server(db_path, "--tools", "all", extra_env=extra) as server:
+        anyio.run(scenario, f"{server.base}/mcp")
+    with sqlite3.connect(db_path) as conn:
+        claim = conn.execute("SELECT claimed_by, version FROM tasks").fetchone()
+        actors = conn.execute("SELECT actor, kind FROM task_events ORDER BY id").fetchall()
+    assert claim == ("ci-bot", 2)
+    assert actors == [("alice", "create"), ("ci-bot", "claim"), ("alice/left", "note")]
