@@ -161,6 +161,25 @@ class StartupError(Exception):
     """The server cannot start as asked; the message is one line for a person to act on."""
 
 
+def refuse_nul(name: str, value: Any) -> None:
+    """No text holds a NUL character: PostgreSQL cannot store one, so neither database takes
+    it (one meaning on both), whichever argument, list item or plan field it hides in."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InvalidInput(
+                f"{name}: contains a NUL character (\\x00), which no text may hold; remove it "
+                "and call again. Nothing was changed."
+            )
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            refuse_nul(f"{name}[{index}]", item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(f"{name}.{key}", item)
+    elif hasattr(value, "model_dump"):  # a pydantic model (a plan's item)
+        refuse_nul(name, value.model_dump())
+
+
 # --- validation errors, worded for a model -------------------------------------------------------
 
 

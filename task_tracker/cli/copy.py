@@ -71,11 +71,43 @@ def _check_source(source: Target) -> None:
         )
 
 
+def _check_target(target: Target) -> None:
+    """A PostgreSQL database that holds another application's tables is not an empty one:
+    refused before anything is created in it."""
+    if not isinstance(target, DatabaseURL):
+        return  # (a SQLite file of something else is refused by prepare_database)
+    import sqlalchemy as sa
+
+    from task_tracker.models import Base
+
+    ours = set(Base.metadata.tables) | {"alembic_version"}
+    engine = sa.create_engine(target, poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            tables = set(
+                conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    others = sorted(tables - ours)
+    if others:
+        shown = ", ".join(others[:10]) + (
+            f" and {len(others) - 10} more" if len(others) > 10 else ""
+        )
+        raise StartupError(
+            f"{target.shown} holds tables of something else ({shown}); copy into a new, empty "
+            "database (CREATE DATABASE ... OWNER ...). Nothing was copied or created."
+        )
+
+
 def copy_command(args: argparse.Namespace) -> int:
     source, target = resolve_db(args.source), resolve_db(args.target)
     if source == target:
         return fail("--from and --to name the same database", code=2)
     _check_source(source)
+    _check_target(target)
     created = isinstance(target, Path) and not target.exists()
     try:
         copied = _copy(source, target)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import ConfigDict, validate_call
 
+from task_tracker.errors import refuse_nul
 from task_tracker.runtime.startup import lazy_module
 
 if TYPE_CHECKING:
@@ -68,6 +69,8 @@ def operation(fn: F) -> F:
     @functools.wraps(fn)
     def checked(*args: Any, **kwargs: Any) -> Any:
         nonlocal validated
+        for name, value in kwargs.items():
+            refuse_nul(name, value)
         if validated is None:
             validated = validate_call(fn, config=ConfigDict(arbitrary_types_allowed=True))
         return validated(*args, **kwargs)

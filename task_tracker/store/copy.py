@@ -132,7 +132,22 @@ def _insert(target: Connection, table: Table, batch: list[dict[str, Any]]) -> No
     cursor = target.connection.driver_connection.cursor()  # (the same transaction)
     with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in batch:
-            copy.write_row([row[column] for column in columns])
+            values = [row[column] for column in columns]
+            for column, value in zip(columns, values, strict=True):
+                if isinstance(value, str) and "\x00" in value:
+                    raise _uncarried(table, row, column)
+            copy.write_row(values)
+
+
+def _uncarried(table: Table, row: dict[str, Any], column: str) -> InvalidInput:
+    """PostgreSQL text cannot hold NUL; a row written by hand (or by an old version) into
+    SQLite can: name it, so a person can mend it at the source."""
+    key = ", ".join(f"{c.name} {row[c.name]}" for c in table.primary_key.columns)
+    return InvalidInput(
+        f"{table.name} row ({key}): {column} holds a NUL character (\\x00), which PostgreSQL "
+        f"cannot store. Mend it in the source first (sqlite3: UPDATE {table.name} SET "
+        f"{column} = replace({column}, char(0), '') WHERE ...). Nothing was copied."
+    )
 
 
 def _sequences(conn: Connection) -> dict[str, int]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from task_tracker.errors import MissingTasks, Refused, SubtasksInTheWay
 from task_tracker.models import Task, TaskDependency
 from task_tracker.schemas import OPEN_STATUSES, Status
+from task_tracker.store.graph import dependency_path
 
 TASKS = Task.__table__
 T = TASKS.c
@@ -122,49 +123,6 @@ def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
 
 
 # --- dependencies -------------------------------------------------------------------------------
-
-# Every task :start waits on, at any depth, each once (UNION keeps a task reached by many
-# paths once: the walk is linear in tasks and dependencies, never in paths, which a graph of
-# diamonds multiplies per layer).
-_REACHABLE = """
-    WITH RECURSIVE reach(id) AS (
-        SELECT CAST(:start AS BIGINT)
-        UNION
-        SELECT d.depends_on_id FROM task_dependencies AS d JOIN reach ON d.task_id = reach.id
-    )
-"""
-_REACHES = text(_REACHABLE + "SELECT 1 FROM reach WHERE id = :goal LIMIT 1")
-# The dependencies among the tasks :start reaches, to name a path when one closes a loop.
-_REACHED_EDGES = text(
-    _REACHABLE + "SELECT d.task_id, d.depends_on_id FROM task_dependencies AS d JOIN reach"
-    " ON d.task_id = reach.id"
-)
-
-
-def dependency_path(conn: Connection, *, start: int, goal: int) -> str | None:
-    """A path of dependencies from start to goal ("#1 → #4 → #7"), if goal is reachable:
-    then goal depending on start would close a loop."""
-    if conn.scalar(_REACHES, {"start": start, "goal": goal}) is None:
-        return None
-    waits_on: dict[int, list[int]] = {}
-    for task_id, depends_on_id in conn.execute(_REACHED_EDGES, {"start": start}):
-        waits_on.setdefault(task_id, []).append(depends_on_id)
-    came_from: dict[int, int | None] = {start: None}
-    frontier = [start]
-    while goal not in came_from and frontier:  # breadth first: the shortest path
-        reached = []
-        for here in frontier:
-            for nxt in waits_on.get(here, []):
-                if nxt not in came_from:
-                    came_from[nxt] = here
-                    reached.append(nxt)
-        frontier = reached
-    steps: list[int] = []
-    at: int | None = goal
-    while at is not None:
-        steps.append(at)
-        at = came_from.get(at)
-    return " → ".join(f"#{i}" for i in reversed(steps))
 
 
 def dependencies_of(conn: Connection, task_id: int) -> set[int]:

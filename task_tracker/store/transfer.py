@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, text
 
-from task_tracker.errors import InvalidInput, describe_validation_error
+from task_tracker.errors import InvalidInput, describe_validation_error, refuse_nul
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
 from task_tracker.store import history, notes, projects
@@ -86,10 +86,13 @@ def _record(index: int, raw: Any, *, new_ids: bool) -> TaskRecord:
     task_id = raw.get("id") if isinstance(raw, dict) else None
     try:
         record = TaskRecord.model_validate(raw)
+        refuse_nul("task", record)
     except ValidationError as exc:
         raise InvalidInput(
             f"record {index} (id {task_id}): {describe_validation_error(exc)}; nothing was imported"
         ) from None
+    except InvalidInput as exc:
+        raise InvalidInput(f"record {index} (id {task_id}): {exc}") from None
     if record.id is None and not new_ids:
         raise InvalidInput(
             f"record {index} has no id; pass --new-ids to add the tasks as new ones; "

@@ -332,3 +332,32 @@ async def test_one_odd_row_never_fails_a_page_resource_or_prompt(
     assert "#2 [weird] (medium) odd" in overview
     standup = await client.get_prompt("daily_standup")
     assert "fine" in standup.messages[0].content.text
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments", "named"),
+    [
+        ("add_task", {"title": "a\x00b"}, "title"),
+        ("add_task", {"title": "ok", "description": "x\x00"}, "description"),
+        ("search_tasks", {"query": "alpha\x00"}, "query"),
+        ("update_task", {"task_id": 1, "title": "\x00"}, "title"),
+        ("add_note", {"task_id": 1, "text": "note\x00"}, "text"),
+        ("save_project", {"name": "P\x00"}, "name"),
+        ("add_tasks", {"tasks": [{"title": "fine"}, {"title": "b\x00d"}]}, "tasks[1].title"),
+    ],
+)
+async def test_nul_in_any_text_is_refused_alike_on_both_databases(
+    database: Any, tool: str, arguments: dict[str, Any], named: str
+) -> None:
+    from task_tracker.server.app import build_server
+
+    async with Client(build_server(database, toolsets=("all",))) as client:
+        await call(client, "add_task", title="alpha")
+        result = await client.call_tool(tool, arguments, raise_on_error=False)
+        assert result.is_error
+        assert result.content[0].text == (
+            f"{named}: contains a NUL character (\\x00), which no text may hold; remove it and "
+            "call again. Nothing was changed."
+        )
+        listed = await call(client, "list_tasks")
+        assert [(t["id"], t["title"], t["version"]) for t in listed["tasks"]] == [(1, "alpha", 1)]

@@ -188,3 +188,51 @@ def test_the_command_refuses_an_old_or_missing_source(tmp_path: Path) -> None:
         "existing one\n"
     )
     assert not (tmp_path / "new.db").exists()
+
+
+def test_a_postgresql_database_of_another_application_is_refused_untouched(
+    tmp_path: Path, pg_url: str
+) -> None:
+    fill(open_database(tmp_path / "a.db"))
+    other = sa.create_engine(pg_url)
+    with other.begin() as conn:
+        for name in ("invoices", "customers"):
+            conn.exec_driver_sql(f"CREATE TABLE {name} (id int PRIMARY KEY)")
+    done = run_copy("--from", str(tmp_path / "a.db"), "--to", pg_url)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"task-tracker: error: {DatabaseURL(pg_url).shown} holds tables of something else "
+        "(customers, invoices); copy into a new, empty database (CREATE DATABASE ... OWNER "
+        "...). Nothing was copied or created.\n"
+    )
+    with other.connect() as conn:
+        tables = conn.exec_driver_sql(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+        ).scalars()
+        assert list(tables) == ["customers", "invoices"]
+    other.dispose()
+
+
+def test_a_row_postgresql_cannot_hold_is_named_and_nothing_is_copied(
+    tmp_path: Path, pg_url: str
+) -> None:
+    import sqlite3
+
+    source = tmp_path / "a.db"
+    fill(open_database(source))
+    with sqlite3.connect(source) as conn:  # a hand edit: the tools refuse NUL
+        conn.execute("UPDATE tasks SET title = 'bad' || char(0) || 'title' WHERE id = 2")
+    done = run_copy("--from", str(source), "--to", pg_url)
+    assert done.returncode == 1
+    assert done.stderr == (
+        f"task-tracker: error: {DatabaseURL(pg_url).shown}: tasks row (id 2): title holds a NUL "
+        "character (\\x00), which PostgreSQL cannot store. Mend it in the source first "
+        "(sqlite3: UPDATE tasks SET title = replace(title, char(0), '') WHERE ...). Nothing "
+        "was copied.\n"
+    )
+    target = pg_engine(DatabaseURL(pg_url))
+    try:
+        with target.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM tasks").scalar() == 0
+    finally:
+        target.dispose()

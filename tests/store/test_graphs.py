@@ -14,7 +14,7 @@ from task_tracker import store
 from task_tracker.db import create_db_engine, write_transaction
 from task_tracker.errors import Refused
 from task_tracker.migrate import prepare_database
-from task_tracker.store.structure import dependency_path
+from task_tracker.store.graph import dependency_path
 
 STEP = 100  # SQLite VM instructions per progress tick
 
