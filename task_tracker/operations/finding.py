@@ -10,6 +10,7 @@ from task_tracker.errors import InvalidInput
 from task_tracker.operations.calls import Call, operation, reading, writing
 from task_tracker.operations.cursors import decode_cursor, decode_list_cursor
 from task_tracker.operations.shaping import (
+    all_held,
     nothing_ready,
     search_page,
     shaped,
@@ -51,6 +52,9 @@ if TYPE_CHECKING:
     from task_tracker import store
 else:
     store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
+
+
+HELD_NAMED = 3  # how many held tasks next_task's message names
 
 
 def _tags(tag: str | None) -> list[str] | None:
@@ -185,7 +189,13 @@ def next_task(
         if not tasks and claimed_by:
             message = f"No ready task is held by {claimed_by!r}."
         elif not tasks:
-            message = nothing_ready(store.top_blockers(conn), tag=tag, project=project)
+            held = store.held_ready(conn, tag=_tags(tag), project=project, limit=HELD_NAMED)
+            others = [row for row in held if row.claimed_by != actor]
+            message = (
+                all_held(others, tag=tag, project=project)
+                if others
+                else nothing_ready(store.top_blockers(conn), tag=tag, project=project)
+            )
         return NextTasksOut(tasks=tasks, message=message)
 
     return writing(run, actor=actor, queue=True) if claim else reading(run)

@@ -187,6 +187,24 @@ def nothing_ready(blockers: list[tuple[Any, int]], *, tag: str | None, project: 
     )
 
 
+def all_held(held: list[Any], *, tag: str | None, project: str | None) -> str:
+    """next_task's message when every ready task is held by someone else: who holds which,
+    until when (get_task calls them ready: they are, for their holders)."""
+    scope = "".join(
+        [f" tagged {tag}" if tag else "", f" in project {project!r}" if project else ""]
+    )
+    named = "; ".join(
+        f"#{row.id} {row.title!r} by {row.claimed_by!r} until "
+        f"{row.claimed_until.isoformat(timespec='seconds')}"
+        for row in held
+    )
+    return (
+        f"No task{scope} is free: the ready ones are claimed by others ({named}). A lease "
+        "that ends frees its task by itself; meanwhile see list_tasks(status='open') for work "
+        "that waits on something."
+    )
+
+
 def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     """next_task's reason, in the order it ranks by: status, priority, due date, age (and
     first, the caller's own claim on it, when there is one)."""

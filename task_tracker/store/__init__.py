@@ -20,7 +20,7 @@ from task_tracker.store.plans import add_plan
 from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
 from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
-from task_tracker.store.suggest import next_tasks
+from task_tracker.store.suggest import held_ready, next_tasks
 from task_tracker.store.tasks import (
     KEEP,
     TaskRow,
@@ -84,6 +84,7 @@ __all__ = [
     "iter_tasks",
     "list_tasks",
     "next_tasks",
+    "held_ready",
     "overview",
     "schema_revision",
     "search_tasks",

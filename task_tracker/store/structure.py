@@ -69,6 +69,11 @@ _ANCESTORS = text(
 )
 
 
+def depth_of(conn: Connection, task_id: int) -> int:
+    """How many parents are above task_id (0 for a top-level task)."""
+    return len(list(conn.scalars(_ANCESTORS, {"start": task_id}))) - 1
+
+
 def check_parent(conn: Connection, *, task_id: int | None, parent_id: int) -> None:
     """parent_id exists, and (for an existing task) is not the task or one of its subtasks."""
     require_tasks(conn, [parent_id], role="parent_id")

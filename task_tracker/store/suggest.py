@@ -86,3 +86,26 @@ def next_tasks(
                     params.update(status=status.value, priority=priority.value)
                     rows += conn.execute(query, {**params, "limit": limit - len(rows)})
     return rows
+
+
+def held_ready(
+    conn: Connection, *, tag: str | Sequence[str] | None, project: str | None, limit: int
+) -> list[TaskRow]:
+    """Ready tasks someone holds under a running lease, the lease ending soonest first: what
+    next_task would offer but for their claims."""
+    tags = tag_list(tag)
+    conditions = [has_tag(t) for t in tags]
+    if project is not None:
+        conditions.append(T.project_id == projects.project_id(conn, project))
+    query = (
+        select(*TASK_ROW)
+        .where(
+            T.status.in_((Status.IN_PROGRESS.value, Status.PENDING.value)),
+            T.claimed_until > bindparam("now", type_=T.claimed_until.type),
+            structure.ready(),
+            *conditions,
+        )
+        .order_by(T.claimed_until, T.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query, {"now": utcnow()}))

@@ -185,7 +185,9 @@ def update_task(
     now = utcnow()
     if "status" in values:
         values["completed_at"] = now if values["status"] == Status.COMPLETE.value else None
-        if values["status"] not in OPEN_STATUSES:  # a closed task is nobody's work any more
+        # A closed task is nobody's work any more, and a pending one nobody's yet (a revert
+        # or an edit back to pending ends a claim as a release would).
+        if values["status"] != Status.IN_PROGRESS.value:
             values.update(claimed_by=None, claimed_until=None)
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
@@ -210,7 +212,9 @@ def close_tasks(
     none); each is refused or cascades to its open subtasks as in update_task."""
     ids = list(dict.fromkeys(task_ids))
     structure.require_tasks(conn, ids, role="task_ids")
-    for task_id in ids:
+    # Deepest first: a subtask in the list is closed before its parent asks about it, so
+    # [parent, child] passes as [child, parent] does.
+    for task_id in sorted(ids, key=lambda i: -structure.depth_of(conn, i)):
         update_task(conn, task_id=task_id, status=status, with_subtasks=with_subtasks)
     return [get_task(conn, task_id=task_id) for task_id in ids]
 

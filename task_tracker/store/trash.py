@@ -13,7 +13,7 @@ import os
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask
@@ -117,6 +117,7 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
     values = ", ".join(f":{c}" for c in columns)
     conn.execute(delete(TRASH_TASKS).where(TRASH_TASKS.c.trash_id == entry.id))
     conn.execute(delete(TRASH).where(TRASH.c.id == entry.id))
+    last_event = conn.scalar(select(func.max(EVENTS.c.id))) or 0
     # Parents first: with foreign keys on, a subtask needs its parent in place. A parent has
     # the smaller id unless it was re-parented later, so put back in dependency order.
     for row in _parents_first(rows):
@@ -138,6 +139,13 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
             [{"task_id": a, "depends_on_id": b} for a, b in kept],
         )
     notes.put_back(conn, content.get("notes", []))
+    # The insert trigger dates a task's first event by its created_at; a restore happens now,
+    # after the delete it undoes.
+    conn.execute(
+        update(EVENTS)
+        .where(EVENTS.c.id > last_event, EVENTS.c.task_id.in_(restored))
+        .values(at=utcnow())
+    )
     return get_task(conn, task_id=task_id), dropped
 
 

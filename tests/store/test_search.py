@@ -194,7 +194,7 @@ HOSTILE_QUERIES = [
     "東京タワー",
     "café crème",
     "\\",
-    "\x00deploy",
+    "\x1bdeploy\x7f",  # (NUL is refused in every text: tests/server/test_tools.py)
     "a" * 10_000,
     " ".join(["deploy"] * 2_000)[:10_000],
     '"deploy" "service" "" ""',

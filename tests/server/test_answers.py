@@ -1,0 +1,78 @@
+"""Answers that agree with the data, on both databases: closing a parent with its child in
+one call, a restore dated after the delete it undoes, a revert to pending that ends a claim,
+and next_task naming who holds the ready work."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from fastmcp import Client
+from mcp.types import Implementation
+
+from task_tracker.server.app import build_server
+from tests.server.calls import call
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def everything(database: Any) -> AsyncIterator[Client]:
+    async with Client(build_server(database, toolsets=("all",))) as client:
+        yield client
+
+
+async def test_closing_a_parent_and_its_child_together_passes_in_either_order(
+    everything: Client,
+) -> None:
+    await call(everything, "add_task", title="parent")
+    await call(everything, "add_task", title="child", parent_id=1)
+    await call(everything, "add_task", title="grandchild", parent_id=2)
+    closed = await call(everything, "close_tasks", task_ids=[1, 3, 2], status="cancelled")
+    assert [(t["id"], t["status"]) for t in closed["tasks"]] == [
+        (1, "cancelled"),
+        (3, "cancelled"),
+        (2, "cancelled"),
+    ]
+
+
+async def test_a_restore_is_dated_after_the_delete_it_undoes(everything: Client) -> None:
+    await call(everything, "add_task", title="back and forth")
+    await call(everything, "delete_task", task_id=1)
+    await call(everything, "restore_task", task_id=1)
+    events = (await call(everything, "task_history", task_id=1))["events"]
+    assert [e["kind"] for e in events] == ["restore", "delete", "create"]
+    restored, deleted, created = (e["at"] for e in events)
+    assert restored >= deleted >= created
+
+
+async def test_a_revert_to_pending_ends_the_claim(everything: Client) -> None:
+    await call(everything, "add_task", title="claimed")
+    held = await call(everything, "claim_task", task_id=1)
+    assert (held["status"], held["claimed_by"] is not None) == ("in_progress", True)
+    reverted = await call(everything, "revert_task", task_id=1, version=1)
+    assert (reverted["status"], reverted["claimed_by"], reverted["claimed_until"]) == (
+        "pending",
+        None,
+        None,
+    )
+    assert (await call(everything, "next_task", claim=True))["tasks"][0]["id"] == 1
+
+
+async def test_next_task_names_who_holds_the_ready_work(database: Any) -> None:
+    bob = Client(build_server(database), client_info=Implementation(name="bob", version="1"))
+    eve = Client(build_server(database), client_info=Implementation(name="eve", version="1"))
+    async with bob, eve:
+        await call(bob, "add_task", title="only one")
+        await call(bob, "add_task", title="waits", depends_on=[1])
+        assert (await call(bob, "next_task", claim=True))["tasks"][0]["id"] == 1
+        shown = await call(eve, "get_task", task_id=1)
+        assert shown["ready"] is True and shown["claimed_by"] == "bob"
+        for claim in (True, False):
+            found = await call(eve, "next_task", claim=claim)
+            assert found["tasks"] == []
+            assert found["message"].startswith(
+                "No task is free: the ready ones are claimed by others (#1 'only one' by 'bob' "
+                f"until {shown['claimed_until'][:19]}"
+            ), found["message"]
