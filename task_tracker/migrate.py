@@ -10,6 +10,7 @@ import logging
 import os
 import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 from contextlib import closing
@@ -86,6 +87,29 @@ KNOWN_REVISIONS = (
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
+_SPECIAL = (
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def refuse_special_file(db_path: Path) -> None:
+    """A path that exists but is no regular file (/dev/null, a FIFO, which would block the
+    open forever) is refused before anything opens it."""
+    try:
+        mode = db_path.stat().st_mode
+    except OSError:
+        return  # nothing there yet (or unreadable: the open says why)
+    for test, kind in _SPECIAL:
+        if test(mode):
+            raise StartupError(
+                f"database path {db_path} is {kind}, not a file; pass the path of a task "
+                "database file (or of a new one)"
+            )
+
+
 def check_database(db_path: Path) -> str | None:
     """Check that db_path can be used without changing anything; return its revision.
 
@@ -93,6 +117,7 @@ def check_database(db_path: Path) -> str | None:
     """
     if db_path.is_dir():
         raise StartupError(f"database path {db_path} is a directory; pass a file path")
+    refuse_special_file(db_path)
     parent = db_path.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -208,6 +233,8 @@ def _refuse_unless_at_head(db_path: Path | DatabaseURL) -> None:
     """A read-only server writes nothing, so it serves only a database already at head."""
     where = db_path.shown if isinstance(db_path, DatabaseURL) else str(db_path)
     upgrade = f"run `task-tracker db upgrade --db {where}` first"
+    if isinstance(db_path, Path):
+        refuse_special_file(db_path)
     if isinstance(db_path, Path) and not db_path.is_file():
         raise StartupError(
             f"there is no task database at {where} yet, and a read-only server creates none: "

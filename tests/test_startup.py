@@ -10,6 +10,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ SERVE = [sys.executable, "-m", "task_tracker", "serve", "--db"]
 
 
 def fingerprint(path: Path) -> tuple[bytes, int] | None:
-    if not path.exists() or path.is_dir():
+    if not path.is_file():  # (nothing, a directory, a device or a FIFO: not read)
         return None
     return hashlib.sha256(path.read_bytes()).digest(), path.stat().st_mtime_ns
 
@@ -78,10 +79,21 @@ def parent_not_writable(tmp_path: Path) -> Path:
     return locked / "tasks.db"
 
 
+def a_device(tmp_path: Path) -> Path:
+    return Path("/dev/null")
+
+
+def a_fifo(tmp_path: Path) -> Path:
+    os.mkfifo(tmp_path / "tasks.db")  # opening it would wait for a writer forever
+    return tmp_path / "tasks.db"
+
+
 @pytest.mark.parametrize(
     "make, expected",
     [
         (a_directory, "is a directory; pass a file path"),
+        (a_device, "/dev/null is a character device, not a file; pass the path of a task"),
+        (a_fifo, "is a named pipe (FIFO), not a file; pass the path of a task database file"),
         (parent_is_a_file, "cannot create directory"),
         (parent_not_writable, "cannot create directory"),
         (not_sqlite, "is not a task-tracker database (file is not a database)"),
@@ -89,7 +101,7 @@ def parent_not_writable(tmp_path: Path) -> Path:
         (from_the_future, "has schema revision 9999, newer than this task-tracker knows"),
     ],
 )
-@pytest.mark.parametrize("command", ["serve", "db upgrade"])
+@pytest.mark.parametrize("command", ["serve", "db upgrade", "ls", "add x"])
 def test_startup_fault_is_one_clear_line(tmp_path: Path, make, expected: str, command: str) -> None:
     path = make(tmp_path)
     before = fingerprint(path)
@@ -261,3 +273,18 @@ def test_a_read_only_setting_that_means_nothing_stops_the_server(
         "true, yes or on (read-only), or 0, false, no or off"
     )
     assert not db.exists()
+
+
+@pytest.mark.parametrize("make", [a_device, a_fifo])
+@pytest.mark.parametrize("command", ["export", "db copy --to new.db --from"])
+def test_commands_that_read_refuse_what_is_not_a_file(
+    tmp_path: Path, make: Any, command: str
+) -> None:
+    path = make(tmp_path)
+    words = command.split()
+    args = [*words, str(path)] if words[-1] == "--from" else [*words, "--db", str(path)]
+    done = run([sys.executable, "-m", "task_tracker", *args])
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.splitlines()[-1].endswith(
+        "not a file; pass the path of a task database file (or of a new one)"
+    )

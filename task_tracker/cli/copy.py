@@ -58,8 +58,10 @@ def _writing(engine: Engine) -> Iterator[Connection]:
 
 
 def _check_source(source: Target) -> None:
-    from task_tracker.migrate import HEAD_REVISION, current_revision
+    from task_tracker.migrate import HEAD_REVISION, current_revision, refuse_special_file
 
+    if isinstance(source, Path):
+        refuse_special_file(source)
     if isinstance(source, Path) and not source.is_file():
         raise StartupError(f"no task database at {source}; --from names an existing one")
     revision = current_revision(source)

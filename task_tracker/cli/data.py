@@ -78,7 +78,10 @@ def _sqlite_file(raw: str | None) -> Path:
 
 def _existing_database(raw: str | None) -> Path:
     """The database path for a command that only reads it: never creates an empty file."""
+    from task_tracker.migrate import refuse_special_file
+
     db_path = _sqlite_file(raw)
+    refuse_special_file(db_path)
     if not db_path.is_file():
         raise StartupError(
             f"no task database at {db_path}; pass --db with an existing file "
