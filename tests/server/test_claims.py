@@ -98,7 +98,11 @@ async def test_next_task_claims_the_best_free_task(
     assert [t["title"] for t in fourth["tasks"]] == ["low"]
     empty = await call(alice, "next_task", claim=True)
     assert empty["tasks"] == []
-    assert empty["message"].startswith("No task is ready")
+    assert empty["message"].startswith(  # bob holds all three: say so, soonest free first
+        "No task is free: the ready ones are claimed by others (#3 'medium' by 'bob' until "
+    )
+    assert "#2 'high' by 'bob' until " in empty["message"]
+    assert "#1 'low' by 'bob' until " in empty["message"]
 
 
 async def test_read_only_server_refuses_a_claim(db_path: Path) -> None:
