@@ -12,13 +12,29 @@ SERVER_NAME = "task-tracker"
 TOKEN_PLACEHOLDER = "<TASK_TRACKER_AUTH_TOKEN>"
 
 
-def _stdio_command(db_path: Path) -> dict[str, Any]:
-    # The interpreter that has task-tracker installed, by absolute path: clients start
-    # servers with a minimal PATH and from an arbitrary directory.
-    return {
-        "command": str(Path(sys.executable).absolute()),
-        "args": ["-m", "task_tracker", "serve", "--db", str(db_path)],
-    }
+def _stdio_command(db: Path | str) -> dict[str, Any]:
+    """The interpreter that has task-tracker installed, by absolute path (clients start
+    servers with a minimal PATH and from an arbitrary directory). A file goes in --db; a
+    PostgreSQL URL goes in the environment without its password (see without_password), so
+    neither the config file nor `ps` shows one."""
+    entry: dict[str, Any] = {"command": str(Path(sys.executable).absolute())}
+    if isinstance(db, Path):
+        entry["args"] = ["-m", "task_tracker", "serve", "--db", str(db)]
+    else:
+        entry["args"] = ["-m", "task_tracker", "serve"]
+        entry["env"] = {"TASK_TRACKER_DB": without_password(db)}
+    return entry
+
+
+def without_password(url: str) -> str:
+    """The URL with no password in it: libpq then reads it from ~/.pgpass or PGPASSWORD."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    netloc = f"{parts.username}@{host}" + (f":{parts.port}" if parts.port else "")
+    return parts._replace(netloc=netloc).geturl()
 
 
 def check_url(url: str) -> str | None:
@@ -32,21 +48,30 @@ def check_url(url: str) -> str | None:
     return None
 
 
+# How each client's file names the token without holding it: Claude Code expands ${VAR} in a
+# project's .mcp.json, Cursor ${env:VAR}, VS Code asks the person once (an input variable
+# kept in its secret storage). Claude Desktop's file is the person's own and expands nothing.
+TOKEN_REFERENCE = {
+    "claude-code": "${TASK_TRACKER_AUTH_TOKEN}",
+    "cursor": "${env:TASK_TRACKER_AUTH_TOKEN}",
+    "vscode": "${input:task-tracker-token}",
+}
+
+
 def client_config(
-    client: str, *, db_path: Path, url: str | None = None, token: str | None = None
+    client: str, *, db: Path | str, url: str | None = None, token: str | None = None
 ) -> dict[str, Any]:
     """The JSON block for one client: stdio with absolute paths, or a remote URL."""
     if client not in CLIENTS:
         raise ValueError(f"unknown client {client!r}; choose from {', '.join(CLIENTS)}")
     if url is None:
-        entry = _stdio_command(db_path)
+        entry = _stdio_command(db)
         if client == "vscode":
             return {"servers": {SERVER_NAME: {"type": "stdio", **entry}}}
         if client == "claude-code":
-            return {"mcpServers": {SERVER_NAME: {"type": "stdio", **entry, "env": {}}}}
+            return {"mcpServers": {SERVER_NAME: {"type": "stdio", "env": {}} | entry}}
         return {"mcpServers": {SERVER_NAME: entry}}
 
-    bearer = f"Bearer {token or TOKEN_PLACEHOLDER}"
     if client == "claude-desktop":
         # Claude Desktop's config file launches local commands; mcp-remote bridges to HTTP.
         # The header value travels in an env var so that no argument contains a space.
@@ -55,23 +80,26 @@ def client_config(
                 SERVER_NAME: {
                     "command": "npx",
                     "args": ["-y", "mcp-remote", url, "--header", "Authorization:${AUTH_HEADER}"],
-                    "env": {"AUTH_HEADER": bearer},
+                    "env": {"AUTH_HEADER": f"Bearer {token or TOKEN_PLACEHOLDER}"},
                 }
             }
         }
+    headers = {"Authorization": f"Bearer {TOKEN_REFERENCE[client]}"}
     if client == "vscode":
         return {
-            "servers": {
-                SERVER_NAME: {"type": "http", "url": url, "headers": {"Authorization": bearer}}
-            }
+            "inputs": [
+                {
+                    "type": "promptString",
+                    "id": "task-tracker-token",
+                    "description": "task-tracker bearer token (TASK_TRACKER_AUTH_TOKEN)",
+                    "password": True,
+                }
+            ],
+            "servers": {SERVER_NAME: {"type": "http", "url": url, "headers": headers}},
         }
     if client == "claude-code":
-        return {
-            "mcpServers": {
-                SERVER_NAME: {"type": "http", "url": url, "headers": {"Authorization": bearer}}
-            }
-        }
-    return {"mcpServers": {SERVER_NAME: {"url": url, "headers": {"Authorization": bearer}}}}
+        return {"mcpServers": {SERVER_NAME: {"type": "http", "url": url, "headers": headers}}}
+    return {"mcpServers": {SERVER_NAME: {"url": url, "headers": headers}}}
 
 
 WHERE = {

@@ -77,21 +77,41 @@ def test_config_stdio_blocks_use_absolute_paths(tmp_path: Path) -> None:
     }
 
 
-def test_config_remote_blocks_carry_the_token_header(tmp_path: Path) -> None:
+def test_config_remote_blocks_name_the_token_without_holding_it(tmp_path: Path) -> None:
+    """Project files people commit (.mcp.json, .vscode/mcp.json, .cursor/mcp.json) reference
+    TASK_TRACKER_AUTH_TOKEN; only Claude Desktop's own file, which expands nothing, holds it."""
     url = "https://tasks.example.com/mcp"
-    header = {"Authorization": "Bearer t0ken"}
     assert config("vscode", tmp_path, "--url", url, token="t0ken") == {
-        "servers": {"task-tracker": {"type": "http", "url": url, "headers": header}}
+        "inputs": [
+            {
+                "type": "promptString",
+                "id": "task-tracker-token",
+                "description": "task-tracker bearer token (TASK_TRACKER_AUTH_TOKEN)",
+                "password": True,
+            }
+        ],
+        "servers": {
+            "task-tracker": {
+                "type": "http",
+                "url": url,
+                "headers": {"Authorization": "Bearer ${input:task-tracker-token}"},
+            }
+        },
     }
     assert config("cursor", tmp_path, "--url", url, token="t0ken") == {
-        "mcpServers": {"task-tracker": {"url": url, "headers": header}}
+        "mcpServers": {
+            "task-tracker": {
+                "url": url,
+                "headers": {"Authorization": "Bearer ${env:TASK_TRACKER_AUTH_TOKEN}"},
+            }
+        }
     }
-    assert config("claude-code", tmp_path, "--url", url) == {
+    assert config("claude-code", tmp_path, "--url", url, token="t0ken") == {
         "mcpServers": {
             "task-tracker": {
                 "type": "http",
                 "url": url,
-                "headers": {"Authorization": "Bearer <TASK_TRACKER_AUTH_TOKEN>"},
+                "headers": {"Authorization": "Bearer ${TASK_TRACKER_AUTH_TOKEN}"},
             }
         }
     }
@@ -99,6 +119,25 @@ def test_config_remote_blocks_carry_the_token_header(tmp_path: Path) -> None:
     entry = desktop["mcpServers"]["task-tracker"]
     assert entry["command"] == "npx" and url in entry["args"]
     assert entry["env"] == {"AUTH_HEADER": "Bearer t0ken"}
+
+
+def test_config_keeps_a_postgresql_url_a_url_and_leaves_out_its_password(
+    tmp_path: Path,
+) -> None:
+    url = "postgresql://tasks:s3cret@db.example.com:5433/tasks"
+    block = config("claude-desktop", tmp_path, "--db", url)
+    assert block == {
+        "mcpServers": {
+            "task-tracker": {
+                "command": str(Path(sys.executable).absolute()),
+                "args": ["-m", "task_tracker", "serve"],
+                "env": {"TASK_TRACKER_DB": "postgresql+psycopg://tasks@db.example.com:5433/tasks"},
+            }
+        }
+    }
+    done = cli("config", "claude-code", "--db", url, cwd=tmp_path)
+    assert "s3cret" not in done.stdout
+    assert "password is left out of the file: put it in ~/.pgpass" in done.stderr
 
 
 def test_log_level_is_accepted_after_the_subcommand(tmp_path: Path) -> None:

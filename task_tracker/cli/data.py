@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from task_tracker.cli.output import emit, fail
-from task_tracker.client_config import WHERE, check_url, client_config
-from task_tracker.config import resolve_db, resolve_db_path
+from task_tracker.client_config import WHERE, check_url, client_config, without_password
+from task_tracker.config import resolve_db
 from task_tracker.errors import InvalidInput, StartupError
 from task_tracker.postgres import DatabaseURL
 
@@ -196,9 +196,25 @@ def config_command(args: argparse.Namespace) -> int:
         error = check_url(args.url)
         if error:
             return fail(error, code=2)
+    db = resolve_db(args.db)
     block = client_config(
-        args.client, db_path=resolve_db_path(args.db), url=args.url, token=auth_token()
+        args.client,
+        db=db if isinstance(db, Path) else str(db),
+        url=args.url,
+        token=auth_token() if args.client == "claude-desktop" else None,
     )
     emit(json.dumps(block, indent=2) + "\n")
     sys.stderr.write(WHERE[args.client] + "\n")
+    if isinstance(db, DatabaseURL) and without_password(db) != db:
+        sys.stderr.write(
+            "The URL's password is left out of the file: put it in ~/.pgpass "
+            "(host:port:database:user:password, mode 0600) for the user the client runs as.\n"
+        )
+    if args.url is not None and args.client == "vscode":
+        sys.stderr.write("The file holds no token: VS Code asks for it once and keeps it.\n")
+    elif args.url is not None and args.client != "claude-desktop":
+        sys.stderr.write(
+            "The file names the token without holding it: set TASK_TRACKER_AUTH_TOKEN in the "
+            "environment the client starts from.\n"
+        )
     return 0
