@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
-from task_tracker.errors import InvalidInput
+from task_tracker.errors import InvalidInput, MissingTasks, Refused
 from task_tracker.store import structure
 from task_tracker.store.tasks import TaskRow, add_task
 
@@ -35,8 +36,13 @@ def add_plan(
     added: list[TaskRow] = []
     for index, item in enumerate(items):
         where = f"tasks[{index}]"
+        parent = item.get("parent")
+        parent_id = (
+            None
+            if parent is None
+            else _resolve(refs, parent, where=f"{where}.parent", earlier=True)
+        )
         try:
-            parent = item.get("parent")
             task = add_task(
                 conn,
                 title=item["title"],
@@ -46,20 +52,46 @@ def add_plan(
                 due_date=item.get("due_date"),
                 project=item.get("project") or project,
                 create_project=create_project,
-                parent_id=None
-                if parent is None
-                else _resolve(refs, parent, where=f"{where}.parent", earlier=True),
+                parent_id=parent_id,
             )
+        except MissingTasks as exc:
+            raise InvalidInput(f"{where}.parent: no task {_ids(exc.ids)}.") from None
         except InvalidInput as exc:
             raise InvalidInput(f"{where}: {exc}") from None
         if item.get("ref"):
             refs[item["ref"]] = task.id
         added.append(task)
+    # The plan's own tasks by their place in it: an error names items, not ids that the
+    # refusal rolls back and that never exist for the caller.
+    items_by_id = {task.id: f"tasks[{i}]" for i, task in enumerate(added)}
     for index, (item, task) in enumerate(zip(items, added, strict=True)):
+        where = f"tasks[{index}].depends_on"
         wanted = [
-            _resolve(refs, dep, where=f"tasks[{index}].depends_on", earlier=False)
-            for dep in item.get("depends_on") or ()
+            _resolve(refs, dep, where=where, earlier=False) for dep in item.get("depends_on") or ()
         ]
-        if wanted:
+        if not wanted:
+            continue
+        try:
             structure.set_dependencies(conn, task_id=task.id, depends_on=wanted, replace=False)
+        except MissingTasks as exc:
+            raise InvalidInput(f"{where}: no task {_ids(exc.ids)}.") from None
+        except Refused as exc:
+            raise Refused(f"{where}: {_in_items(str(exc), items_by_id)}") from None
     return added, refs
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(f"#{i}" for i in ids) + " (ids are numbers; use list_tasks to find them)"
+
+
+def _in_items(message: str, items_by_id: dict[int, str]) -> str:
+    """The message with "Task #3" and "#3" of the plan's own tasks as their items."""
+
+    def named(match: re.Match[str]) -> str:
+        item = items_by_id.get(int(match.group(2)))
+        return item if item is not None else match.group(0)
+
+    return _TASK_REF.sub(named, message)
+
+
+_TASK_REF = re.compile(r"(Task )?#(\d+)")

@@ -228,8 +228,7 @@ async def test_add_tasks_lays_out_a_plan_with_refs(full: Client, db_path: Path) 
     [
         (
             [{"title": "a", "parent": "later"}, {"ref": "later", "title": "b"}],
-            "tasks[0]: tasks[0].parent: 'later' is not the ref of an earlier item (ids are "
-            "numbers).",
+            "tasks[0].parent: 'later' is not the ref of an earlier item (ids are numbers).",
         ),
         (
             [{"ref": "a", "title": "a"}, {"ref": "a", "title": "b"}],
@@ -240,8 +239,13 @@ async def test_add_tasks_lays_out_a_plan_with_refs(full: Client, db_path: Path) 
                 {"ref": "a", "title": "a", "depends_on": ["b"]},
                 {"ref": "b", "title": "b", "depends_on": ["a"]},
             ],
-            "Task #2 cannot depend on #1: #1 already depends on #2 (#1 → #2), so this would "
-            "make a loop (#1 → #2 → #1).",
+            "tasks[1].depends_on: tasks[1] cannot depend on tasks[0]: tasks[0] already depends "
+            "on tasks[1] (tasks[0] → tasks[1]), so this would make a loop (tasks[0] → tasks[1] "
+            "→ tasks[0]).",
+        ),
+        (
+            [{"title": "a", "depends_on": [77]}],
+            "tasks[0].depends_on: no task #77 (ids are numbers; use list_tasks to find them).",
         ),
         ([{"title": "a"}, {"title": "b", "project": "Nope"}], "No project named 'Nope'"),
     ],
