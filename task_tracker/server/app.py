@@ -25,8 +25,14 @@ from task_tracker.postgres import DatabaseURL
 from task_tracker.remote import AcceptErrorLog
 from task_tracker.runtime.wire import tool_from_function
 from task_tracker.schemas import DESCRIPTION_PREVIEW
-from task_tracker.server.calls import DATABASE_KEY, READ_ONLY_KEY, ArgumentErrors, guarded
-from task_tracker.server.prompts import PROMPTS
+from task_tracker.server.calls import (
+    DATABASE_KEY,
+    READ_ONLY_KEY,
+    ArgumentErrors,
+    UnservedTools,
+    guarded,
+)
+from task_tracker.server.prompts import PROMPTS, WRITING_PROMPTS
 from task_tracker.server.resources import RESOURCES
 from task_tracker.server.toolsets import READS_UNLESS_ASKED, TOOLSETS
 
@@ -78,6 +84,19 @@ def build_server(
         finally:
             database.close()
 
+    chosen = list(TOOLSETS) if "all" in toolsets else toolsets
+    writes = {
+        fn.__name__
+        for name in chosen
+        for fn, _title, hints in TOOLSETS[name]
+        if read_only and not hints["readOnlyHint"] and fn not in READS_UNLESS_ASKED
+    }
+    elsewhere = {
+        fn.__name__: name
+        for name, entries in TOOLSETS.items()
+        if name not in chosen
+        for fn, _title, _hints in entries
+    }
     mcp = FastMCP(
         "task-tracker",
         instructions=INSTRUCTIONS + (READ_ONLY_NOTE if read_only else ""),
@@ -85,11 +104,10 @@ def build_server(
         lifespan=lifespan,
         mask_error_details=True,
         auth=auth,
-        middleware=[ArgumentErrors()],
+        middleware=[ArgumentErrors(), UnservedTools(read_only=writes, toolset_of=elsewhere)],
     )
-    chosen = list(TOOLSETS) if "all" in toolsets else toolsets
     for fn, title, hints in [entry for name in chosen for entry in TOOLSETS[name]]:
-        if read_only and not hints["readOnlyHint"] and fn not in READS_UNLESS_ASKED:
+        if fn.__name__ in writes:
             continue
         mcp.add_tool(
             tool_from_function(fn, guard=guarded(ToolError), title=title, annotations=hints)
@@ -99,6 +117,8 @@ def build_server(
             guarded(ResourceError)(fn)
         )
     for fn, description in PROMPTS:
+        if read_only and fn in WRITING_PROMPTS:
+            continue  # (it asks the model to add tasks)
         mcp.prompt(description=description)(guarded(PromptError)(fn))
 
     @mcp.custom_route("/health", methods=["GET"], include_in_schema=False)

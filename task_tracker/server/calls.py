@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from fastmcp.exceptions import FastMCPError, ToolError, ValidationError
+from fastmcp.exceptions import FastMCPError, NotFoundError, ToolError, ValidationError
 from fastmcp.server.dependencies import get_access_token, get_context
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from pydantic import ValidationError as PydanticValidationError
@@ -146,3 +146,33 @@ class ArgumentErrors(Middleware):
                 f"Invalid arguments for {name}; nothing was changed. Fix these and call again:\n"
                 + describe_validation_error(cause, sep="\n")
             ) from None
+
+
+class UnservedTools(Middleware):
+    """A call of a tool this server leaves out says why and what to do, instead of FastMCP's
+    "Unknown tool": a read-only server's writing tools, and the tools of toolsets not
+    served (`serve --tools`)."""
+
+    def __init__(self, *, read_only: set[str], toolset_of: dict[str, str]) -> None:
+        self.read_only = read_only
+        self.toolset_of = toolset_of
+
+    async def on_call_tool(self, context: MiddlewareContext[Any], call_next: Any) -> Any:
+        try:
+            return await call_next(context)
+        except NotFoundError:
+            name = context.message.name
+            if name in self.read_only:
+                raise ToolError(
+                    f"This server is read-only: {name} changes tasks, so it is not served "
+                    "here; nothing was changed. get_task, list_tasks, search_tasks and "
+                    "next_task (without claim) work; ask the person to make the change."
+                ) from None
+            if name in self.toolset_of:
+                toolset = self.toolset_of[name]
+                raise ToolError(
+                    f"{name} is in the {toolset} toolset, which this server does not serve; "
+                    f"nothing was changed. It is served with `task-tracker serve --tools "
+                    f"{toolset}` (or all); a person can also use the task-tracker command."
+                ) from None
+            raise

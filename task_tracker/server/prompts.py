@@ -164,3 +164,5 @@ PROMPTS = (
     (daily_standup, "Daily stand-up: done since yesterday, in progress, next, blockers."),
     (plan_project, "Plan a project: break a goal into tasks, subtasks and dependencies."),
 )
+# Prompts that ask the model to change tasks: a read-only server leaves them out.
+WRITING_PROMPTS = frozenset({plan_project})

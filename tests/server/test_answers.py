@@ -76,3 +76,28 @@ async def test_next_task_names_who_holds_the_ready_work(database: Any) -> None:
                 "No task is free: the ready ones are claimed by others (#1 'only one' by 'bob' "
                 f"until {shown['claimed_until'][:19]}"
             ), found["message"]
+
+
+async def test_a_tool_left_out_says_why_and_what_to_do(database: Any) -> None:
+    async with Client(build_server(database)) as core:
+        left_out = await core.call_tool("restore_task", {"task_id": 1}, raise_on_error=False)
+        assert left_out.is_error
+        assert left_out.content[0].text == (
+            "restore_task is in the teamwork toolset, which this server does not serve; nothing "
+            "was changed. It is served with `task-tracker serve --tools teamwork` (or all); a "
+            "person can also use the task-tracker command."
+        )
+        unknown = await core.call_tool("no_such_tool", {}, raise_on_error=False)
+        assert unknown.is_error and unknown.content[0].text == "Unknown tool: 'no_such_tool'"
+    async with Client(build_server(database, read_only=True, toolsets=("all",))) as reader:
+        refused = await reader.call_tool("add_task", {"title": "x"}, raise_on_error=False)
+        assert refused.is_error
+        assert refused.content[0].text == (
+            "This server is read-only: add_task changes tasks, so it is not served here; "
+            "nothing was changed. get_task, list_tasks, search_tasks and next_task (without "
+            "claim) work; ask the person to make the change."
+        )
+        prompts = {p.name for p in await reader.list_prompts()}
+        assert prompts == {"review_tasks", "daily_standup"}
+        listed = await call(reader, "list_tasks")
+        assert listed["total"] == 0
