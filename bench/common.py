@@ -94,7 +94,7 @@ def build_database(path: Path, n_tasks: int, corpus: Corpus) -> Counter[str]:
 
     dependencies = [
         (task, rng.randrange(1, task))
-        for task in rng.sample(range(2, n_tasks + 1), min(n_tasks // 10, n_tasks - 1))
+        for task in rng.sample(range(2, n_tasks + 1), max(0, min(n_tasks // 10, n_tasks - 1)))
     ]
     with sqlite3.connect(path) as conn:
         conn.executemany(
