@@ -110,6 +110,15 @@ def refuse_special_file(db_path: Path) -> None:
             )
 
 
+def refuse_unknown_revision(where: str, revision: str | None) -> None:
+    """A schema from a newer task-tracker is left alone: this one cannot know its rules."""
+    if revision is not None and revision not in KNOWN_REVISIONS:
+        raise StartupError(
+            f"{where} has schema revision {revision}, newer than this task-tracker knows "
+            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
+        )
+
+
 def check_database(db_path: Path) -> str | None:
     """Check that db_path can be used without changing anything; return its revision.
 
@@ -141,11 +150,7 @@ def check_database(db_path: Path) -> str | None:
             f"{db_path} is a SQLite database of something else (tables: "
             f"{', '.join(sorted(foreign))}); pass a new file path"
         )
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StartupError(
-            f"{db_path} has schema revision {revision}, newer than this task-tracker knows "
-            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
-        )
+    refuse_unknown_revision(str(db_path), revision)
     return revision
 
 
@@ -246,11 +251,7 @@ def _refuse_unless_at_head(db_path: Path | DatabaseURL) -> None:
         raise StartupError(f"{where} is not a task-tracker database ({exc})") from None
     if revision == HEAD_REVISION:
         return
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StartupError(
-            f"{where} has schema revision {revision}, newer than this task-tracker knows "
-            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
-        )
+    refuse_unknown_revision(where, revision)
     raise StartupError(
         f"{where} is at schema revision {revision or '(none)'} and this task-tracker needs "
         f"{HEAD_REVISION}; a read-only server does not migrate: {upgrade} (it writes a "

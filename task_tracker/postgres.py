@@ -106,16 +106,12 @@ def current_revision(url: DatabaseURL) -> str | None:
 
 def prepare(url: DatabaseURL) -> None:
     """Check the database and bring it to head (under an advisory lock: migrations/env.py)."""
-    from task_tracker.migrate import HEAD_REVISION, KNOWN_REVISIONS, migrations_dir
+    from task_tracker.migrate import HEAD_REVISION, migrations_dir, refuse_unknown_revision
 
     revision = current_revision(url)
     if revision == HEAD_REVISION:
         return
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StartupError(
-            f"{url.shown} has schema revision {revision}, newer than this task-tracker knows "
-            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
-        )
+    refuse_unknown_revision(url.shown, revision)
     from alembic import command
     from alembic.config import Config
 

@@ -15,8 +15,7 @@ from task_tracker.db import create_db_engine, write_transaction
 from task_tracker.errors import Refused
 from task_tracker.migrate import prepare_database
 from task_tracker.store.graph import dependency_path
-
-STEP = 100  # SQLite VM instructions per progress tick
+from tests.store.vm_steps import steps_of
 
 
 def diamonds(conn: Any, layers: int) -> list[tuple[int, int]]:
@@ -64,20 +63,8 @@ def check_steps(path: Path, layers: int) -> int:
         with write_transaction(engine) as conn:
             top = diamonds(conn, layers)[-1][0]
             goal = store.add_task(conn, title="new").id
-            dependency_path(conn, start=top, goal=goal)  # prepared: only the run is counted
-            counter = [0]
-
-            def tick() -> int:
-                counter[0] += 1
-                return 0
-
-            raw = conn.connection.driver_connection
-            raw.set_progress_handler(tick, STEP)
-            try:
-                assert dependency_path(conn, start=top, goal=goal) is None
-            finally:
-                raw.set_progress_handler(None, STEP)
-        return counter[0]
+            assert dependency_path(conn, start=top, goal=goal) is None
+            return steps_of(conn, lambda: dependency_path(conn, start=top, goal=goal))
     finally:
         engine.dispose()
 

@@ -25,9 +25,9 @@ from task_tracker import store
 from task_tracker.db import create_db_engine, read_transaction
 from task_tracker.migrate import upgrade_to_head
 from task_tracker.store.sorting import sort_key
+from tests.store.vm_steps import STEP, steps_of
 
 TASKS = 200_000
-STEP = 100  # the progress handler runs every STEP virtual machine instructions
 NOW = datetime(2026, 6, 1, tzinfo=UTC)
 STATUSES = ("pending", "in_progress", "complete", "pending", "complete")
 TAGS = ("work", "home", "ops", "rare")
@@ -111,20 +111,7 @@ def steps(path: Path, work: Callable[[Connection], object]) -> int:
     engine = create_db_engine(path)
     try:
         with read_transaction(engine) as conn:
-            work(conn)  # prepared and cached: only the run is counted
-            counter = [0]
-
-            def tick() -> int:
-                counter[0] += 1
-                return 0
-
-            raw = conn.connection.driver_connection
-            raw.set_progress_handler(tick, STEP)
-            try:
-                work(conn)
-            finally:
-                raw.set_progress_handler(None, STEP)
-            return counter[0]
+            return steps_of(conn, lambda: work(conn))
     finally:
         engine.dispose()
 
