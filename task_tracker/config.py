@@ -55,10 +55,34 @@ def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     return path.absolute()
 
 
+BUSY_TIMEOUT_MAX_MS = 600_000
+
+
 def busy_timeout_ms() -> int:
-    """How long a writer waits for another process's write lock before failing (retryable)."""
-    raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "")
+    """How long a writer waits for another process's write lock before failing (retryable).
+    (check_settings refuses a value that is not a number of milliseconds at start.)"""
+    raw = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip()
     return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
+
+
+def check_settings() -> None:
+    """Refuse, with one line, a setting from the environment that means nothing, rather than
+    quietly running with the default in its place (a server and every command call it)."""
+    from task_tracker.errors import StartupError
+
+    busy = os.environ.get(BUSY_TIMEOUT_ENV_VAR, "").strip()
+    if busy and not (busy.isdigit() and int(busy) <= BUSY_TIMEOUT_MAX_MS):
+        raise StartupError(
+            f"{BUSY_TIMEOUT_ENV_VAR}={busy!r} is not understood: use a whole number of "
+            f"milliseconds from 0 to {BUSY_TIMEOUT_MAX_MS} (default {DEFAULT_BUSY_TIMEOUT_MS})"
+        )
+    synchronous = os.environ.get(SYNCHRONOUS_ENV_VAR, "").strip().upper()
+    if synchronous not in ("", "NORMAL", "FULL"):
+        raise StartupError(
+            f"{SYNCHRONOUS_ENV_VAR}={synchronous.lower()!r} is not understood: use NORMAL "
+            "(the default) or FULL"
+        )
+    read_only(False)  # (refuses a value it does not understand)
 
 
 _YES, _NO = ("1", "true", "yes", "on"), ("", "0", "false", "no", "off")

@@ -288,3 +288,44 @@ def test_commands_that_read_refuse_what_is_not_a_file(
     assert done.stderr.splitlines()[-1].endswith(
         "not a file; pass the path of a task database file (or of a new one)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "expected"),
+    [
+        (
+            "TASK_TRACKER_BUSY_TIMEOUT_MS",
+            "10s",
+            "TASK_TRACKER_BUSY_TIMEOUT_MS='10s' is not understood: use a whole number of "
+            "milliseconds from 0 to 600000 (default 10000)",
+        ),
+        (
+            "TASK_TRACKER_SYNCHRONOUS",
+            "always",
+            "TASK_TRACKER_SYNCHRONOUS='always' is not understood: use NORMAL (the default) or FULL",
+        ),
+    ],
+)
+@pytest.mark.parametrize("command", ["serve", "ls"])
+def test_a_setting_that_means_nothing_is_refused_at_start(
+    tmp_path: Path, name: str, value: str, expected: str, command: str
+) -> None:
+    db = tmp_path / "tasks.db"
+    done = subprocess.run(
+        [sys.executable, "-m", "task_tracker", command, "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.PIPE,
+        env={**os.environ, name: value},
+    )
+    assert (done.returncode, done.stderr) == (2, f"task-tracker: error: {expected}\n")
+    assert not db.exists()
+
+
+def test_a_password_on_the_command_line_is_warned_about_and_never_shown() -> None:
+    url = "postgresql://tasks:hunter2@127.0.0.1:9/tasks"  # nothing listens on port 9
+    done = run([*SERVE, url])
+    assert done.returncode == 2
+    assert "the password in --db is visible to every user of this machine (ps)" in done.stderr
+    assert "hunter2" not in done.stderr

@@ -16,6 +16,7 @@ from task_tracker.cli.data import config_command, db_command, export_command, im
 from task_tracker.cli.output import emit, fail
 from task_tracker.cli.parser import build_parser, command_named, tag_shorthand
 from task_tracker.cli.serve import serve
+from task_tracker.config import check_settings
 from task_tracker.errors import StartupError
 
 
@@ -62,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.log_level = getattr(args, "log_level", "WARNING")
     _setup_logging(args.log_level)
     try:
+        check_settings()
         return COMMANDS.get(args.command, _task_command)(args)
     except StartupError as exc:
         return fail(str(exc), code=2)

@@ -6,6 +6,7 @@ import argparse
 import logging
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from task_tracker.config import read_only, resolve_db, toolsets
 from task_tracker.errors import StartupError
@@ -30,6 +31,11 @@ def serve(args: argparse.Namespace) -> int:
 
     pause_collection()  # until the database is open (task_tracker.database)
     db_path = resolve_db(args.db)
+    if isinstance(db_path, DatabaseURL) and args.db and urlsplit(args.db).password:
+        log.warning(
+            "the password in --db is visible to every user of this machine (ps); give the URL "
+            "in TASK_TRACKER_DB instead, or keep the password in ~/.pgpass or PGPASSFILE"
+        )
     if args.transport == "stdio":
         return serve_stdio(args, db_path)
     return serve_http(args, db_path)
