@@ -239,3 +239,27 @@ def raise_file_limit() -> None:
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft < hard:
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+class HiddenQueries(logging.Filter):
+    """The access log shows a request's path without its query's values: a client that sends
+    a token as ?token=... (never needed: tokens go in the Authorization header) must not find
+    it in a log that more people read than hold tokens."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _without_query_values(arg) if isinstance(arg, str) and "?" in arg else arg
+                for arg in record.args
+            )
+        return True
+
+
+def _without_query_values(path: str) -> str:
+    base, _, query = path.partition("?")
+    names = [part.partition("=")[0] for part in query.split("&") if part]
+    return base + "?" + "&".join(f"{name}=***" for name in names)
+
+
+def hide_query_values_in_access_log() -> None:
+    logging.getLogger("uvicorn.access").addFilter(HiddenQueries())

@@ -93,6 +93,7 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     ro = read_only(args.read_only)
     prepare_database(db_path, read_only=ro)
     remote.raise_file_limit()
+    remote.hide_query_values_in_access_log()
     path = "/mcp" if args.transport == "http" else "/sse"
     log.warning(
         "serving %s over %s at http://%s:%s%s (auth: %s)",

@@ -64,7 +64,8 @@ def http_server(
     cmd = [sys.executable, "-m", "task_tracker", "--log-level", log_level, "serve"]
     cmd += ["--transport", transport, "--port", str(port), "--db", str(db_path), *args]
     stderr = tempfile.TemporaryFile()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=stderr, env=env)
+    # stdout too: over HTTP it carries uvicorn's access log, which a test reads with the rest.
+    proc = subprocess.Popen(cmd, stdout=stderr, stderr=stderr, env=env)
     server = HttpServer(proc, port, stderr)
     try:
         deadline = time.monotonic() + 30

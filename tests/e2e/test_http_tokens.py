@@ -123,3 +123,13 @@ def test_a_named_token_cannot_act_as_another_member(db_path: Path) -> None:
         actors = conn.execute("SELECT actor, kind FROM task_events ORDER BY id").fetchall()
     assert claim == ("ci-bot", 2)
     assert actors == [("alice", "create"), ("ci-bot", "claim"), ("alice/left", "note")]
+
+
+def test_a_token_in_a_query_string_never_reaches_the_access_log(db_path: Path) -> None:
+    with http_server(db_path, log_level="INFO") as server:
+        for path in ("/mcp?token=qs-secret-1", "/health?token=qs-secret-2&x=1"):
+            httpx2.post(f"{server.base}{path}", json={})
+        log = server.stderr_text()
+    assert "qs-secret" not in log
+    assert '"POST /mcp?token=*** HTTP/1.1" 401' in log
+    assert '"POST /health?token=***&x=*** HTTP/1.1"' in log
