@@ -147,9 +147,9 @@ def synchronous_level() -> str:
 
     In WAL mode a commit under NORMAL is written to the OS before the tool answers: it
     survives the server crashing or being killed (kill -9 included). The server then fsyncs
-    the WAL in the background right away (db.WalFlusher), so a power cut or OS crash can lose
-    only writes from the last few milliseconds. FULL fsyncs every commit before answering
-    (nothing acknowledged is ever lost, even then) at ~0.3 ms or more per write.
+    the WAL in the background right away (runtime.walsync.WalFlusher), so a power cut or OS
+    crash can lose only writes from the last few milliseconds. FULL fsyncs every commit before
+    answering (nothing acknowledged is ever lost, even then) at ~0.3 ms or more per write.
     """
     value = os.environ.get(SYNCHRONOUS_ENV_VAR, "NORMAL").strip().upper()
     return value if value in ("FULL", "NORMAL") else "NORMAL"

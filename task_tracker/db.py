@@ -1,8 +1,8 @@
-"""Engines, SQLite connection setup, transactions, driver errors, and Alembic head.
+"""Engines, SQLite connection setup, transactions, the file's identity, and what driver
+errors mean to a caller (busy, disk full, the file gone).
 
-SQLAlchemy and Alembic are imported inside the functions that need them: checking a database
-that is already at head (every normal start) needs neither, which keeps startup fast.
-Imports no layer above it (store, server, runtime).
+SQLAlchemy is imported inside the functions that need it. Imports no layer above it (store,
+server, runtime); the schema's revision is migrate's.
 """
 
 from __future__ import annotations
@@ -88,23 +88,25 @@ class FileWatch:
     def check(self, dbapi_conn: sqlite3.Connection) -> None:
         """Called inside a write transaction (which has the WAL open): raise DatabaseGone,
         after rolling it back, if the file or its WAL is no longer the one opened."""
+        wal_gone = False
         try:
             st = os.stat(self.db_path)
         except FileNotFoundError:
             problem = f"{self.db_path} was deleted while the server was running"
         else:
-            replaced = self._identity is not None and (st.st_dev, st.st_ino) != self._identity
-            problem = f"{self.db_path} was replaced by another file while the server ran"
-            if not replaced:
-                if os.path.exists(self.wal_path):
-                    return
+            if self._identity is not None and (st.st_dev, st.st_ino) != self._identity:
+                problem = f"{self.db_path} was replaced by another file while the server ran"
+            elif os.path.exists(self.wal_path):
+                return
+            else:
+                wal_gone = True
                 problem = (
                     f"{self.db_path}'s write-ahead log ({self.wal_path.name}) was deleted while "
                     "the server was running (the writes it held were saved into the database "
                     "file)"
                 )
         dbapi_conn.execute("ROLLBACK")
-        if not self._rescued and "write-ahead" in problem:
+        if not self._rescued and wal_gone:
             self._rescued = True
             # Our connections still hold the unlinked log: copy what it holds into the
             # database file before refusing writes.
