@@ -92,7 +92,10 @@ async def trash_listing() -> str:
         ]
         if total > len(entries):
             lines.append(f"… {total - len(entries)} older entries not shown.")
-        lines.append("Bring one back with restore_task(task_id).")
+        lines.append(
+            "Bring one back with restore_task(task_id) (the teamwork toolset), or a person "
+            "with `task-tracker restore ID`."
+        )
         return "\n".join(lines)
 
     return await read(run)

@@ -195,7 +195,8 @@ async def test_trash_resource_lists_what_can_be_restored(full: Client, db_path: 
         f"#{lone['id']} old idea — deleted 2026-11-01T09:30:00+00:00, purged after 2026-12-01\n"
         f"#{parent['id']} move house (with 2 subtask(s)) — deleted 2026-11-01T09:30:00+00:00 "
         f"by {actor}, purged after 2026-12-01\n"
-        "Bring one back with restore_task(task_id)."
+        "Bring one back with restore_task(task_id) (the teamwork toolset), or a person with "
+        "`task-tracker restore ID`."
     )
     await call(full, "restore_task", task_id=lone["id"])
     assert (await trash()).startswith(f"#{parent['id']} move house")
