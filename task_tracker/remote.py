@@ -193,12 +193,11 @@ async def _refuse(send: Any, reason: str) -> None:
 
 def asgi_middleware(limits: Limits) -> list[Any]:
     """Starlette middleware for the HTTP app; sets the SDK's session idle timeout to match."""
-    import fastmcp
     from starlette.middleware import Middleware
 
-    # FastMCP's public settings object (what FASTMCP_HTTP_SESSION_IDLE_TIMEOUT sets): run()
-    # takes no idle timeout of its own, though http_app() does. Set once, before serving.
-    fastmcp.settings.http_session_idle_timeout = limits.session_idle_s
+    from task_tracker.runtime.upstream import set_session_idle_timeout
+
+    set_session_idle_timeout(limits.session_idle_s)
     return [
         Middleware(SessionLimit, max_sessions=limits.max_sessions, idle_s=limits.session_idle_s)
     ]
