@@ -119,6 +119,27 @@ def refuse_unknown_revision(where: str, revision: str | None) -> None:
         )
 
 
+# SQLite result codes (the primary code: the low byte of an extended one).
+_LOCKED = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+_IO = (10, 13)  # SQLITE_IOERR, SQLITE_FULL
+
+
+def unreadable(where: str, exc: sqlite3.DatabaseError) -> StartupError:
+    """Why a file could not be read, by SQLite's result code: another program's lock and a
+    failing or full disk are not a file of the wrong kind."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    if code in _LOCKED:
+        return StartupError(
+            f"{where} is locked by another program (an exclusive lock, e.g. a sqlite3 shell in "
+            "a transaction): close it, then start again. Nothing was changed."
+        )
+    if code in _IO:
+        return StartupError(
+            f"cannot read {where}: {exc} (is its disk full or failing?). Nothing was changed."
+        )
+    return StartupError(f"{where} is not a task-tracker database ({exc})")
+
+
 def check_database(db_path: Path) -> str | None:
     """Check that db_path can be used without changing anything; return its revision.
 
@@ -144,7 +165,7 @@ def check_database(db_path: Path) -> str | None:
         revision = current_revision(db_path)
         foreign = revision is None and _table_names(db_path) - {"sqlite_sequence"}
     except sqlite3.DatabaseError as exc:
-        raise StartupError(f"{db_path} is not a task-tracker database ({exc})") from None
+        raise unreadable(str(db_path), exc) from None
     if foreign:
         raise StartupError(
             f"{db_path} is a SQLite database of something else (tables: "
@@ -248,7 +269,7 @@ def _refuse_unless_at_head(db_path: Path | DatabaseURL) -> None:
     try:
         revision = current_revision(db_path)
     except sqlite3.DatabaseError as exc:
-        raise StartupError(f"{where} is not a task-tracker database ({exc})") from None
+        raise unreadable(where, exc) from None
     if revision == HEAD_REVISION:
         return
     refuse_unknown_revision(where, revision)
@@ -268,8 +289,10 @@ def current_revision(db_path: Path | DatabaseURL) -> str | None:
     with _read_only(db_path) as conn:
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:
-            return None
+        except sqlite3.OperationalError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _LOCKED + _IO:
+                raise  # the file could not be read: that is not "no revision"
+            return None  # no alembic_version table
     return row[0] if row else None
 
 

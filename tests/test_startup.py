@@ -329,3 +329,25 @@ def test_a_password_on_the_command_line_is_warned_about_and_never_shown() -> Non
     assert done.returncode == 2
     assert "the password in --db is visible to every user of this machine (ps)" in done.stderr
     assert "hunter2" not in done.stderr
+
+
+@pytest.mark.parametrize("command", ["ls", "serve"])
+def test_a_database_locked_by_another_program_is_named_so(tmp_path: Path, command: str) -> None:
+    db = tmp_path / "tasks.db"
+    assert (
+        run([sys.executable, "-m", "task_tracker", "db", "upgrade", "--db", str(db)]).returncode
+        == 0
+    )
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("PRAGMA journal_mode=DELETE")  # (in WAL, readers pass an EXCLUSIVE lock)
+        holder.execute("BEGIN EXCLUSIVE")
+        done = run([sys.executable, "-m", "task_tracker", command, "--db", str(db)])
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert done.returncode == 2
+    assert done.stderr.splitlines()[-1] == (
+        f"task-tracker: error: {db} is locked by another program (an exclusive lock, e.g. a "
+        "sqlite3 shell in a transaction): close it, then start again. Nothing was changed."
+    )
