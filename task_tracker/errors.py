@@ -90,6 +90,21 @@ class ClaimHeld(Refused):
         self.until = until
 
 
+class HeldByAnother(Refused):
+    """A change to a task another actor holds under a running lease."""
+
+    def __init__(self, task_id: int, holder: str, until: str) -> None:
+        super().__init__(
+            f"Task #{task_id} is claimed by {holder!r} until {until}: only {holder!r} changes "
+            "it while the lease runs; nothing was changed. Wait for the lease to end, ask "
+            f"{holder!r} to release it, or take it over with claim_task(task_id={task_id}, "
+            "take_over=true), which its history records."
+        )
+        self.task_id = task_id
+        self.holder = holder
+        self.until = until
+
+
 class NotOpen(Refused):
     """Only an open task can be claimed."""
 

@@ -10,7 +10,6 @@ import logging
 import os
 import shutil
 import sqlite3
-import stat
 import tempfile
 import threading
 from contextlib import closing
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from task_tracker import postgres
+from task_tracker.dbfile import LOCKED, UNREADABLE, refuse_special_file, unreadable
 from task_tracker.errors import StartupError
 from task_tracker.postgres import DatabaseURL
 
@@ -87,29 +87,6 @@ KNOWN_REVISIONS = (
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 
 
-_SPECIAL = (
-    (stat.S_ISCHR, "a character device"),
-    (stat.S_ISBLK, "a block device"),
-    (stat.S_ISFIFO, "a named pipe (FIFO)"),
-    (stat.S_ISSOCK, "a socket"),
-)
-
-
-def refuse_special_file(db_path: Path) -> None:
-    """A path that exists but is no regular file (/dev/null, a FIFO, which would block the
-    open forever) is refused before anything opens it."""
-    try:
-        mode = db_path.stat().st_mode
-    except OSError:
-        return  # nothing there yet (or unreadable: the open says why)
-    for test, kind in _SPECIAL:
-        if test(mode):
-            raise StartupError(
-                f"database path {db_path} is {kind}, not a file; pass the path of a task "
-                "database file (or of a new one)"
-            )
-
-
 def refuse_unknown_revision(where: str, revision: str | None) -> None:
     """A schema from a newer task-tracker is left alone: this one cannot know its rules."""
     if revision is not None and revision not in KNOWN_REVISIONS:
@@ -117,27 +94,6 @@ def refuse_unknown_revision(where: str, revision: str | None) -> None:
             f"{where} has schema revision {revision}, newer than this task-tracker knows "
             f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
         )
-
-
-# SQLite result codes (the primary code: the low byte of an extended one).
-_LOCKED = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-_IO = (10, 13)  # SQLITE_IOERR, SQLITE_FULL
-
-
-def unreadable(where: str, exc: sqlite3.DatabaseError) -> StartupError:
-    """Why a file could not be read, by SQLite's result code: another program's lock and a
-    failing or full disk are not a file of the wrong kind."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
-    if code in _LOCKED:
-        return StartupError(
-            f"{where} is locked by another program (an exclusive lock, e.g. a sqlite3 shell in "
-            "a transaction): close it, then start again. Nothing was changed."
-        )
-    if code in _IO:
-        return StartupError(
-            f"cannot read {where}: {exc} (is its disk full or failing?). Nothing was changed."
-        )
-    return StartupError(f"{where} is not a task-tracker database ({exc})")
 
 
 def check_database(db_path: Path) -> str | None:
@@ -290,7 +246,7 @@ def current_revision(db_path: Path | DatabaseURL) -> str | None:
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in _LOCKED + _IO:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in LOCKED + UNREADABLE:
                 raise  # the file could not be read: that is not "no revision"
             return None  # no alembic_version table
     return row[0] if row else None

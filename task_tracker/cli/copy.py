@@ -58,7 +58,8 @@ def _writing(engine: Engine) -> Iterator[Connection]:
 
 
 def _check_source(source: Target) -> None:
-    from task_tracker.migrate import HEAD_REVISION, current_revision, refuse_special_file
+    from task_tracker.dbfile import refuse_special_file
+    from task_tracker.migrate import HEAD_REVISION, current_revision
 
     if isinstance(source, Path):
         refuse_special_file(source)

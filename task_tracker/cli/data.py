@@ -78,7 +78,7 @@ def _sqlite_file(raw: str | None) -> Path:
 
 def _existing_database(raw: str | None) -> Path:
     """The database path for a command that only reads it: never creates an empty file."""
-    from task_tracker.migrate import refuse_special_file
+    from task_tracker.dbfile import refuse_special_file
 
     db_path = _sqlite_file(raw)
     refuse_special_file(db_path)

@@ -173,6 +173,11 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     claim.add_argument("id", type=int)
     claim.add_argument("--minutes", type=int, default=30, help="lease length (default 30)")
     claim.add_argument("--release", action="store_true", help="give the task back")
+    claim.add_argument(
+        "--take-over",
+        action="store_true",
+        help="take it from another holder whose lease still runs (history records it)",
+    )
 
     edit = made["edit"]
     edit.add_argument("id", type=int)

@@ -136,6 +136,7 @@ def claim(session: Session, args: argparse.Namespace) -> int:
             task_id=args.id,
             lease_minutes=args.minutes,
             release=args.release,
+            take_over=args.take_over,
         )
     )
     return show(args, task, lambda: [views.claim_line(task, released=args.release)])

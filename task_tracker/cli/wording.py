@@ -104,6 +104,13 @@ def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
                 "lease to end.",
                 REFUSED,
             )
+        case errors.HeldByAnother():
+            return (
+                f"Task #{exc.task_id} is claimed by {exc.holder!r} until {exc.until}: only they "
+                "change it while the lease runs, and nothing was changed. Wait, ask them to "
+                f"release it, or take it over: `task-tracker claim {exc.task_id} --take-over`.",
+                REFUSED,
+            )
         case errors.NotOpen():
             return (
                 f"Task #{exc.task_id} is {exc.status}: only an open task can be claimed. "

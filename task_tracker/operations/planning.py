@@ -109,14 +109,11 @@ def close_tasks(
     status: ClosedStatus = "complete",
     with_subtasks: bool = False,
 ) -> Call[TasksOut]:
-    return writing(
-        lambda conn: TasksOut(
-            tasks=[
-                shaped(TaskOut, task)
-                for task in store.close_tasks(
-                    conn, task_ids=task_ids, status=status, with_subtasks=with_subtasks
-                )
-            ]
-        ),
-        actor=actor,
-    )
+    def run(conn: Connection) -> TasksOut:
+        store.refuse_others_claim(conn, task_ids=task_ids, actor=actor)
+        closed = store.close_tasks(
+            conn, task_ids=task_ids, status=status, with_subtasks=with_subtasks
+        )
+        return TasksOut(tasks=[shaped(TaskOut, task) for task in closed])
+
+    return writing(run, actor=actor)

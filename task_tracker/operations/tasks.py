@@ -126,6 +126,7 @@ def update_task(
     new_due: Any = None if clear_due_date else (due_date if due_date is not None else store.KEEP)
 
     def run(conn: Connection) -> TaskOut:
+        store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
         new_tags = tags
         if add_tags or remove_tags:
             current = parse_tags(store.get_task(conn, task_id=task_id).tags)
@@ -153,12 +154,13 @@ def update_task(
 
 @operation
 def complete_task(*, actor: str, task_id: TaskId, with_subtasks: bool = False) -> Call[TaskOut]:
-    return writing(
-        lambda conn: shaped(
+    def run(conn: Connection) -> TaskOut:
+        store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
+        return shaped(
             TaskOut, store.complete_task(conn, task_id=task_id, with_subtasks=with_subtasks)
-        ),
-        actor=actor,
-    )
+        )
+
+    return writing(run, actor=actor)
 
 
 @operation
@@ -173,6 +175,7 @@ def delete_task(
     """To the trash, or (permanent) for good: the face asks the person first."""
 
     def run(conn: Connection) -> TaskOut:
+        store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
         if permanent:
             row = store.delete_for_good(
                 conn,

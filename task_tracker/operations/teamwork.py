@@ -41,10 +41,16 @@ def claim_task(
     task_id: TaskId,
     lease_minutes: LeaseMinutes = LEASE_MINUTES_DEFAULT,
     release: bool = False,
+    take_over: bool = False,
 ) -> Call[TaskDetailOut]:
     def run(conn: Connection) -> TaskDetailOut:
         task = store.claim_task(
-            conn, task_id=task_id, actor=actor, lease_minutes=lease_minutes, release=release
+            conn,
+            task_id=task_id,
+            actor=actor,
+            lease_minutes=lease_minutes,
+            release=release,
+            take_over=take_over,
         )
         return detailed(conn, task)
 
@@ -81,6 +87,7 @@ def revert_task(
     expected_version: ExpectedVersion | None = None,
 ) -> Call[TaskDetailOut]:
     def run(conn: Connection) -> TaskDetailOut:
+        store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
         task = store.revert_task(
             conn, task_id=task_id, version=version, expected_version=expected_version
         )

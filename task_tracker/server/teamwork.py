@@ -39,20 +39,25 @@ async def claim_task(
         ),
     ] = LEASE_MINUTES_DEFAULT,
     release: Annotated[bool, Field(description="Give it back (it becomes pending).")] = False,
+    take_over: Annotated[
+        bool, Field(description="Take it from another holder (history records it).")
+    ] = False,
     agent: Annotated[
         str | Omitted,
         Field(description="Claim as this name (default: your client's).", max_length=ACTOR_MAX),
     ] = None,
 ) -> TaskDetailOut:
     """Claim an open task for yourself until the lease ends (it becomes in_progress), renew
-    your claim, or release it. A task someone else holds is refused with who and until when;
-    a lease that ends frees the task by itself."""
+    your claim, or release it. A task someone else holds is refused with who and until when
+    (take_over takes it anyway); a lease that ends frees the task by itself. Only the holder
+    changes a task while its lease runs."""
     return await perform(
         operations.claim_task(
             actor=current_actor(agent),
             task_id=task_id,
             lease_minutes=lease_minutes,
             release=release,
+            take_over=take_over,
         )
     )
 

@@ -8,12 +8,13 @@ passed holds nothing; no process needs to clear it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, or_, select
 
-from task_tracker.errors import ClaimHeld, NotOpen
+from task_tracker.errors import ClaimHeld, HeldByAnother, NotOpen
 from task_tracker.schemas import OPEN_STATUSES, Status, utcnow
 from task_tracker.schemas.structure import LEASE_MINUTES_DEFAULT
 from task_tracker.store.structure import T
@@ -47,6 +48,22 @@ def _refuse_held(task: TaskRow, by: str) -> ClaimHeld:
     return ClaimHeld(task.id, by, task.claimed_until.isoformat(timespec="seconds"))
 
 
+def refuse_others_claim(conn: Any, *, task_ids: Iterable[int], actor: str) -> None:
+    """A task another actor holds under a running lease is theirs to change: refused (its
+    holder and lease named) until the lease ends, they release it, or it is taken over. (An
+    id that names no task is left to the change itself to refuse, in its own words.)"""
+    now = utcnow()
+    held = conn.execute(
+        select(T.id, T.claimed_by, T.claimed_until)
+        .where(T.id.in_(list(task_ids)), T.claimed_until > now, T.claimed_by != actor)
+        .order_by(T.id)
+        .limit(1)
+    ).first()
+    if held is not None:
+        until = held.claimed_until.isoformat(timespec="seconds")
+        raise HeldByAnother(held.id, held.claimed_by, until)
+
+
 def claim_task(
     conn: Any,
     *,
@@ -54,15 +71,18 @@ def claim_task(
     actor: str,
     lease_minutes: int = LEASE_MINUTES_DEFAULT,
     release: bool = False,
+    take_over: bool = False,
 ) -> TaskRow:
-    """Take, renew (the holder again) or release (release=True) a claim on an open task.
+    """Take, renew (the holder again) or release (release=True) a claim on an open task;
+    take_over: take it from another holder whose lease still runs (history records the
+    claim moving from them).
 
     Taking it makes a pending task in_progress; releasing it makes it pending again. A claim
     held by someone else is refused with who holds it and until when."""
     task = get_task(conn, task_id=task_id)
     now = utcnow()
     held_by = holder(task, now)
-    if held_by is not None and held_by != actor:
+    if held_by is not None and held_by != actor and not (take_over and not release):
         raise _refuse_held(task, held_by)
     if release:
         if held_by is None:

@@ -4,6 +4,7 @@ nothing, `revert`, project names in `show` and `history`, and shell completion."
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -167,11 +168,30 @@ def test_text_others_wrote_never_drives_the_terminal(db: Path) -> None:
         "projects": ok(db, "projects", env={"NO_COLOR": "1"}),
         "search": ok(db, "search", "now", env={"NO_COLOR": "1"}),
         "summary": ok(db, env={"NO_COLOR": "1", "USER": "mallory"}),
-        "error": run(db, "edit", "1", "--project", "Q\x1b[2J").stderr,
+        "error": run(
+            db, "edit", "1", "--project", "Q\x1b[2J", env={"TASK_TRACKER_ACTOR": "mallory\x1b[2J"}
+        ).stderr,
+        "refusal": run(db, "done", "1").stderr,  # names the holder, mallory\x1b[2J
     }
     for name, text in outputs.items():
         assert not any(c in text for c in "\x1b\x07\r\u202e"), name
     assert SHOWN in outputs["ls"] and SHOWN in outputs["show"]
     assert "P\\x1b[31m" in outputs["projects"] and "mallory\\x1b[2J" in outputs["show"]
     assert "No project named 'Q\\x1b[2J'" in outputs["error"]
+    assert "claimed by 'mallory\\x1b[2J'" in outputs["refusal"]
     assert as_json(db, "show", "1")["title"] == HOSTILE  # stored and --json as written
+
+
+def test_a_person_cannot_change_what_an_agent_holds_without_taking_it_over(db: Path) -> None:
+    ok(db, "add", "the agent's")
+    claimed = json.loads(ok(db, "claim", "1", "--json", env={"TASK_TRACKER_ACTOR": "claude-code"}))
+    until = claimed["claimed_until"][:19]
+    refused = run(db, "done", "1")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        f"task-tracker: error: Task #1 is claimed by 'claude-code' until {until}+00:00: only "
+        "they change it while the lease runs, and nothing was changed. Wait, ask them to "
+        "release it, or take it over: `task-tracker claim 1 --take-over`.\n",
+    )
+    assert as_json(db, "claim", "1", "--take-over")["claimed_by"] == "alice"
+    assert ok(db, "done", "1") == "Completed #1: the agent's\n"

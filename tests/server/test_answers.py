@@ -101,3 +101,74 @@ async def test_a_tool_left_out_says_why_and_what_to_do(database: Any) -> None:
         assert prompts == {"review_tasks", "daily_standup"}
         listed = await call(reader, "list_tasks")
         assert listed["total"] == 0
+
+
+@pytest.mark.parametrize(
+    ("tool", "arguments"),
+    [
+        ("update_task", {"task_id": 1, "title": "mine now"}),
+        ("update_task", {"task_id": 1, "status": "pending"}),
+        ("complete_task", {"task_id": 1}),
+        ("close_tasks", {"task_ids": [1], "status": "cancelled"}),
+        ("delete_task", {"task_id": 1}),
+        ("revert_task", {"task_id": 1, "version": 1}),
+        ("claim_task", {"task_id": 1, "release": True}),
+    ],
+)
+async def test_only_the_holder_changes_a_claimed_task(
+    database: Any, tool: str, arguments: dict[str, Any]
+) -> None:
+    bob = Client(
+        build_server(database, toolsets=("all",)),
+        client_info=Implementation(name="bob", version="1"),
+    )
+    eve = Client(
+        build_server(database, toolsets=("all",)),
+        client_info=Implementation(name="eve", version="1"),
+    )
+    async with bob, eve:
+        await call(bob, "add_task", title="bob's")
+        held = await call(bob, "claim_task", task_id=1)
+        refused = await eve.call_tool(tool, arguments, raise_on_error=False)
+        assert refused.is_error
+        until = held["claimed_until"][:19]
+        assert refused.content[0].text.startswith(f"Task #1 is claimed by 'bob' until {until}")
+        if tool != "claim_task":
+            assert refused.content[0].text.endswith(
+                ": only 'bob' changes it while the lease runs; nothing was changed. Wait for "
+                "the lease to end, ask 'bob' to release it, or take it over with "
+                "claim_task(task_id=1, take_over=true), which its history records."
+            )
+        after = await call(bob, "get_task", task_id=1)
+        assert (after["title"], after["status"], after["version"]) == ("bob's", "in_progress", 2)
+        # bob's own changes go through; notes by others too
+        await call(eve, "add_note", task_id=1, text="looks close")
+        await call(bob, "update_task", task_id=1, priority="high")
+
+
+async def test_taking_a_claim_over_is_recorded_and_then_the_new_holder_changes_it(
+    database: Any,
+) -> None:
+    bob = Client(
+        build_server(database, toolsets=("all",)),
+        client_info=Implementation(name="bob", version="1"),
+    )
+    eve = Client(
+        build_server(database, toolsets=("all",)),
+        client_info=Implementation(name="eve", version="1"),
+    )
+    async with bob, eve:
+        await call(bob, "add_task", title="stuck")
+        await call(bob, "claim_task", task_id=1)
+        taken = await call(eve, "claim_task", task_id=1, take_over=True)
+        assert taken["claimed_by"] == "eve"
+        done = await call(eve, "complete_task", task_id=1)
+        assert done["status"] == "complete"
+        events = (await call(eve, "task_history", task_id=1))["events"]
+        assert [(e["actor"], e["kind"]) for e in events] == [
+            ("eve", "complete"),
+            ("eve", "claim"),
+            ("bob", "claim"),
+            ("bob", "create"),
+        ]
+        assert events[1]["changes"]["claimed_by"] == ["bob", "eve"]
