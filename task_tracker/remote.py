@@ -22,6 +22,7 @@ from task_tracker.config import (
     SESSION_IDLE_S,
 )
 from task_tracker.errors import StartupError
+from task_tracker.runtime.upstream import header_timeout_protocol
 
 log = logging.getLogger(__name__)
 
@@ -90,33 +91,10 @@ class Limits:
     header_timeout_s: float = HEADER_TIMEOUT_S
 
 
-def _header_timeout_protocol(timeout_s: float) -> type:
-    from uvicorn.protocols.http.h11_impl import H11Protocol
-
-    class HeaderTimeoutH11Protocol(H11Protocol):
-        """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request
-        head within timeout_s (uvicorn's own timeouts start after a first request)."""
-
-        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            loop = asyncio.get_running_loop()
-            self._head_deadline = loop.call_later(timeout_s, self._head_timed_out)
-
-        def _head_timed_out(self) -> None:
-            if self.cycle is None and not self.transport.is_closing():
-                self.transport.close()
-
-        def connection_lost(self, exc: Exception | None) -> None:
-            self._head_deadline.cancel()
-            super().connection_lost(exc)
-
-    return HeaderTimeoutH11Protocol
-
-
 def uvicorn_config(limits: Limits) -> dict[str, Any]:
     """uvicorn settings: a header timeout, a short keep-alive, and a connection cap (503)."""
     return {
-        "http": _header_timeout_protocol(limits.header_timeout_s),
+        "http": header_timeout_protocol(limits.header_timeout_s),
         "timeout_keep_alive": KEEP_ALIVE_S,
         "limit_concurrency": limits.max_connections,
         "timeout_graceful_shutdown": 2,
