@@ -17,6 +17,12 @@ from tests.server.calls import call
 pytestmark = pytest.mark.anyio
 
 
+def named(database: Any, name: str) -> Client:
+    """A client of a server with every toolset, acting as `name` (its clientInfo.name)."""
+    server = build_server(database, toolsets=("all",))
+    return Client(server, client_info=Implementation(name=name, version="1"))
+
+
 @pytest.fixture
 async def everything(database: Any) -> AsyncIterator[Client]:
     async with Client(build_server(database, toolsets=("all",))) as client:
@@ -61,8 +67,7 @@ async def test_a_revert_to_pending_ends_the_claim(everything: Client) -> None:
 
 
 async def test_next_task_names_who_holds_the_ready_work(database: Any) -> None:
-    bob = Client(build_server(database), client_info=Implementation(name="bob", version="1"))
-    eve = Client(build_server(database), client_info=Implementation(name="eve", version="1"))
+    bob, eve = named(database, "bob"), named(database, "eve")
     async with bob, eve:
         await call(bob, "add_task", title="only one")
         await call(bob, "add_task", title="waits", depends_on=[1])
@@ -118,14 +123,7 @@ async def test_a_tool_left_out_says_why_and_what_to_do(database: Any) -> None:
 async def test_only_the_holder_changes_a_claimed_task(
     database: Any, tool: str, arguments: dict[str, Any]
 ) -> None:
-    bob = Client(
-        build_server(database, toolsets=("all",)),
-        client_info=Implementation(name="bob", version="1"),
-    )
-    eve = Client(
-        build_server(database, toolsets=("all",)),
-        client_info=Implementation(name="eve", version="1"),
-    )
+    bob, eve = named(database, "bob"), named(database, "eve")
     async with bob, eve:
         await call(bob, "add_task", title="bob's")
         held = await call(bob, "claim_task", task_id=1)
@@ -149,14 +147,7 @@ async def test_only_the_holder_changes_a_claimed_task(
 async def test_taking_a_claim_over_is_recorded_and_then_the_new_holder_changes_it(
     database: Any,
 ) -> None:
-    bob = Client(
-        build_server(database, toolsets=("all",)),
-        client_info=Implementation(name="bob", version="1"),
-    )
-    eve = Client(
-        build_server(database, toolsets=("all",)),
-        client_info=Implementation(name="eve", version="1"),
-    )
+    bob, eve = named(database, "bob"), named(database, "eve")
     async with bob, eve:
         await call(bob, "add_task", title="stuck")
         await call(bob, "claim_task", task_id=1)
