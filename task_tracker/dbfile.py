@@ -8,6 +8,13 @@ import sqlite3
 import stat
 from pathlib import Path
 
+from task_tracker.db import (
+    SQLITE_BUSY,
+    SQLITE_FULL,
+    SQLITE_IOERR,
+    SQLITE_LOCKED,
+    sqlite_error_code,
+)
 from task_tracker.errors import StartupError
 
 _SPECIAL = (
@@ -33,15 +40,14 @@ def refuse_special_file(db_path: Path) -> None:
             )
 
 
-# SQLite result codes (the primary code: the low byte of an extended one).
-LOCKED = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
-UNREADABLE = (10, 13)  # SQLITE_IOERR, SQLITE_FULL
+LOCKED = (SQLITE_BUSY, SQLITE_LOCKED)
+UNREADABLE = (SQLITE_IOERR, SQLITE_FULL)
 
 
 def unreadable(where: str, exc: sqlite3.DatabaseError) -> StartupError:
     """Why a file could not be read, by SQLite's result code: another program's lock and a
     failing or full disk are not a file of the wrong kind."""
-    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    code = sqlite_error_code(exc)
     if code in LOCKED:
         return StartupError(
             f"{where} is locked by another program (an exclusive lock, e.g. a sqlite3 shell in "

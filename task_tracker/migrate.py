@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from task_tracker import postgres
+from task_tracker.db import sqlite_error_code
 from task_tracker.dbfile import LOCKED, UNREADABLE, refuse_special_file, unreadable
 from task_tracker.errors import StartupError
 from task_tracker.postgres import DatabaseURL
@@ -246,7 +247,7 @@ def current_revision(db_path: Path | DatabaseURL) -> str | None:
         try:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.OperationalError as exc:
-            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in LOCKED + UNREADABLE:
+            if sqlite_error_code(exc) in LOCKED + UNREADABLE:
                 raise  # the file could not be read: that is not "no revision"
             return None  # no alembic_version table
     return row[0] if row else None

@@ -20,7 +20,7 @@ FORBIDDEN = {
     "task_tracker.models": ("db", "store", "server", "runtime", "cli"),
     "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.errors": ("db", "models", "store", "server", "runtime", "cli"),
-    "task_tracker.dbfile": ("db", "migrate", "store", "server", "runtime", "cli"),
+    "task_tracker.dbfile": ("migrate", "store", "server", "runtime", "cli"),
     "task_tracker.config": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.postgres": ("store", "server", "runtime", "cli"),
     "task_tracker.store": ("operations", "server", "runtime", "cli"),
