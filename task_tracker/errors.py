@@ -62,6 +62,7 @@ class MissingTasks(InvalidInput):
         super().__init__(f"{role}: no task {shown}. Use list_tasks or search_tasks to find ids.")
         self.role = role
         self.ids = ids
+        self.shown = shown  # the ids as a list to read ("#3, #4 and 2 more")
 
 
 class SubtasksInTheWay(Refused):
@@ -76,6 +77,7 @@ class SubtasksInTheWay(Refused):
         )
         self.task_id = task_id
         self.ids = ids
+        self.shown = shown
         self.action = action
 
 

@@ -79,12 +79,10 @@ def _check_target(target: Target) -> None:
     refused before anything is created in it."""
     if not isinstance(target, DatabaseURL):
         return  # (a SQLite file of something else is refused by prepare_database)
-    import sqlalchemy as sa
-
     from task_tracker.models import Base
 
     ours = set(Base.metadata.tables) | {"alembic_version"}
-    engine = sa.create_engine(target, poolclass=sa.pool.NullPool)
+    engine = _engine(target)
     try:
         with engine.connect() as conn:
             tables = set(

@@ -47,12 +47,6 @@ def _flag(name: str) -> str:
     return FLAGS.get(name, "--" + name.replace("_", "-"))
 
 
-def _ids(ids: list[int]) -> str:
-    return ", ".join(f"#{i}" for i in ids[:20]) + (
-        f" and {len(ids) - 20} more" if len(ids) > 20 else ""
-    )
-
-
 def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
     """The line a person reads for a refusal, and the exit status."""
     match exc:
@@ -71,7 +65,7 @@ def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
         case errors.MissingTasks():
             given = "" if exc.role == "task_ids" else f" (given to {_flag(exc.role)})"
             return (
-                f"No task {_ids(exc.ids)}{given}: `task-tracker ls` or `task-tracker search "
+                f"No task {exc.shown}{given}: `task-tracker ls` or `task-tracker search "
                 "WORDS` find the ids there are.",
                 NOT_FOUND,
             )
@@ -93,7 +87,7 @@ def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
         case errors.SubtasksInTheWay():
             kind = "subtasks" if exc.action == "delete" else "open subtasks"
             return (
-                f"Task #{exc.task_id} has {kind} ({_ids(exc.ids)}): finish or cancel them "
+                f"Task #{exc.task_id} has {kind} ({exc.shown}): finish or cancel them "
                 f"first, or add --with-subtasks to {exc.action} them too.",
                 REFUSED,
             )

@@ -55,7 +55,7 @@ def add_plan(
                 parent_id=parent_id,
             )
         except MissingTasks as exc:
-            raise InvalidInput(f"{where}.parent: no task {_ids(exc.ids)}.") from None
+            raise _missing(f"{where}.parent", exc) from None
         except InvalidInput as exc:
             raise InvalidInput(f"{where}: {exc}") from None
         if item.get("ref"):
@@ -74,14 +74,16 @@ def add_plan(
         try:
             structure.set_dependencies(conn, task_id=task.id, depends_on=wanted, replace=False)
         except MissingTasks as exc:
-            raise InvalidInput(f"{where}: no task {_ids(exc.ids)}.") from None
+            raise _missing(where, exc) from None
         except Refused as exc:
             raise Refused(f"{where}: {_in_items(str(exc), items_by_id)}") from None
     return added, refs
 
 
-def _ids(ids: list[int]) -> str:
-    return ", ".join(f"#{i}" for i in ids) + " (ids are numbers; use list_tasks to find them)"
+def _missing(where: str, exc: MissingTasks) -> InvalidInput:
+    return InvalidInput(
+        f"{where}: no task {exc.shown} (ids are numbers; use list_tasks to find them)."
+    )
 
 
 def _in_items(message: str, items_by_id: dict[int, str]) -> str:
