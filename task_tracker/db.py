@@ -160,7 +160,8 @@ def create_db_engine(
 
 
 # SQLite's primary result codes (the low byte of an extended code).
-SQLITE_BUSY, SQLITE_LOCKED, SQLITE_IOERR, SQLITE_FULL, SQLITE_CONSTRAINT = 5, 6, 10, 13, 19
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_INTERRUPT, SQLITE_IOERR = 5, 6, 9, 10
+SQLITE_FULL, SQLITE_CONSTRAINT = 13, 19
 
 
 def sqlite_error_code(exc: BaseException) -> int | None:

@@ -31,6 +31,8 @@ TASKS = Task.__table__
 T = TASKS.c
 DEPS = TaskDependency.__table__
 D = DEPS.c
+# Rows per DELETE … IN: well below SQLite's 32,766 bound variables and PostgreSQL's 65,535.
+_DELETE_BATCH = 1000
 # How many related tasks get_task lists in each group, and an error names.
 RELATED_MAX = 50
 NAMED_MAX = 20
@@ -92,12 +94,13 @@ def check_parent(conn: Connection, *, task_id: int | None, parent_id: int) -> No
 
 _SUBTREE = text(
     """
-    WITH RECURSIVE down(id) AS (
-        SELECT id FROM tasks WHERE parent_id = :root
-        UNION
-        SELECT t.id FROM tasks AS t JOIN down ON t.parent_id = down.id
+    WITH RECURSIVE down(id, depth) AS (
+        SELECT id, 1 FROM tasks WHERE parent_id = :root
+        UNION ALL
+        SELECT t.id, down.depth + 1 FROM tasks AS t JOIN down ON t.parent_id = down.id
     )
-    SELECT tasks.id, tasks.status FROM down JOIN tasks ON tasks.id = down.id ORDER BY tasks.id
+    SELECT tasks.id, tasks.status, down.depth
+    FROM down JOIN tasks ON tasks.id = down.id ORDER BY tasks.id
     """
 )
 
@@ -125,6 +128,21 @@ def subtree_rows(conn: Connection, task_id: int, *, limit: int) -> list[Any]:
 def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
     """(id, status) of every subtask of task_id at any depth."""
     return [(row.id, row.status) for row in conn.execute(_SUBTREE, {"root": task_id})]
+
+
+def delete_subtree(conn: Connection, task_id: int) -> None:
+    """Delete task_id and every subtask below it, the deepest first. Deleting a parent
+    whose subtasks are still there leaves them to ON DELETE CASCADE, which recurses once per
+    level: SQLite refuses past 1,000 levels ("too many levels of trigger recursion") and
+    slows long before; level by level from the leaves, no delete cascades."""
+    levels: dict[int, list[int]] = {}
+    for row in conn.execute(_SUBTREE, {"root": task_id}):
+        levels.setdefault(row.depth, []).append(row.id)
+    for depth in sorted(levels, reverse=True):
+        ids = levels[depth]
+        for start in range(0, len(ids), _DELETE_BATCH):
+            conn.execute(delete(TASKS).where(T.id.in_(ids[start : start + _DELETE_BATCH])))
+    conn.execute(delete(TASKS).where(T.id == task_id))
 
 
 # --- dependencies -------------------------------------------------------------------------------

@@ -252,8 +252,9 @@ def delete_task(
         conn, task_id, action="delete", with_subtasks=with_subtasks
     )
     if below:  # named, not left to ON DELETE CASCADE, which needs foreign keys on
-        conn.execute(delete(TASKS).where(T.id.in_(below)))
-    conn.execute(_DELETE_TASK, {"task_id": task_id})
+        structure.delete_subtree(conn, task_id)
+    else:
+        conn.execute(_DELETE_TASK, {"task_id": task_id})
     return task
 
 

@@ -86,7 +86,7 @@ def trash_task(
         },
     ).scalar_one()
     conn.execute(insert(TRASH_TASKS), [{"task_id": i, "trash_id": entry} for i in ids])
-    conn.execute(delete(TASKS).where(T.id.in_(ids)))
+    structure.delete_subtree(conn, task_id)
     purge_expired(conn)
     return task
 

@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, text
@@ -127,3 +128,30 @@ def reaches(conn: Any, kind: str, start: int, goal: int, *, strict: bool = False
             seen.add(node)
             todo += links.get(node, [])
     return False
+
+
+@pytest.mark.parametrize("permanent", [False, True], ids=["to the trash", "for good"])
+def test_a_subtree_deeper_than_sqlites_trigger_limit_is_deleted_whole(
+    engine: Engine, permanent: bool
+) -> None:
+    """Deleting from the top left each level to ON DELETE CASCADE, one trigger level per task
+    level: past 1,000 SQLite refused ("too many levels of trigger recursion")."""
+    with write_transaction(engine) as conn:
+        ids = [store.add_task(conn, title="top").id]
+        for n in range(1, 1_050):
+            ids.append(store.add_task(conn, title=f"level {n}", parent_id=ids[-1]).id)
+        store.add_task(conn, title="bystander")
+    with write_transaction(engine) as conn:
+        if permanent:
+            store.delete_for_good(conn, task_id=ids[0], with_subtasks=True)
+        else:
+            store.trash_task(conn, task_id=ids[0], actor="me", with_subtasks=True)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM tasks")).scalars().all() == ["bystander"]
+    if permanent:
+        return
+    with write_transaction(engine) as conn:
+        store.restore_task(conn, task_id=ids[0])
+    with engine.connect() as conn:
+        parents = dict(conn.execute(text("SELECT id, parent_id FROM tasks")).all())
+    assert [parents[i] for i in ids] == [None, *ids[:-1]]
