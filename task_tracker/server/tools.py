@@ -9,10 +9,11 @@ annotations.
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
-from fastmcp.exceptions import ToolError
 from fastmcp.server.dependencies import get_context
+from mcp.shared.exceptions import MCPError
 from mcp.types import ElicitRequest, ElicitRequestFormParams, ElicitResult, InputRequiredResult
 from pydantic import Field
 
@@ -44,6 +45,8 @@ from task_tracker.schemas.structure import (
     WithSubtasks,
 )
 from task_tracker.server.calls import current_actor, perform
+
+log = logging.getLogger(__name__)
 
 
 async def add_task(
@@ -167,6 +170,14 @@ _CONFIRM_SCHEMA = {
 }
 
 
+def _consents(answer: object) -> bool:
+    """Consent is the form's boolean true, accepted: not "yes", not 1."""
+    if not isinstance(answer, ElicitResult) or answer.action != "accept":
+        return False
+    content = answer.content
+    return isinstance(content, dict) and content.get("value") is True
+
+
 async def confirm_for_good(task_id: int, *, confirmed: bool) -> InputRequiredResult | None:
     """Ask the person through the client (elicitation) when the client can be asked; else
     require confirm=true. Refused, with nothing changed, unless they agree.
@@ -187,20 +198,16 @@ async def confirm_for_good(task_id: int, *, confirmed: bool) -> InputRequiredRes
         if answer is None:
             form = ElicitRequestFormParams(message=question, requested_schema=_CONFIRM_SCHEMA)
             return InputRequiredResult(input_requests={"confirm": ElicitRequest(params=form)})
-        agreed = (
-            isinstance(answer, ElicitResult)
-            and answer.action == "accept"
-            and (answer.content or {}).get("value") is True
-        )
+        agreed = _consents(answer)
     else:
         try:
-            elicited = await context.elicit(
-                question, response_type=bool, response_title="Delete for good"
+            answer = await context.session.elicit_form(
+                question, _CONFIRM_SCHEMA, related_request_id=context.request_id
             )
-        except ToolError:
-            pass  # the client cannot be asked after all: fall back to confirm
+        except MCPError as exc:  # the client answered with an error: it cannot ask after all
+            log.info("the client did not put the question for task #%s: %s", task_id, exc)
         else:
-            agreed = getattr(elicited, "action", None) == "accept" and elicited.data is True
+            agreed = _consents(answer)
     if agreed is False:
         raise Refused(
             f"Task #{task_id} was not deleted: the person did not confirm. Leave out "

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 from fastmcp import Client
-from fastmcp.client.elicitation import ElicitResult
+from fastmcp.client.transports import FastMCPTransport
+from mcp.types import INTERNAL_ERROR, ElicitResult, ErrorData
 
 from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
@@ -126,6 +127,49 @@ async def test_permanent_asks_the_person_through_the_client(
         )
     assert one(db_path, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
     assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+
+
+ASKED_BUT_NO = (
+    "Task #1 was not deleted: the person did not confirm. Leave out permanent to move it to "
+    "the trash instead."
+)
+NOT_ASKED = (
+    "Deleting task #1 for good cannot be undone: ask the person, then call again with "
+    "confirm=true, or leave out permanent to move it to the trash."
+)
+
+
+@pytest.mark.parametrize(
+    ("reply", "confirm", "deleted", "message"),
+    [
+        (ElicitResult(action="accept", content={"value": "yes"}), False, False, ASKED_BUT_NO),
+        (ElicitResult(action="accept", content={"value": 1}), True, False, ASKED_BUT_NO),
+        (ElicitResult(action="accept", content={}), False, False, ASKED_BUT_NO),
+        (ErrorData(code=INTERNAL_ERROR, message="no UI"), False, False, NOT_ASKED),
+        (ErrorData(code=INTERNAL_ERROR, message="no UI"), True, True, None),
+    ],
+    ids=["yes-as-text", "one", "no-value", "error-reply", "error-reply-with-confirm"],
+)
+async def test_only_the_forms_boolean_true_is_consent(
+    db_path: Path, reply: Any, confirm: bool, deleted: bool, message: str | None
+) -> None:
+    """The official SDK's client session, answering as a client may: text or a number for
+    the boolean, or an error instead of an answer (the client cannot ask after all)."""
+    prepare_database(db_path)
+
+    async def answer(context: Any, params: Any) -> Any:
+        return reply
+
+    transport = FastMCPTransport(build_server(db_path))
+    async with transport.connect_session(elicitation_callback=answer) as session:
+        await session.initialize()
+        await session.call_tool("add_task", {"title": "really?"})
+        arguments = {"task_id": 1, "permanent": True, "confirm": confirm}
+        result = await session.call_tool("delete_task", arguments)
+    assert result.is_error is not deleted
+    if message is not None:
+        assert result.content[0].text == message
+    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
 
 
 async def test_the_trash_empties_itself_after_its_period(full: Client, db_path: Path) -> None:
