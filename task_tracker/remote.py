@@ -169,6 +169,61 @@ async def _refuse(send: Any, reason: str) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+TOKEN_HELP = (
+    "send the header 'Authorization: Bearer <token>' with the token the server was started "
+    "with (TASK_TRACKER_AUTH_TOKEN, or a member's from TASK_TRACKER_AUTH_TOKENS); "
+    "'task-tracker config <client> --url URL' writes a client's config that reads it from "
+    "the environment."
+)
+
+
+class TokenRefusal:
+    """ASGI middleware: a 401 says what is wrong and what to do. FastMCP's says nothing when
+    the token is missing and, when it is wrong, tells the client to re-register for OAuth
+    tokens, which this server does not issue. (Upstream: RequireAuthMiddleware would need a
+    hook for its wording to retire this.)"""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = dict(scope.get("headers") or []).get(b"authorization")
+        refused = False
+
+        async def reword(message: dict[str, Any]) -> None:
+            nonlocal refused
+            if message["type"] == "http.response.start" and message["status"] == 401:
+                refused = True
+                await _send_refusal(send, wrong=sent is not None)
+            elif not refused:
+                await send(message)
+
+        await self.app(scope, receive, reword)
+
+
+async def _send_refusal(send: Any, *, wrong: bool) -> None:
+    what = "Wrong bearer token" if wrong else "Missing bearer token"
+    description = f"{what}: {TOKEN_HELP}"
+    body = json.dumps({"error": "invalid_token", "error_description": description}).encode()
+    # RFC 6750: a request without credentials gets a challenge without an error code.
+    challenge = f'Bearer error="invalid_token", error_description="{what}"' if wrong else "Bearer"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"www-authenticate", challenge.encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
 def asgi_middleware(limits: Limits) -> list[Any]:
     """Starlette middleware for the HTTP app; sets the SDK's session idle timeout to match."""
     from starlette.middleware import Middleware
@@ -177,7 +232,8 @@ def asgi_middleware(limits: Limits) -> list[Any]:
 
     set_session_idle_timeout(limits.session_idle_s)
     return [
-        Middleware(SessionLimit, max_sessions=limits.max_sessions, idle_s=limits.session_idle_s)
+        Middleware(TokenRefusal),
+        Middleware(SessionLimit, max_sessions=limits.max_sessions, idle_s=limits.session_idle_s),
     ]
 
 

@@ -23,6 +23,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from task_tracker.migrate import HEAD_REVISION
+from task_tracker.remote import TOKEN_HELP
 from tests.e2e.rpc import StdioServer, initialize_params, request_message
 
 TOKEN = "test-token-5f2c9a7e"
@@ -118,6 +119,11 @@ def test_missing_or_wrong_token_is_401_on_every_endpoint(db_path: Path, headers:
     with http_server(db_path) as server:
         response = httpx2.post(f"{server.base}/mcp", json=call, headers=MCP_HEADERS | headers)
         assert response.status_code == 401
+        what = "Wrong bearer token" if headers else "Missing bearer token"
+        assert response.json() == {
+            "error": "invalid_token",
+            "error_description": f"{what}: {TOKEN_HELP}",
+        }
     with http_server(db_path, transport="sse") as server:
         with httpx2.stream("GET", f"{server.base}/sse", headers=headers, timeout=5) as response:
             assert response.status_code == 401
