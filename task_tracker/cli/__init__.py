@@ -20,13 +20,16 @@ from task_tracker.config import check_settings
 from task_tracker.errors import StartupError
 
 
-def _setup_logging(level: str) -> None:
-    # stderr only: in stdio mode stdout carries nothing but JSON-RPC.
+def _setup_logging(level: str | None) -> None:
+    """stderr only: in stdio mode stdout carries nothing but JSON-RPC. Without --log-level,
+    warnings from everything and our own INFO lines (what a server serves, and where)."""
     logging.basicConfig(
         stream=sys.stderr,
-        level=getattr(logging, level.upper()),
+        level=getattr(logging, (level or "WARNING").upper()),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if level is None:
+        logging.getLogger("task_tracker").setLevel(logging.INFO)
 
 
 def completion_command(args: argparse.Namespace) -> int:
@@ -60,8 +63,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         argcomplete.autocomplete(parser)
     args = parser.parse_args(tag_shorthand(words))
+    _setup_logging(getattr(args, "log_level", None))
     args.log_level = getattr(args, "log_level", "WARNING")
-    _setup_logging(args.log_level)
     try:
         check_settings()
         return COMMANDS.get(args.command, _task_command)(args)

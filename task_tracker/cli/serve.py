@@ -54,7 +54,10 @@ def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     prepare_database(db_path, read_only=ro)
 
     from task_tracker.runtime.stdio import run_stdio
+    from task_tracker.runtime.upstream import plain_fastmcp_logging
     from task_tracker.server.app import build_server
+
+    plain_fastmcp_logging()
 
     log.info("serving %s over stdio", shown(db_path))
     # log_level: FastMCP configures its own stderr logger; keep it at the level asked for.
@@ -92,10 +95,13 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
         )
     ro = read_only(args.read_only)
     prepare_database(db_path, read_only=ro)
+    from task_tracker.runtime.upstream import plain_fastmcp_logging
+
+    plain_fastmcp_logging()
     remote.raise_file_limit()
     remote.hide_query_values_in_access_log()
     path = "/mcp" if args.transport == "http" else "/sse"
-    log.warning(
+    log.info(
         "serving %s over %s at http://%s:%s%s (auth: %s)",
         shown(db_path),
         args.transport,

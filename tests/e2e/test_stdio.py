@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import pty
+import re
 import select
 import sqlite3
 import subprocess
@@ -270,3 +271,34 @@ def test_read_only_serves_only_the_tools_that_read(
         assert refused.get("error") or refused["result"]["isError"]
         assert server.close() == 0
     assert rows(served, "SELECT title FROM tasks") == [("already there",)]
+
+
+@pytest.mark.parametrize(
+    ("level", "refusals_logged"), [((), False), (("--log-level", "INFO"), True)]
+)
+def test_the_log_is_one_plain_line_per_record_and_refusals_are_not_warnings(
+    db_path: Path, level: tuple[str, ...], refusals_logged: bool
+) -> None:
+    """A refused call is the model's to fix, not a fault: no WARNING, and no Rich box."""
+    with StdioServer(db_path, extra_args=level) as server:
+        server.initialize()
+        assert server.call_tool("get_task", {"task_id": 999})["isError"] is True
+        assert server.call_tool("add_task", {"title": ""})["isError"] is True
+        server.call_ok("add_task", {"title": "fine"})
+        assert server.close() == 0
+        lines = server.stderr_text().splitlines()
+    stamp = r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"
+    assert all(re.match(rf"{stamp} (INFO|DEBUG) [\w.]+: ", line) for line in lines), lines
+    assert [line.split(" ", 2)[2] for line in lines if "task_tracker:" in line] == [
+        f"INFO task_tracker: serving {db_path} over stdio"
+    ]
+    refusals = [line.split(": ", 1)[1] for line in lines if "fastmcp.server.server" in line]
+    assert refusals == (
+        [
+            "Error calling tool 'get_task'",
+            "Invalid arguments for tool 'add_task': "
+            "{'error_count': 1, 'error_types': ['string_too_short']}",
+        ]
+        if refusals_logged
+        else []
+    )
