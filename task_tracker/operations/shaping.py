@@ -8,7 +8,7 @@ never fails a whole page, resource or prompt.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from task_tracker.operations.cursors import encode_cursor, encode_list_cursor
@@ -21,6 +21,7 @@ from task_tracker.schemas import (
     Total,
     parse_tags,
     shaped,
+    stamp,
     utcnow,
 )
 from task_tracker.schemas.structure import (
@@ -113,13 +114,29 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
     )
 
 
+# Fields whose values history keeps as the database's text for a moment.
+MOMENTS = frozenset({"claimed_until", "completed_at", "created_at", "updated_at"})
+
+
+def _moment(value: Any) -> Any:
+    try:
+        return stamp(datetime.fromisoformat(value)) if isinstance(value, str) else value
+    except ValueError:  # edited by hand into something else: shown as it is
+        return value
+
+
 def event_out(event: Any) -> EventOut:
+    """An event, its moments written as every answer writes them (stamp)."""
+    changes = {
+        field: [_moment(v) for v in pair] if field in MOMENTS and isinstance(pair, list) else pair
+        for field, pair in event.changes.items()
+    }
     return EventOut(
         version=event.version,
         at=event.at,
         actor=event.actor,
         kind=event.kind,
-        changes=event.changes,
+        changes=changes,
     )
 
 
@@ -195,7 +212,7 @@ def all_held(held: list[Any], *, tag: str | None, project: str | None) -> str:
     )
     named = "; ".join(
         f"#{row.id} {row.title!r} by {row.claimed_by!r} until "
-        f"{row.claimed_until.isoformat(timespec='seconds')}"
+        f"{stamp(row.claimed_until)}"
         for row in held
     )
     return (
@@ -210,7 +227,7 @@ def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     first, the caller's own claim on it, when there is one)."""
     parts = ["in progress" if task.status == "in_progress" else "pending"]
     if actor is not None and task.claimed_by == actor and task.claimed_until is not None:
-        until = task.claimed_until.isoformat(timespec="minutes").replace("+00:00", "Z")
+        until = stamp(task.claimed_until)
         if task.claimed_until > utcnow():
             parts.insert(0, f"claimed by you ({actor}) until {until}")
     parts.append(f"{task.priority} priority")

@@ -78,6 +78,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def stamp(moment: datetime) -> str:
+    """A moment as every answer writes it, in words as in JSON (pydantic's form):
+    2026-12-03T18:03:07.123456Z, UTC, microseconds when there are any."""
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
 def local_today() -> date:
     """Today in the server's own time zone: what "today" means to the person using it."""
     return datetime.now(UTC).astimezone().date()

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from task_tracker.errors import InvalidInput
 from task_tracker.operations.shaping import by_project, detailed, task_lines
 from task_tracker.runtime.startup import lazy_module
-from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT
+from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT, stamp
 from task_tracker.server.calls import read
 
 if TYPE_CHECKING:
@@ -85,7 +85,7 @@ async def trash_listing() -> str:
         lines = [
             f"#{e.task_id} {e.title}"
             + (f" (with {e.tasks - 1} subtask(s))" if e.tasks > 1 else "")
-            + f" — deleted {e.deleted_at.isoformat(timespec='seconds')}"
+            + f" — deleted {stamp(e.deleted_at)}"
             + (f" by {e.deleted_by}" if e.deleted_by else "")
             + f", purged after {(e.deleted_at + keep).date().isoformat()}"
             for e in entries

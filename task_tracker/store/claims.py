@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from task_tracker.errors import ClaimHeld, HeldByAnother, NotOpen
-from task_tracker.schemas import OPEN_STATUSES, Status, utcnow
+from task_tracker.schemas import OPEN_STATUSES, Status, stamp, utcnow
 from task_tracker.schemas.structure import LEASE_MINUTES_DEFAULT
 from task_tracker.store.structure import T
 from task_tracker.store.tasks import UPDATE_TASK, TaskRow, get_task
@@ -45,7 +45,7 @@ def claimed_by(name: str, now: datetime) -> Any:
 
 
 def _refuse_held(task: TaskRow, by: str) -> ClaimHeld:
-    return ClaimHeld(task.id, by, task.claimed_until.isoformat(timespec="seconds"))
+    return ClaimHeld(task.id, by, stamp(task.claimed_until))
 
 
 def refuse_others_claim(conn: Any, *, task_ids: Iterable[int], actor: str) -> None:
@@ -60,8 +60,7 @@ def refuse_others_claim(conn: Any, *, task_ids: Iterable[int], actor: str) -> No
         .limit(1)
     ).first()
     if held is not None:
-        until = held.claimed_until.isoformat(timespec="seconds")
-        raise HeldByAnother(held.id, held.claimed_by, until)
+        raise HeldByAnother(held.id, held.claimed_by, stamp(held.claimed_until))
 
 
 def claim_task(

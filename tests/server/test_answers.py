@@ -4,6 +4,8 @@ and next_task naming who holds the ready work."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -163,3 +165,33 @@ async def test_taking_a_claim_over_is_recorded_and_then_the_new_holder_changes_i
             ("bob", "create"),
         ]
         assert events[1]["changes"]["claimed_by"] == ["bob", "eve"]
+
+
+MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d[0-9:.]*(?:Z|[+-]\d\d:?\d\d)?")
+
+
+async def test_every_answer_writes_a_moment_one_way(database: Any) -> None:
+    """UTC, 'T', microseconds when there are any, 'Z': in fields, in history's changes, in
+    messages and in resources alike (they were …Z, +00:00 and 18:03Z)."""
+    answers: list[str] = []
+    async with named(database, "ann") as ann, named(database, "bob") as bob:
+
+        async def answer(client: Client, tool: str, **arguments: Any) -> None:
+            result = await client.call_tool(tool, arguments, raise_on_error=False)
+            answers.append(json.dumps(result.structured_content) + result.content[0].text)
+
+        await answer(ann, "add_task", title="a", due_date="2026-12-05")
+        await answer(ann, "claim_task", task_id=1)
+        await answer(bob, "claim_task", task_id=1)  # refused: held by ann until …
+        await answer(bob, "update_task", task_id=1, title="b")  # refused likewise
+        await answer(bob, "next_task", claim=True)  # no task is free: … until …
+        await answer(ann, "add_note", task_id=1, text="n")
+        await answer(ann, "complete_task", task_id=1)
+        await answer(ann, "task_history", task_id=1)
+        await answer(ann, "delete_task", task_id=1)
+        answers.append((await ann.read_resource("trash://all"))[0].text)
+        await answer(ann, "restore_task", task_id=1)
+        answers.append((await ann.read_resource("tasks://1"))[0].text)
+    found = [m for text in answers for m in MOMENT.findall(text)]
+    assert len(found) > 20
+    assert [m for m in found if not re.fullmatch(r"[\d-]{10}T\d\d:\d\d:\d\d(\.\d{6})?Z", m)] == []
