@@ -23,6 +23,7 @@ from task_tracker.errors import (
     DatabaseFull,
     DatabaseGone,
     DatabaseUnavailable,
+    IdsUsedUp,
     InvalidInput,
     TaskTrackerError,
 )
@@ -162,6 +163,8 @@ def create_db_engine(
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_INTERRUPT, SQLITE_IOERR = 5, 6, 9, 10
 SQLITE_FULL, SQLITE_CONSTRAINT = 13, 19
+# The rule that keeps task ids within what JSON clients read exactly (models: id BETWEEN …).
+ID_RULE = "ck_tasks_id"
 
 
 def sqlite_error_code(exc: BaseException) -> int | None:
@@ -187,6 +190,8 @@ def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
         return DatabaseBusy()
     if state == "53100":
         return DatabaseFull()
+    if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == ID_RULE:
+        return IdsUsedUp()
     if state.startswith("23"):
         return InvalidInput(
             f"The change breaks a rule of the task database ({reason}); nothing was changed."
@@ -209,6 +214,8 @@ def domain_error(exc: BaseException) -> TaskTrackerError | None:
         # The schema's own rules, met by a value the arguments' schema let through (a version
         # at the top of its range, say): the rule's name says which.
         rule = str(getattr(exc, "orig", exc)).splitlines()[0]
+        if rule == f"CHECK constraint failed: {ID_RULE}":
+            return IdsUsedUp()
         return InvalidInput(
             f"The change breaks a rule of the task database ({rule}); nothing was changed."
         )

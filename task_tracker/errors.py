@@ -157,6 +157,19 @@ class DatabaseFull(TaskTrackerError):
         )
 
 
+class IdsUsedUp(TaskTrackerError):
+    """The largest task id is taken: ids are never reused, so no task can be added."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Task ids are used up: the largest one, 9007199254740991 (2^53 - 1, the largest a "
+            "JSON client reads exactly), is taken, and ids are never reused, so no task can be "
+            "added; nothing was changed. To go on, a person exports the tasks (task-tracker "
+            "export -o tasks.json) and imports them into a new database with new ids "
+            "(task-tracker import --new-ids tasks.json --db NEW)."
+        )
+
+
 class DatabaseGone(TaskTrackerError):
     """The file at the configured path is no longer the database this process opened."""
 

@@ -79,8 +79,7 @@ def utcnow() -> datetime:
 
 
 def stamp(moment: datetime) -> str:
-    """A moment as every answer writes it, in words as in JSON (pydantic's form):
-    2026-12-03T18:03:07.123456Z, UTC, microseconds when there are any."""
+    """A moment as every answer writes it, in words as in JSON (pydantic's form)."""
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

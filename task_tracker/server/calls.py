@@ -110,7 +110,8 @@ def _translated(error: type[FastMCPError]) -> Iterator[None]:
         meaning = domain_error(exc)
         if meaning is None:
             raise
-        log.warning("%s (%s)", meaning, exc)
+        cause = (str(getattr(exc, "orig", None) or exc).splitlines() or ["?"])[0]
+        log.warning("%s (%s)", meaning, cause)  # without the statement and its values
         raise error(str(meaning), log_level=logging.INFO) from exc
 
 

@@ -12,9 +12,12 @@ from typing import Any
 import pytest
 from fastmcp import Client
 from mcp.types import Implementation
+from sqlalchemy import Engine, text
 
+from task_tracker.errors import IdsUsedUp
+from task_tracker.schemas import ID_MAX
 from task_tracker.server.app import build_server
-from tests.server.calls import call
+from tests.server.calls import call, refusal
 
 pytestmark = pytest.mark.anyio
 
@@ -195,3 +198,26 @@ async def test_every_answer_writes_a_moment_one_way(database: Any) -> None:
     found = [m for text in answers for m in MOMENT.findall(text)]
     assert len(found) > 20
     assert [m for m in found if not re.fullmatch(r"[\d-]{10}T\d\d:\d\d:\d\d(\.\d{6})?Z", m)] == []
+
+
+async def test_when_ids_are_used_up_the_answer_says_so_and_how_to_go_on(
+    database: Any, engine: Engine
+) -> None:
+    async with named(database, "ann") as ann:
+        await call(ann, "add_task", title="imported with the last id")
+        with engine.begin() as conn:
+            conn.execute(text(f"UPDATE tasks SET id = {ID_MAX}"))
+            if engine.dialect.name == "postgresql":  # where the next id comes from
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('tasks', 'id'), {ID_MAX})")
+                )
+        for tool, arguments in [
+            ("add_task", {"title": "one more"}),
+            ("add_tasks", {"tasks": [{"title": "one more"}]}),
+        ]:
+            assert await refusal(ann, tool, **arguments) == str(IdsUsedUp())
+        assert str(IdsUsedUp()).startswith(
+            "Task ids are used up: the largest one, 9007199254740991"
+        )
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT id FROM tasks")).scalars().all() == [ID_MAX]
