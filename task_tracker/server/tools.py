@@ -144,8 +144,8 @@ async def delete_task(
     permanent: Annotated[bool, Field(description="Also from the trash.")] = False,
     confirm: Annotated[bool, Field(description="The person agreed.")] = False,
 ) -> TaskOut | InputRequiredResult:
-    """Move a task to the trash (restore_task undoes it; emptied after 30 days). permanent:
-    for good; the person is asked via the client if it can, else pass confirm=true."""
+    """Move a task to the trash for 30 days (restore_task, toolset teamwork, undoes it).
+    permanent: for good; the person is asked if the client can, else pass confirm=true."""
     actor = current_actor()
     if permanent and (question := await confirm_for_good(task_id, confirmed=confirm)):
         return question  # (the 2026-07-28 protocol's way to ask the person first)
