@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -59,6 +60,14 @@ def replace_atomically(target: Path) -> Iterator[TextIO]:
             out.flush()
             os.fsync(out.fileno())
         os.replace(partial, target)
+    except OSError as exc:
+        os.unlink(partial)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise StartupError(
+                f"the disk holding {target.parent} is full; {target} was not written (nothing "
+                "else was changed): free some space or write elsewhere"
+            ) from None
+        raise StartupError(f"cannot write {target}: {exc.strerror}") from None
     except BaseException:
         os.unlink(partial)
         raise

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -445,3 +447,34 @@ def test_a_large_import_leaves_the_search_index_in_one_segment(tmp_path: Path) -
             "INSERT INTO tasks_fts (tasks_fts, rank) VALUES ('integrity-check', 1)"
         ).fetchall()
     assert (segments, found, check) == (1, len(range(3, n, 7)), [])
+
+
+@pytest.fixture
+def full_disk(tmp_path: Path) -> Iterator[Path]:
+    """A small tmpfs filled to the last byte (needs the right to mount: root here and in CI)."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    made = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
+    if made.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {made.stderr.decode().strip()}")
+    try:
+        with open(mount / "filler", "wb", buffering=0) as filler:
+            with contextlib.suppress(OSError):  # ENOSPC: full
+                while True:
+                    filler.write(b"x" * 4096)
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def test_export_onto_a_full_disk_says_so(exported_db: Path, full_disk: Path) -> None:
+    target = full_disk / "out.json"
+    done = cli("export", "--db", str(exported_db), "-o", str(target))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"task-tracker: error: the disk holding {full_disk} is full; {target} was not written "
+        "(nothing else was changed): free some space or write elsewhere\n"
+    )
+    assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
