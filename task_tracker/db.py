@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from task_tracker.config import busy_timeout_ms, synchronous_level
 from task_tracker.errors import (
     DatabaseBusy,
+    DatabaseForbidden,
     DatabaseFull,
     DatabaseGone,
     DatabaseUnavailable,
@@ -180,6 +181,8 @@ def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
     timeout (retry), a full disk, or a rule of the schema (23xxx)."""
     from sqlalchemy.exc import DBAPIError, OperationalError
 
+    from task_tracker.postgres import INSUFFICIENT_PRIVILEGE, ROLE_HELP, refused_connection
+
     if not isinstance(exc, DBAPIError) or not type(exc.orig).__module__.startswith("psycopg"):
         return None
     state = getattr(exc.orig, "sqlstate", None) or ""
@@ -196,8 +199,11 @@ def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
         return InvalidInput(
             f"The change breaks a rule of the task database ({reason}); nothing was changed."
         )
+    if state == INSUFFICIENT_PRIVILEGE:
+        return DatabaseForbidden(reason, ROLE_HELP)
     if not state and isinstance(exc, OperationalError):
-        return DatabaseUnavailable(f"PostgreSQL is not reachable: {reason}")
+        refusal = refused_connection(str(exc.orig))
+        return DatabaseUnavailable(refusal or f"PostgreSQL is not reachable: {reason}")
     return None
 
 

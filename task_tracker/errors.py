@@ -187,6 +187,17 @@ class DatabaseUnavailable(TaskTrackerError):
         super().__init__(f"The task database cannot be opened ({reason}). Retry the call.")
 
 
+class DatabaseForbidden(TaskTrackerError):
+    """PostgreSQL refuses the role task-tracker connects as the rights a call needs."""
+
+    def __init__(self, reason: str, help: str) -> None:
+        super().__init__(
+            f"PostgreSQL refuses the task tables to the role task-tracker connects as "
+            f"({reason}); nothing was changed. Retrying will not help: a person must make the "
+            f"role the database's owner or grant it the tables ({help})."
+        )
+
+
 class StartupError(Exception):
     """The server cannot start as asked; the message is one line for a person to act on."""
 

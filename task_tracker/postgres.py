@@ -12,6 +12,7 @@ Reads run REPEATABLE READ, READ ONLY: one snapshot per call, as on SQLite.
 from __future__ import annotations
 
 import random
+import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +28,58 @@ T = TypeVar("T")
 SCHEMES = ("postgresql:", "postgresql+", "postgres:")
 STATEMENT_TIMEOUT_MS = 30_000
 WRITE_ATTEMPTS = 20
+INSUFFICIENT_PRIVILEGE = "42501"
 RETRYABLE_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock
+# Waiting for a free connection when the server has none (max_connections): pauses, seconds.
+CONNECT_PAUSES_S = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
+ROLE_HELP = 'docs/remote.md, "Creating the role and the database"'
+CREATE_RIGHTS = ("CREATE, USAGE ON SCHEMA public",)
+USE_RIGHTS = (
+    "SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public",
+    "USAGE ON ALL SEQUENCES IN SCHEMA public",
+)
+# What a refused connection's message means. libpq gives no SQLSTATE for a connection the
+# server refused, only its text: these are PostgreSQL's own words (src/backend/utils/init).
+_REFUSALS = (
+    (
+        r'role "(.*?)" does not exist',
+        "PostgreSQL has no role {0!r}: create it ({help}) or fix the user in the URL",
+    ),
+    (
+        r'database "(.*?)" does not exist',
+        "PostgreSQL has no database {0!r}: create it ({help}) or fix the database in the URL",
+    ),
+    (
+        r'password authentication failed for user "(.*?)"',
+        "PostgreSQL refused the password "
+        "of role {0!r}: fix it in the URL (TASK_TRACKER_DB) or in ~/.pgpass",
+    ),
+    (
+        r'permission denied for database "(.*?)"',
+        "this role may not connect to database {0!r}: grant it CONNECT ({help})",
+    ),
+    (
+        r"(too many clients already|remaining connection slots are reserved)",
+        "PostgreSQL has "
+        "no free connection (max_connections reached): retry in a moment; if it lasts, raise "
+        "max_connections or run fewer task-tracker processes (each holds up to 10)",
+    ),
+)
+
+
+def refused_connection(reason: str) -> str | None:
+    """What a failed connection's message means when the server answered and refused it
+    (None: it could not be reached, or the reason is not one we know)."""
+    for pattern, meaning in _REFUSALS:
+        found = re.search(pattern, reason)
+        if found:
+            return meaning.format(found.group(1), help=ROLE_HELP)
+    return None
+
+
+def _too_many_clients(exc: BaseException) -> bool:
+    refusal = refused_connection(str(exc))
+    return refusal is not None and "max_connections" in refusal
 
 
 class DatabaseURL(str):
@@ -69,10 +121,11 @@ SESSION = {
 
 def create_engine(url: DatabaseURL) -> Engine:
     """A pooled engine: connections checked before use (a server restarted meanwhile is
-    reconnected), with the SESSION settings, nothing prepared."""
+    reconnected), with the SESSION settings, nothing prepared; a new connection waits a
+    little (CONNECT_PAUSES_S) while the server has none free."""
     import sqlalchemy as sa
 
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
         pool_pre_ping=True,
         pool_size=5,
@@ -86,26 +139,63 @@ def create_engine(url: DatabaseURL) -> Engine:
             "prepare_threshold": None,
         },
     )
+    sa.event.listen(engine, "do_connect", _connect_waiting)
+    return engine
+
+
+def _connect_waiting(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any:
+    """A connection, tried again while the server has no free one (max_connections)."""
+    import psycopg
+
+    for pause in (*CONNECT_PAUSES_S, None):
+        try:
+            return dialect.connect(*cargs, **cparams)
+        except psycopg.OperationalError as exc:
+            if pause is None or not _too_many_clients(exc):
+                raise
+            time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 (jitter)
+    raise AssertionError("unreachable")
 
 
 def current_revision(url: DatabaseURL) -> str | None:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url, poolclass=sa.pool.NullPool)
+    sa.event.listen(engine, "do_connect", _connect_waiting)
     try:
         with engine.connect() as conn:
             if not conn.dialect.has_table(conn, "alembic_version"):
                 return None
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    except sa.exc.ProgrammingError as exc:
+        raise _without_rights(url, exc, "read the task tables", *USE_RIGHTS) from None
     except sa.exc.OperationalError as exc:
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
-        raise StartupError(f"cannot reach PostgreSQL at {url.shown}: {reason}") from None
+        reason = str(exc.orig).strip() if exc.orig else str(exc)
+        refusal = refused_connection(reason)
+        if refusal is not None:
+            raise StartupError(f"{refusal} (at {url.shown})") from None
+        first = reason.splitlines()[0]
+        raise StartupError(f"cannot reach PostgreSQL at {url.shown}: {first}") from None
     finally:
         engine.dispose()
 
 
+def _without_rights(url: DatabaseURL, exc: Any, doing: str, *rights: str) -> Exception:
+    """The StartupError for a role without the rights `doing` needs (else exc itself)."""
+    if _sqlstate(exc) != INSUFFICIENT_PRIVILEGE:
+        return exc
+    user = urlsplit(url).username or "(the URL's user)"
+    grants = " ".join(f"GRANT {r} TO {user};" for r in rights)
+    return StartupError(
+        f"role {user!r} may not {doing} at {url.shown} ({str(exc.orig).splitlines()[0]}): "
+        f"make it the database's owner, or as the owner run {grants} ({ROLE_HELP})"
+    )
+
+
 def prepare(url: DatabaseURL) -> None:
     """Check the database and bring it to head (under an advisory lock: migrations/env.py)."""
+    import sqlalchemy as sa
+
     from task_tracker.migrate import HEAD_REVISION, migrations_dir, refuse_unknown_revision
 
     revision = current_revision(url)
@@ -118,7 +208,10 @@ def prepare(url: DatabaseURL) -> None:
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
-    command.upgrade(config, "head")
+    try:
+        command.upgrade(config, "head")
+    except sa.exc.ProgrammingError as exc:
+        raise _without_rights(url, exc, "create the task tables", *CREATE_RIGHTS) from None
 
 
 @contextmanager

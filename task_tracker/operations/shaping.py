@@ -211,8 +211,7 @@ def all_held(held: list[Any], *, tag: str | None, project: str | None) -> str:
         [f" tagged {tag}" if tag else "", f" in project {project!r}" if project else ""]
     )
     named = "; ".join(
-        f"#{row.id} {row.title!r} by {row.claimed_by!r} until "
-        f"{stamp(row.claimed_until)}"
+        f"#{row.id} {row.title!r} by {row.claimed_by!r} until {stamp(row.claimed_until)}"
         for row in held
     )
     return (
