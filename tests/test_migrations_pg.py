@@ -16,7 +16,7 @@ from alembic.config import Config
 from task_tracker.migrate import migrations_dir
 
 # Every revision, oldest first.
-PORTED = tuple(f"{n:04d}" for n in range(1, 19))
+PORTED = tuple(f"{n:04d}" for n in range(1, 20))
 
 
 def config(url: str) -> Config:
@@ -211,3 +211,22 @@ def test_the_models_match_what_the_revisions_make(pg_url: str) -> None:
                     assert on[: len(leading)] == leading, (name, index.name)
     finally:
         engine.dispose()
+
+
+def test_search_words_split_at_punctuation_after_0019_and_not_before(pg_url: str) -> None:
+    """0019 up: a word inside an address is found; down: 0002's vectors, which keep it whole;
+    the notes' vector follows both ways."""
+    cfg = config(pg_url)
+    command.upgrade(cfg, "0018")
+    rows(pg_url, "INSERT INTO tasks (title, description) VALUES ('mail', 'ask foo@bar.com')")
+    rows(pg_url, "INSERT INTO task_notes (task_id, at, text) VALUES (1, now(), 'see x.y/z')")
+    found = (
+        "SELECT (SELECT count(*) FROM tasks WHERE search @@ to_tsquery('task_search', 'bar')),"
+        " (SELECT count(*) FROM task_notes WHERE search @@ to_tsquery('task_search', 'y'))"
+    )
+    assert rows(pg_url, found) == [(0, 0)]
+    command.upgrade(cfg, "0019")
+    assert rows(pg_url, found) == [(1, 1)]
+    command.downgrade(cfg, "0018")
+    assert rows(pg_url, found) == [(0, 0)]
+    assert rows(pg_url, "SELECT count(*) FROM pg_proc WHERE proname = 'task_words'") == [(0,)]

@@ -1,5 +1,6 @@
 """Full-text search on PostgreSQL: the weighted `tasks.search` and `task_notes.search`
-tsvectors of revisions 0002 and 0014, with the meaning of the SQLite backend.
+tsvectors of revisions 0002 and 0014 (words split at punctuation by 0019's task_words), with
+the meaning of the SQLite backend.
 
 The terms of what a person typed (fts_query.query_terms) become a tsquery built from bound
 parameters only (plainto_tsquery for a word, phraseto_tsquery for a phrase, a quoted
@@ -10,7 +11,9 @@ newest first within a tier; a task found by a note alone ranks with description 
 
 from __future__ import annotations
 
-from typing import Any
+import re
+import string
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, text
 
@@ -19,6 +22,8 @@ from task_tracker.store.fts_query import Terms, query_terms
 from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 
 CONFIG = "'task_search'"
+# What task_words reads as a space, where Python splits a typed prefix into its parts.
+_PUNCTUATION = re.compile(f"[{re.escape(string.punctuation)}\\s]+")
 
 
 def _prefix_lexeme(word: str) -> str:
@@ -26,25 +31,59 @@ def _prefix_lexeme(word: str) -> str:
     return "'" + word.replace("\\", "\\\\").replace("'", "''") + "':*"
 
 
-def _tsqueries(terms: Terms, params: dict[str, Any]) -> tuple[str, str, str | None]:
-    """SQL for (every wanted term, any wanted term, any excluded word), binding the terms."""
+def _words(param: str) -> str:
+    """A bound text read as the search vectors read theirs (revision 0019's task_words:
+    punctuation is a space), as a phrase: a typed word that punctuation splits, such as
+    `node.js`, means its parts in that order, as an FTS5 string does on SQLite."""
+    return f"phraseto_tsquery({CONFIG}, task_words(:{param}))"
+
+
+def _in_one_field(terms: Terms, parts: list[str]) -> str:
+    """The condition that each term of several words matches inside one field. The vector
+    is the fields' vectors concatenated, so `a <-> b` also matched a title ending in `a` and
+    tags starting with `b`; in SQLite's index each field is a column of its own."""
+    spread = [
+        part
+        for term, part in zip(terms.wanted, parts, strict=True)
+        if len(_PUNCTUATION.split(term.text.strip(string.punctuation))) > 1
+    ]
+    return "".join(
+        " AND (" + " OR ".join(f"ts_filter(t.search, '{{{w}}}') @@ {part}" for w in "abc") + ")"
+        for part in spread
+    )
+
+
+class _Queries(NamedTuple):
+    every: str  # every wanted term
+    anyone: str  # any wanted term
+    excluded: str | None  # any excluded word
+    in_one_field: str  # the condition that each term of several words is inside one field
+
+
+def _tsqueries(terms: Terms, params: dict[str, Any]) -> _Queries:
+    """The tsqueries of what a person typed (SQL), binding the terms."""
     parts = []
     for n, term in enumerate(terms.wanted):
         params[f"w{n}"] = term.text
-        if term.phrase:
-            parts.append(f"phraseto_tsquery({CONFIG}, :w{n})")
-        elif term.prefix:
-            params[f"p{n}"] = _prefix_lexeme(term.text)
-            parts.append(f"(to_tsquery({CONFIG}, :p{n}) || plainto_tsquery({CONFIG}, :w{n}))")
+        if term.prefix:
+            # The last part as typed so far, after the others in order (FTS5's "a b"*).
+            *head, last = _PUNCTUATION.split(term.text.strip(string.punctuation)) or [""]
+            params[f"p{n}"] = _prefix_lexeme(last)
+            prefix = f"to_tsquery({CONFIG}, :p{n})"
+            if head:
+                params[f"h{n}"] = " ".join(head)
+                prefix = f"tsquery_phrase({_words(f'h{n}')}, {prefix})"
+            parts.append(f"({prefix} || {_words(f'w{n}')})")
         else:
-            parts.append(f"plainto_tsquery({CONFIG}, :w{n})")
+            parts.append(_words(f"w{n}"))
     excluded = []
     for n, word in enumerate(terms.excluded):
         params[f"x{n}"] = word
-        excluded.append(f"plainto_tsquery({CONFIG}, :x{n})")
+        excluded.append(_words(f"x{n}"))
     every = "(" + " && ".join(parts) + ")"
     anyone = "(" + " || ".join(parts) + ")"
-    return every, anyone, ("(" + " || ".join(excluded) + ")") if excluded else None
+    either = ("(" + " || ".join(excluded) + ")") if excluded else None
+    return _Queries(every, anyone, either, _in_one_field(terms, parts))
 
 
 def _filters(
@@ -91,7 +130,7 @@ class PostgresSearch:
         if terms is None:
             return EMPTY_PAGE
         params: dict[str, Any] = {"window": RANK_WINDOW, "offset": offset, "limit": limit + 1}
-        every, anyone, excluded = _tsqueries(terms, params)
+        every, anyone, excluded, in_one_field = _tsqueries(terms, params)
         matching = f"({every} && !!{excluded})" if excluded else every
         not_excluded = f" AND NOT (t.search @@ {excluded})" if excluded else ""
         filters = _filters("t", statuses, priority, tags, project_id, params)
@@ -103,7 +142,7 @@ class PostgresSearch:
             f"""
             WITH own AS (
                 SELECT t.id, t.search FROM tasks AS t
-                WHERE t.search @@ {matching}{filters}
+                WHERE t.search @@ {matching}{in_one_field}{filters}
                 ORDER BY t.id DESC LIMIT :window
             ),
             noted AS (
@@ -152,8 +191,8 @@ class PostgresSearch:
             f"""
             WITH q AS (SELECT {matching} AS match, {anyone} AS wanted)
             SELECT t.id, ts_headline({CONFIG},
-                CASE WHEN to_tsvector({CONFIG}, t.title) @@ q.wanted THEN t.title
-                     WHEN to_tsvector({CONFIG}, t.tags) @@ q.wanted THEN t.tags
+                CASE WHEN to_tsvector({CONFIG}, task_words(t.title)) @@ q.wanted THEN t.title
+                     WHEN to_tsvector({CONFIG}, task_words(t.tags)) @@ q.wanted THEN t.tags
                      ELSE t.description END, q.wanted, '{options}')
             FROM tasks AS t, q WHERE t.id = ANY(:ids) AND t.search @@ q.match
             UNION ALL
