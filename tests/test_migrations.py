@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -281,3 +282,34 @@ def test_0008_down_and_up_keeps_every_task(db_path: Path) -> None:
         assert conn.execute("SELECT count(*), max(id) FROM tasks").fetchone() == (4, 4)
         counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
         assert counts == {"pending": 2, "in_progress": 0, "complete": 2, "cancelled": 0}
+
+
+def test_0020_down_writes_each_compact_change_out_whole_and_up_compacts_again(
+    db_path: Path,
+) -> None:
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:  # by hand, as in the sqlite3 shell
+        conn.execute("INSERT INTO tasks (title, description) VALUES ('t', 'one')")
+        conn.execute("UPDATE tasks SET description = 'two', version = 2")
+        conn.execute("UPDATE tasks SET description = 'three', title = 'u', version = 3")
+    events = "SELECT changes FROM task_events ORDER BY id"
+    with sqlite3.connect(db_path) as conn:
+        assert [r[0] for r in conn.execute(events)][1:] == [
+            '{"description":["two"]}',
+            '{"title":["u"],"description":["three"]}',
+        ]
+    down = alembic_cli("downgrade", "0019", db_path=db_path)
+    assert down.returncode == 0, down.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert [json.loads(r[0]) for r in conn.execute(events)][1:] == [
+            {"description": ["one", "two"]},
+            {"title": ["t", "u"], "description": ["two", "three"]},
+        ]
+        conn.execute("UPDATE tasks SET description = 'four', version = 4")  # 0011's trigger
+        assert json.loads(conn.execute(events).fetchall()[-1][0]) == {
+            "description": ["three", "four"]
+        }
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE tasks SET description = 'five', version = 5")
+        assert conn.execute(events).fetchall()[-1][0] == '{"description":["five"]}'

@@ -16,7 +16,7 @@ from alembic.config import Config
 from task_tracker.migrate import migrations_dir
 
 # Every revision, oldest first.
-PORTED = tuple(f"{n:04d}" for n in range(1, 20))
+PORTED = tuple(f"{n:04d}" for n in range(1, 21))
 
 
 def config(url: str) -> Config:
@@ -230,3 +230,23 @@ def test_search_words_split_at_punctuation_after_0019_and_not_before(pg_url: str
     command.downgrade(cfg, "0018")
     assert rows(pg_url, found) == [(0, 0)]
     assert rows(pg_url, "SELECT count(*) FROM pg_proc WHERE proname = 'task_words'") == [(0,)]
+
+
+def test_0020_down_writes_each_compact_change_out_whole(pg_url: str) -> None:
+    cfg = config(pg_url)
+    command.upgrade(cfg, "head")
+    rows(pg_url, "INSERT INTO tasks (title, description) VALUES ('t', 'one')")
+    rows(pg_url, "UPDATE tasks SET description = 'two', version = 2")
+    rows(pg_url, "UPDATE tasks SET description = 'three', title = 'u', version = 3")
+    events = "SELECT changes::jsonb FROM task_events ORDER BY id"
+    assert [r[0] for r in rows(pg_url, events)][1:] == [
+        {"description": ["two"]},
+        {"title": ["u"], "description": ["three"]},
+    ]
+    command.downgrade(cfg, "0019")
+    assert [r[0] for r in rows(pg_url, events)][1:] == [
+        {"description": ["one", "two"]},
+        {"title": ["t", "u"], "description": ["two", "three"]},
+    ]
+    rows(pg_url, "UPDATE tasks SET description = 'four', version = 4")  # 0011's function
+    assert rows(pg_url, events)[-1][0] == {"description": ["three", "four"]}

@@ -72,9 +72,47 @@ def _event(row: Any) -> Event:
 def task_history(
     conn: Connection, *, task_id: int, before: int | None = None, limit: int = 20
 ) -> list[Event]:
-    """A task's events newest first, those with an id below `before` (a page's cursor)."""
+    """A task's events newest first, those with an id below `before` (a page's cursor),
+    each change as [old, new]."""
     params = {"task_id": task_id, "before": before or 2**63 - 1, "limit": limit}
-    return [_event(row) for row in conn.execute(_EVENTS, params)]
+    events = [_event(row) for row in conn.execute(_EVENTS, params)]
+    _fill_old_values(conn, task_id, events)
+    return events
+
+
+_EARLIER = (
+    select(E.changes)
+    .where(E.task_id == bindparam("task_id"), E.id < bindparam("before"))
+    .order_by(E.id.desc())
+)
+
+
+def _fill_old_values(conn: Connection, task_id: int, events: list[Event]) -> None:
+    """Revision 0020 keeps a changed title or description as [new] when an earlier event
+    holds the field: its old value is the new one of the nearest earlier event with it,
+    found in the page itself (walked oldest first) or, for the oldest, before it."""
+    latest: dict[str, list[Any]] = {}  # field -> its newest pair so far
+    unknown: dict[str, list[Any]] = {}  # field -> its oldest [new] in the page
+    for event in reversed(events):
+        for field, pair in event.changes.items():
+            if not isinstance(pair, list) or not pair:
+                continue
+            if len(pair) == 1:
+                if field in latest:
+                    pair.insert(0, latest[field][-1])
+                else:
+                    unknown[field] = pair
+            latest[field] = pair
+    if not unknown:
+        return
+    for (stored,) in conn.execute(_EARLIER, {"task_id": task_id, "before": events[-1].id}):
+        for field, pair in _changes(stored).items():
+            if field in unknown and isinstance(pair, list) and pair:
+                unknown.pop(field).insert(0, pair[-1])
+        if not unknown:
+            return
+    for pair in unknown.values():  # the earlier events were edited away by hand
+        pair.insert(0, None)
 
 
 # The fields a revert restores; claims are who works on it now, not what it was.
@@ -105,7 +143,7 @@ def fields_at(conn: Connection, *, task_id: int, version: int) -> dict[str, Any]
         elif not started:
             break
         for field, pair in _changes(row.changes).items():
-            fields[field] = pair[1]
+            fields[field] = pair[-1]  # (revision 0020 keeps some as [new])
         last = row.version
     if not started or last != version:
         first = conn.scalar(
