@@ -185,11 +185,11 @@ def test_text_others_wrote_never_drives_the_terminal(db: Path) -> None:
 def test_a_person_cannot_change_what_an_agent_holds_without_taking_it_over(db: Path) -> None:
     ok(db, "add", "the agent's")
     claimed = json.loads(ok(db, "claim", "1", "--json", env={"TASK_TRACKER_ACTOR": "claude-code"}))
-    until = claimed["claimed_until"][:19]
+    until = claimed["claimed_until"]
     refused = run(db, "done", "1")
     assert (refused.returncode, refused.stderr) == (
         1,
-        f"task-tracker: error: Task #1 is claimed by 'claude-code' until {until}+00:00: only "
+        f"task-tracker: error: Task #1 is claimed by 'claude-code' until {until}: only "
         "they change it while the lease runs, and nothing was changed. Wait, ask them to "
         "release it, or take it over: `task-tracker claim 1 --take-over`.\n",
     )

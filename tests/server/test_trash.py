@@ -236,8 +236,8 @@ async def test_trash_resource_lists_what_can_be_restored(full: Client, db_path: 
         conn.execute("UPDATE trash SET deleted_by = NULL WHERE task_id = ?", (lone["id"],))
     actor = one(db_path, "SELECT deleted_by FROM trash ORDER BY id")[0][0]
     assert await trash() == (
-        f"#{lone['id']} old idea — deleted 2026-11-01T09:30:00+00:00, purged after 2026-12-01\n"
-        f"#{parent['id']} move house (with 2 subtask(s)) — deleted 2026-11-01T09:30:00+00:00 "
+        f"#{lone['id']} old idea — deleted 2026-11-01T09:30:00Z, purged after 2026-12-01\n"
+        f"#{parent['id']} move house (with 2 subtask(s)) — deleted 2026-11-01T09:30:00Z "
         f"by {actor}, purged after 2026-12-01\n"
         "Bring one back with restore_task(task_id) (the teamwork toolset), or a person with "
         "`task-tracker restore ID`."
