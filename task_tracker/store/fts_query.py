@@ -16,7 +16,12 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 _OPERATOR_WORDS = frozenset({"AND", "OR", "NOT", "NEAR"})
 
 
-def _fts_string(text: str) -> str:
+def has_word(text: str) -> bool:
+    """Whether the text holds a character the index reads as part of a word."""
+    return _HAS_WORD.search(text) is not None
+
+
+def fts_string(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
@@ -86,12 +91,12 @@ def parse_query(text: str) -> FtsQuery | None:
         return None
     include = []
     for term in terms.wanted:
-        quoted = _fts_string(term.text)
+        quoted = fts_string(term.text)
         # The word as typed so far, or (stemmed) as a whole word.
         include.append(f"({quoted}* OR {quoted})" if term.prefix else quoted)
     wanted = " AND ".join(include)
     query = wanted
-    excluded = " OR ".join(_fts_string(word) for word in terms.excluded) or None
+    excluded = " OR ".join(fts_string(word) for word in terms.excluded) or None
     if excluded:
         query = f"({wanted}) NOT ({excluded})"
     multiword_phrase = any(t.phrase and len(t.text.split()) > 1 for t in terms.wanted)

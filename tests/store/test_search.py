@@ -263,3 +263,21 @@ async def test_several_tags_filter_search_too(client: Client) -> None:
     assert len(await ids(client, "deploy", tag="work")) == 2
     page = await search(client, "deploy", tag="work,urgent,later")
     assert (page["results"], page["total"]) == ([], 0)
+
+
+ODD_TAGS = ["🚀", "---", "work", "working", "x-y", "x", "c++", "日本", "_", "🚀x", "Ünï"]
+
+
+async def test_a_tag_filter_finds_exactly_the_tasks_that_carry_the_tag(client: Client) -> None:
+    """The tag narrows the search inside the index too (a phrase of its tags column), which
+    must never lose a task: tags of symbols alone, stems, tags next to each other."""
+    carried: dict[int, list[str]] = {}
+    for n, tag in enumerate(ODD_TAGS):
+        tags = [tag, ODD_TAGS[(n + 1) % len(ODD_TAGS)]] if n % 2 else [tag]
+        carried[await add(client, f"deploy {n}", tags=tags)] = tags
+    await add(client, "unrelated", tags=ODD_TAGS[:3])
+    everything = await ids(client, "deploy ", limit=50)
+    assert len(everything) == len(ODD_TAGS)
+    for tag in ODD_TAGS:
+        expected = [i for i in everything if tag.lower() in [t.lower() for t in carried[i]]]
+        assert await ids(client, "deploy ", tag=tag, limit=50) == expected, tag
