@@ -24,6 +24,7 @@ from task_tracker.errors import (
     DatabaseFull,
     DatabaseGone,
     DatabaseUnavailable,
+    DatabaseUnwritable,
     IdsUsedUp,
     InvalidInput,
     TaskTrackerError,
@@ -79,6 +80,7 @@ class FileWatch:
     def __init__(self, db_path: Path) -> None:
         self.db_path = db_path
         self.wal_path = db_path.with_name(db_path.name + "-wal")
+        self.shm_path = db_path.with_name(db_path.name + "-shm")
         self._identity: tuple[int, int] | None = None
         self._rescued = False
 
@@ -115,6 +117,20 @@ class FileWatch:
             dbapi_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         raise self._gone(problem)
 
+    def check_shared_memory(self) -> None:
+        """Called before any transaction begins: refuse it if the -shm file cannot be written.
+        SQLite maps it into memory and writes to it in reads too (read marks); made immutable
+        (chattr +i) under a running server, the first write to the mapping killed the process
+        with SIGBUS. One access() call (~1 us): the kernel refuses W_OK for an immutable file
+        even to root."""
+        if not os.access(self.shm_path, os.W_OK) and os.path.exists(self.shm_path):
+            log.error("refusing calls: %s cannot be written", self.shm_path)
+            raise DatabaseUnwritable(
+                f"{self.shm_path} (SQLite's shared memory for the write-ahead log) cannot be "
+                "written, so nothing was read or changed. Make it writable again "
+                f"(chattr -i {self.shm_path}, or its owner and mode), then retry."
+            )
+
     @staticmethod
     def _gone(detail: str) -> DatabaseGone:
         log.error("refusing writes: the database file %s", detail)
@@ -124,6 +140,8 @@ class FileWatch:
 def _begin_handler(watch: FileWatch | None) -> Any:
     def on_begin(conn: Any) -> None:
         begin = conn.get_execution_options().get("sqlite_begin", "BEGIN")
+        if watch is not None:
+            watch.check_shared_memory()
         # Writers take the write lock up front, so two processes never deadlock upgrading a
         # read lock to a write lock; they wait (busy_timeout) instead.
         conn.exec_driver_sql(begin)

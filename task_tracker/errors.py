@@ -180,6 +180,10 @@ class DatabaseGone(TaskTrackerError):
         )
 
 
+class DatabaseUnwritable(TaskTrackerError):
+    """A file the database needs cannot be written; the message says which and what to do."""
+
+
 class DatabaseUnavailable(TaskTrackerError):
     """The database could not be opened; the next call tries again."""
 

@@ -249,6 +249,38 @@ def test_a_deleted_database_file_refuses_writes_instead_of_losing_them(db_path: 
         assert f"refusing writes: the database file {db_path} was deleted" in server.stderr_text()
 
 
+def chattr(flag: str, path: Path) -> None:
+    done = subprocess.run(["chattr", flag, str(path)], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot change file attributes here: {done.stderr.strip()}")
+
+
+def test_an_immutable_shared_memory_file_refuses_calls_instead_of_killing_the_server(
+    db_path: Path,
+) -> None:
+    """SQLite writes to the -shm file through a memory mapping: made immutable under the
+    server (chattr +i, as root), the next call died of SIGBUS."""
+    shm = db_path.with_name(db_path.name + "-shm")
+    with StdioServer(db_path) as server:
+        server.initialize()
+        server.call_ok("add_task", {"title": "before"})
+        chattr("+i", shm)
+        try:
+            for tool, arguments in [("add_task", {"title": "refused"}), ("list_tasks", {})]:
+                result = server.call_tool(tool, arguments)
+                assert result["isError"] is True
+                assert result["content"][0]["text"] == (
+                    f"{shm} (SQLite's shared memory for the write-ahead log) cannot be written, "
+                    "so nothing was read or changed. Make it writable again (chattr -i "
+                    f"{shm}, or its owner and mode), then retry."
+                )
+        finally:
+            chattr("-i", shm)
+        assert server.call_ok("add_task", {"title": "after"})["id"] == 2
+        assert server.close() == 0
+    assert rows(str(db_path), "SELECT title FROM tasks ORDER BY id") == [("before",), ("after",)]
+
+
 @pytest.mark.parametrize(
     "extra_args, env",
     [(("--read-only",), {}), ((), {"TASK_TRACKER_READ_ONLY": "1"})],
