@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from task_tracker import errors
+from task_tracker import errors, validation
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -135,4 +135,4 @@ def _in_flags(message: str) -> str:
 
 def invalid_values(exc: ValidationError) -> str:
     """Values an operation's schema refused, one clause each, named by their flags."""
-    return _in_flags(errors.describe_validation_error(exc, sep="\n")).replace("\n", "; ")
+    return _in_flags(validation.describe_validation_error(exc, sep="\n")).replace("\n", "; ")

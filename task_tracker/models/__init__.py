@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import (
     TIMESTAMP,
@@ -18,12 +18,14 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     TypeDecorator,
     func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeEngine
 
 from task_tracker.schemas import (
     DESCRIPTION_MAX,
@@ -132,12 +134,17 @@ class ISODate(TypeDecorator[str]):
 
 # Ids and versions go up to ID_MAX (2^53 - 1): SQLite's INTEGER holds 64 bits, PostgreSQL's
 # integer only 32, so there they are bigint.
-BigId = Integer().with_variant(BigInteger(), "postgresql")
+BigId: TypeEngine[int] = Integer().with_variant(BigInteger(), "postgresql")
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {int: BigId}  # foreign keys to ids, typed by their annotation
+
+
+def table_of(model: type[Base]) -> Table:
+    """A model's table, as the Table it is (SQLAlchemy types `__table__` as any FromClause)."""
+    return cast(Table, model.__table__)
 
 
 class Task(Base):

@@ -28,12 +28,13 @@ else:
     store = lazy_module("task_tracker.store")  # SQLAlchemy loads after `initialize` is answered
 
 T = TypeVar("T")
+Result = TypeVar("Result", covariant=True)  # a Call[TaskOut] is a Call[BaseModel]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True, slots=True)
-class Call(Generic[T]):
-    body: Callable[[Connection], T]
+class Call(Generic[Result]):
+    body: Callable[[Connection], Result]
     write: bool
     # On PostgreSQL: take work from the queue under row locks (postgres.write_retrying).
     queue: bool = False
@@ -72,7 +73,7 @@ def operation(fn: F) -> F:
         for name, value in kwargs.items():
             refuse_nul(name, value)
         if validated is None:
-            validated = validate_call(fn, config=ConfigDict(arbitrary_types_allowed=True))
+            validated = validate_call(config=ConfigDict(arbitrary_types_allowed=True))(fn)
         return validated(*args, **kwargs)
 
     return checked  # type: ignore[return-value]

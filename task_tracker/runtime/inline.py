@@ -54,6 +54,7 @@ CHECK_EVERY = 10_000
 def _in_transaction(engine: Engine, fn: Callable[[Connection], T], *, write: bool, steps: int) -> T:
     with (write_transaction if write else read_transaction)(engine) as conn:
         raw = conn.connection.driver_connection
+        assert raw is not None  # (an open transaction's connection)
         left = [steps // CHECK_EVERY]
 
         def spend() -> int:

@@ -45,7 +45,7 @@ def header_timeout_protocol(timeout_s: float) -> type:
         """uvicorn's HTTP/1.1 protocol, closing a connection that has not sent a whole request
         head within timeout_s (uvicorn's own timeouts start after a first request)."""
 
-        def connection_made(self, transport: Any) -> None:  # type: ignore[override]
+        def connection_made(self, transport: Any) -> None:
             super().connection_made(transport)
             loop = asyncio.get_running_loop()
             self._head_deadline = loop.call_later(timeout_s, self._head_timed_out)

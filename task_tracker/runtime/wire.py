@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, ParamSpec
 
 from fastmcp.tools import FunctionTool, Tool, ToolResult
-from mcp.types import InputRequiredResult, TextContent
+from mcp.types import InputRequiredResult, TextContent, ToolAnnotations
 from mcp.types import Tool as MCPTool
 from pydantic import BaseModel
 
@@ -121,14 +121,13 @@ def tool_from_function(
 ) -> Tool:
     """A FastMCP Tool for fn, with `guard` (error translation) around the call."""
     description = inspect.getdoc(fn)
+    hints = ToolAnnotations.model_validate(annotations)
     if not enabled("wire"):
         return Tool.from_function(
-            guard(fn), title=title, description=description, annotations=annotations
+            guard(fn), title=title, description=description, annotations=hints
         )
     wrapped = guard(serialized_once(fn))
     wrapped.__doc__ = None  # the description is given: no docstring for FastMCP to parse
     return compact_schemas(
-        ListedTool.from_function(
-            wrapped, title=title, description=description, annotations=annotations
-        )
+        ListedTool.from_function(wrapped, title=title, description=description, annotations=hints)
     )

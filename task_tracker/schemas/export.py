@@ -47,7 +47,8 @@ class TaskRecord(TaskOut):
 
     model_config = ConfigDict(extra="forbid")
 
-    id: int | None = Field(default=None, ge=1, le=ID_MAX)
+    # (a record may leave its id out: import --new-ids numbers it)
+    id: int | None = Field(default=None, ge=1, le=ID_MAX)  # type: ignore[assignment]
     title: str = Field(min_length=1, max_length=TITLE_MAX)
     description: str = Field(default="", max_length=DESCRIPTION_MAX)
     status: StatusName = "pending"

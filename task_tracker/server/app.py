@@ -112,14 +112,14 @@ def build_server(
         mcp.add_tool(
             tool_from_function(fn, guard=guarded(ToolError), title=title, annotations=hints)
         )
-    for fn, uri, name, description, mime_type in RESOURCES:
+    for resource, uri, name, description, mime_type in RESOURCES:
         mcp.resource(uri, name=name, description=description, mime_type=mime_type)(
-            guarded(ResourceError)(fn)
+            guarded(ResourceError)(resource)
         )
-    for fn, description in PROMPTS:
-        if read_only and fn in WRITING_PROMPTS:
+    for prompt, description in PROMPTS:
+        if read_only and prompt in WRITING_PROMPTS:
             continue  # (it asks the model to add tasks)
-        mcp.prompt(description=description)(guarded(PromptError)(fn))
+        mcp.prompt(description=description)(guarded(PromptError)(prompt))
 
     @mcp.custom_route("/health", methods=["GET"], include_in_schema=False)
     async def health(_request: Request) -> JSONResponse:

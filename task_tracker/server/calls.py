@@ -24,9 +24,10 @@ from pydantic import ValidationError as PydanticValidationError
 
 from task_tracker.config import ACTOR_ENV_VAR
 from task_tracker.db import domain_error
-from task_tracker.errors import InvalidInput, TaskTrackerError, describe_validation_error
+from task_tracker.errors import InvalidInput, TaskTrackerError
 from task_tracker.remote import CLIENT_ID
 from task_tracker.schemas import ACTOR_MAX
+from task_tracker.validation import describe_validation_error
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection

@@ -129,7 +129,9 @@ def _insert(target: Connection, table: Table, batch: list[dict[str, Any]]) -> No
         target.execute(insert(table), batch)
         return
     columns = list(batch[0])
-    cursor = target.connection.driver_connection.cursor()  # (the same transaction)
+    raw = target.connection.driver_connection
+    assert raw is not None  # (an open transaction's connection)
+    cursor = raw.cursor()  # (the same transaction)
     with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
         for row in batch:
             values = [row[column] for column in columns]
@@ -164,7 +166,9 @@ def _sequences(conn: Connection) -> dict[str, int]:
             or 0
             for name in SEQUENCED
         }
-    given = dict(conn.execute(text("SELECT name, seq FROM sqlite_sequence")).all())
+    given: dict[str, int] = dict(
+        conn.execute(text("SELECT name, seq FROM sqlite_sequence")).tuples().all()
+    )
     return {name: given.get(name, 0) for name in SEQUENCED}
 
 

@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, text, update
 
 from task_tracker.errors import NoSuchVersion
-from task_tracker.models import TaskEvent, TaskEventActor
+from task_tracker.models import TaskEvent, TaskEventActor, table_of
 from task_tracker.store.projects import P
 from task_tracker.store.tasks import TaskRow, update_task
 
-EVENTS = TaskEvent.__table__
+EVENTS = table_of(TaskEvent)
 E = EVENTS.c
 _SET_ACTOR = (
-    update(TaskEventActor.__table__)
-    .where(TaskEventActor.__table__.c.id == 1)
+    update(table_of(TaskEventActor))
+    .where(table_of(TaskEventActor).c.id == 1)
     .values(actor=bindparam("actor"), kind=bindparam("kind"))
 )
 # PostgreSQL: settings that end with the transaction, so concurrent writers share no row.

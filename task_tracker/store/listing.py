@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, func, select
 
-from task_tracker.models import TaskCount, TaskTag
+from task_tracker.models import TaskCount, TaskTag, table_of
 from task_tracker.schemas import (
     CLOSED_STATUSES,
     COUNT_CAP,
@@ -24,9 +24,9 @@ from task_tracker.store.hints import unindexed
 from task_tracker.store.sorting import SORT_SMALL, priority_ranks, sorted_rows
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
 
-TASK_TAGS = TaskTag.__table__
+TASK_TAGS = table_of(TaskTag)
 TAGS = TASK_TAGS.c
-COUNTS = TaskCount.__table__.c
+COUNTS = table_of(TaskCount).c
 
 
 def _rarity(conn: Connection, tag: str) -> tuple[int, int]:
@@ -40,7 +40,8 @@ def _rarity(conn: Connection, tag: str) -> tuple[int, int]:
     return (0, n) if n < COUNT_CAP else (1, -reach)
 
 
-def has_tag(tag: str, task_id: Any = T.id) -> Any:
+def has_tag(tag: Any, task_id: Any = T.id) -> Any:
+    """Whether the task carries the tag (a value or a bound parameter)."""
     other = TASK_TAGS.alias()
     return select(other.c.task_id).where(other.c.task_id == task_id, other.c.tag == tag).exists()
 
@@ -195,7 +196,7 @@ def list_tasks(
 
         if tags:
             page = select(*TASK_ROW).select_from(tagged).where(*extra, past(key))
-            page = page.where(matches.whereclause)
+            page = page.where(matches.whereclause)  # type: ignore[arg-type]  # (it has one)
         elif few_in_range:
             # The range's ids from the index, sorted (id + 0 keeps SQLite from walking by id).
             plus = unindexed(T.id)

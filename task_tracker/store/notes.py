@@ -9,11 +9,11 @@ from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy import text as sql
 
 from task_tracker.errors import InvalidInput
-from task_tracker.models import TaskNote
+from task_tracker.models import TaskNote, table_of
 from task_tracker.schemas import utcnow
 from task_tracker.store.tasks import TaskRow, get_task
 
-NOTES = TaskNote.__table__
+NOTES = table_of(TaskNote)
 _ADD = insert(NOTES).returning(NOTES.c.id)
 
 

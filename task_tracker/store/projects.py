@@ -6,21 +6,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 
 from task_tracker.errors import InvalidInput, ProjectNotFound, Refused
-from task_tracker.models import Project, Task
+from task_tracker.models import Project, Task, table_of
 from task_tracker.schemas import OPEN_STATUSES, PROJECT_NAME_MAX, Status
 
-T = Task.__table__.c
-PROJECTS = Project.__table__
+T = table_of(Task).c
+PROJECTS = table_of(Project)
 P = PROJECTS.c
 # How many names an error lists.
 NAMED_MAX = 20
 
 # The project's name as a column of a task row ("project"), for every select of tasks, also in
 # RETURNING, where SQLAlchemy would leave the correlated columns unqualified (and ambiguous).
-PROJECT_NAME = literal_column(
+PROJECT_NAME: ColumnElement[str] = literal_column(
     "(SELECT projects.name FROM projects WHERE projects.id = tasks.project_id)"
 ).label("project")
 

@@ -6,6 +6,8 @@ import functools
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
     Connection,
     Integer,
     Select,
@@ -20,21 +22,22 @@ from sqlalchemy import (
     union_all,
 )
 
-from task_tracker.models import TaskNote, TaskTag
+from task_tracker.models import TaskNote, TaskTag, table_of
 from task_tracker.schemas import RANK_WINDOW, Total
 from task_tracker.store.fts_query import fts_string, has_word, parse_query
 from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 from task_tracker.store.tasks import TASKS, T
 
-TASK_TAGS = TaskTag.__table__
+TASK_TAGS = table_of(TaskTag)
 TAGS = TASK_TAGS.c
-NOTES = TaskNote.__table__
+NOTES = table_of(TaskNote)
 
 
 FTS_TABLE = table("tasks_fts", column("rowid", Integer))
-FTS = literal_column("tasks_fts")  # the table itself, as MATCH target and function argument
+# The table itself, as MATCH target and function argument.
+FTS: ColumnElement[Any] = literal_column("tasks_fts")
 NOTES_FTS_TABLE = table("task_notes_fts", column("rowid", Integer))
-NOTES_FTS = literal_column("task_notes_fts")
+NOTES_FTS: ColumnElement[Any] = literal_column("task_notes_fts")
 SNIPPET_TOKENS = 12
 
 
@@ -112,7 +115,8 @@ def _ranking(
         def hits(field: str) -> Any:
             return select(FTS_TABLE.c.rowid).where(_matching(field), FTS_TABLE.c.rowid >= oldest)
 
-        in_title, in_tags = window.c.id.in_(hits("in_title")), window.c.id.in_(hits("in_tags"))
+        in_title = window.c.id.in_(hits("in_title"))  # type: ignore[assignment]
+        in_tags = window.c.id.in_(hits("in_tags"))  # type: ignore[assignment]
     tier = case((in_title, 2), else_=0) + case((in_tags, 1), else_=0)
     # Tasks found by their notes alone rank with description hits, unless their own text holds
     # an excluded word. Joining tasks drops the notes of a task deleted by hand with foreign
@@ -133,10 +137,12 @@ def _ranking(
             .where(_matching("excluded"), FTS_TABLE.c.rowid == NOTES.c.task_id)
             .exists()
         )
-    noted = noted.order_by(NOTES.c.task_id.desc()).limit(RANK_WINDOW).subquery("noted")
+    newest = noted.order_by(NOTES.c.task_id.desc()).limit(RANK_WINDOW).subquery("noted")
     found = union_all(
         select(window.c.id, tier.label("tier")),
-        select(noted.c.id, literal(0).label("tier")).where(noted.c.id.not_in(select(window.c.id))),
+        select(newest.c.id, literal(0).label("tier")).where(
+            newest.c.id.not_in(select(window.c.id))
+        ),
     ).subquery("found")
     return (
         select(found.c.id, found.c.tier, func.count().over().label("in_window"))
@@ -153,7 +159,7 @@ def _ranking(
 # pass matches the words all over again (3.5 ms for a phrase at a million tasks), and ten
 # lookups cost less.
 _SNIPPET = func.snippet(FTS, -1, "**", "**", "…", SNIPPET_TOKENS)
-_PAGE_IDS = bindparam("ids", expanding=True)
+_PAGE_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _SNIPPETS_IN_RANGE = select(FTS_TABLE.c.rowid, _SNIPPET).where(
     _matching("query"),
     FTS_TABLE.c.rowid.between(bindparam("low"), bindparam("high")),

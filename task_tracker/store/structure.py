@@ -23,13 +23,13 @@ from sqlalchemy import (
 )
 
 from task_tracker.errors import MissingTasks, Refused, SubtasksInTheWay
-from task_tracker.models import Task, TaskDependency
+from task_tracker.models import Task, TaskDependency, table_of
 from task_tracker.schemas import OPEN_STATUSES, Status
 from task_tracker.store.graph import dependency_path
 
-TASKS = Task.__table__
+TASKS = table_of(Task)
 T = TASKS.c
-DEPS = TaskDependency.__table__
+DEPS = table_of(TaskDependency)
 D = DEPS.c
 # Rows per DELETE … IN: well below SQLite's 32,766 bound variables and PostgreSQL's 65,535.
 _DELETE_BATCH = 1000

@@ -3,31 +3,41 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import Connection, bindparam, func, insert, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+    text,
+)
 
-from task_tracker.errors import InvalidInput, describe_validation_error, refuse_nul
+from task_tracker.errors import InvalidInput, refuse_nul
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
 from task_tracker.store import history, notes, projects
 from task_tracker.store.import_links import Links
 from task_tracker.store.listing import count_by_status
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
+from task_tracker.validation import describe_validation_error
 
 # A task's dependencies as a JSON array of ids, beside its columns in an export.
-_DEPENDS_ON = literal_column(
+_DEPENDS_ON: ColumnElement[str] = literal_column(
     "(SELECT json_group_array(depends_on_id) FROM task_dependencies"
     " WHERE task_dependencies.task_id = tasks.id)"
 ).label("depends_on")
 
 
 # Its notes, oldest first, as a JSON array of {at, actor, text}.
-_NOTES = literal_column(
+_NOTES: ColumnElement[str] = literal_column(
     "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'text', text)) FROM"
     " (SELECT at, actor, text FROM task_notes WHERE task_notes.task_id = tasks.id ORDER BY id))"
 ).label("notes")
@@ -37,7 +47,7 @@ def iter_tasks(conn: Connection, *, batch: int = 1_000) -> Iterator[TaskRow]:
     """Every task in id order with its project's name, dependencies and notes, loaded in
     batches."""
     query = select(*TASK_ROW, _DEPENDS_ON, _NOTES).order_by(T.id)
-    yield from conn.execute(query.execution_options(yield_per=batch))
+    yield from conn.execute(query.execution_options(yield_per=batch))  # type: ignore[misc]
 
 
 def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
@@ -168,7 +178,7 @@ def _batch_indexing(conn: Connection, *, reindex: bool) -> Iterator[None]:
     ).all()
     for name, _sql in saved:
         conn.execute(text(f"DROP TRIGGER {name}"))
-    indexes = []
+    indexes: Sequence[Any] = []
     if reindex:  # (sql is NULL for the automatic indexes of primary keys: those stay)
         indexes = conn.execute(
             text(

@@ -16,15 +16,15 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
 from task_tracker.errors import Refused
-from task_tracker.models import TaskEvent, TrashEntry, TrashTask
+from task_tracker.models import TaskEvent, TrashEntry, TrashTask, table_of
 from task_tracker.schemas import utcnow
 from task_tracker.store import notes, structure
 from task_tracker.store.structure import TASKS, D, T
 from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
 
-TRASH = TrashEntry.__table__
-TRASH_TASKS = TrashTask.__table__
-EVENTS = TaskEvent.__table__
+TRASH = table_of(TrashEntry)
+TRASH_TASKS = table_of(TrashTask)
+EVENTS = table_of(TaskEvent)
 TRASH_DAYS_ENV_VAR = "TASK_TRACKER_TRASH_DAYS"
 TRASH_DAYS_DEFAULT = 30
 
@@ -127,7 +127,8 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
         )
     ends = {i for pair in content["dependencies"] for i in pair}
     alive = set(conn.scalars(select(T.id).where(T.id.in_(ends))))
-    kept, dropped = [], []
+    kept: list[tuple[int, int]] = []
+    dropped: list[tuple[int, int]] = []
     for task, dep in content["dependencies"]:
         (kept if task in alive and dep in alive else dropped).append((task, dep))
     if kept:
@@ -232,7 +233,7 @@ def delete_for_good(
         )
     row = next(r for r in json.loads(entry.content)["tasks"] if r["id"] == task_id)
     purge(conn, [entry.id])
-    return _Row(row)
+    return _Row(row)  # type: ignore[return-value]  # (read as a TaskRow is: by name)
 
 
 class _Row:
