@@ -215,12 +215,16 @@ class SqliteSearch:
         parsed = parse_query(query)
         if parsed is None:  # only punctuation, symbols or exclusions: nothing can match
             return EMPTY_PAGE
+        # A tag filter spreads the window's matches over a wide range of rowids, where a
+        # lookup per tier or a snippet pass would read all of a common word's entries: rank
+        # and snip them one by one instead, as for several words.
+        spread = parsed.spread or bool(tags)
         statement = _ranking(
             by_status=statuses is not None,
             by_priority=priority is not None,
             by_project=project_id is not None,
             tags=len(tags),
-            spread=parsed.spread,
+            spread=spread,
             excluding=parsed.excluded is not None,
         )
         params: dict[str, Any] = {
@@ -231,7 +235,7 @@ class SqliteSearch:
         }
         if parsed.excluded is not None:
             params["excluded"] = parsed.excluded
-        if not parsed.spread:
+        if not spread:
             params["in_title"] = f"{{title}} : ({parsed.wanted})"
             params["in_tags"] = f"{{tags}} : ({parsed.wanted})"
         if statuses is not None:
@@ -242,7 +246,7 @@ class SqliteSearch:
             params["project_id"] = project_id
         params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
         ranked = conn.execute(statement, params).all()
-        sparse = bool(ranked) and parsed.spread and ranked[0].in_window < RANK_WINDOW
+        sparse = bool(ranked) and (bool(tags) or spread and ranked[0].in_window < RANK_WINDOW)
 
         def snippets(ids: list[int]) -> dict[int, str]:
             where = {"query": parsed.match, "low": min(ids), "high": max(ids), "ids": ids}

@@ -60,6 +60,12 @@ async def test_title_then_tags_then_description_newest_first_in_each(
     assert [hit["id"] for hit in page["results"]] == expected[query]
     assert all("**" in hit["snippet"] for hit in page["results"])  # each made for its task
     assert other not in await ids(client, query)
+    # With a tag filter the ranking is the same among the tasks that carry it.
+    filtered = await search(client, query, tag="invoice")
+    assert [hit["id"] for hit in filtered["results"]] == [
+        i for i in expected[query] if i in (both, tagged)
+    ]
+    assert all("**" in hit["snippet"] for hit in filtered["results"])
 
 
 async def test_results_are_tasks_with_highlighted_snippets(client: Client) -> None:
