@@ -22,22 +22,17 @@ from task_tracker.db import sqlite_error_code
 from task_tracker.dbfile import LOCKED, UNREADABLE, refuse_special_file, unreadable
 from task_tracker.errors import StartupError
 from task_tracker.postgres import DatabaseURL
+from task_tracker.revisions import (
+    HEAD_REVISION,
+    migrations_dir,
+    refuse_unknown_revision,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Engine
 
 log = logging.getLogger(__name__)
-
-_PACKAGE_DIR = Path(__file__).resolve().parent
-
-
-def migrations_dir() -> Path:
-    """The Alembic script directory: inside the wheel, or at the root of a checkout."""
-    for candidate in (_PACKAGE_DIR / "_migrations", _PACKAGE_DIR.parent / "migrations"):
-        if (candidate / "env.py").is_file():
-            return candidate
-    raise RuntimeError("Alembic migrations not found next to the task_tracker package")
 
 
 def alembic_config(db_path: Path) -> Config:
@@ -60,43 +55,6 @@ def upgrade_to_head(db_path: Path) -> None:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _MIGRATION_LOCK:
         command.upgrade(alembic_config(db_path), "head")
-
-
-# Every revision in migrations/versions, oldest first. Kept here so that starting on a
-# database already at head needs neither Alembic nor a scan of the scripts (startup time);
-# tests/test_migrations.py checks it against Alembic's own view.
-KNOWN_REVISIONS = (
-    "0001",
-    "0002",
-    "0003",
-    "0004",
-    "0005",
-    "0006",
-    "0007",
-    "0008",
-    "0009",
-    "0010",
-    "0011",
-    "0012",
-    "0013",
-    "0014",
-    "0015",
-    "0016",
-    "0017",
-    "0018",
-    "0019",
-    "0020",
-)
-HEAD_REVISION = KNOWN_REVISIONS[-1]
-
-
-def refuse_unknown_revision(where: str, revision: str | None) -> None:
-    """A schema from a newer task-tracker is left alone: this one cannot know its rules."""
-    if revision is not None and revision not in KNOWN_REVISIONS:
-        raise StartupError(
-            f"{where} has schema revision {revision}, newer than this task-tracker knows "
-            f"(up to {HEAD_REVISION}); upgrade task-tracker. The database was not changed."
-        )
 
 
 def check_database(db_path: Path) -> str | None:

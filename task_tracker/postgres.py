@@ -196,7 +196,7 @@ def prepare(url: DatabaseURL) -> None:
     """Check the database and bring it to head (under an advisory lock: migrations/env.py)."""
     import sqlalchemy as sa
 
-    from task_tracker.migrate import HEAD_REVISION, migrations_dir, refuse_unknown_revision
+    from task_tracker.revisions import HEAD_REVISION, migrations_dir, refuse_unknown_revision
 
     revision = current_revision(url)
     if revision == HEAD_REVISION:

@@ -66,3 +66,34 @@ def test_no_import_from_a_higher_layer(path: Path) -> None:
 def test_no_module_past_the_size_limit(path: Path) -> None:
     lines = len(path.read_text().splitlines())
     assert lines <= MAX_LINES, f"{module_name(path)} has {lines} lines: split it by concept"
+
+
+def unit(name: str) -> str:
+    """The package or top-level module a module belongs to (task_tracker.store.tasks ->
+    task_tracker.store): a package's modules may lean on its __init__ and each other."""
+    return ".".join(name.split(".")[:2])
+
+
+def test_no_import_circle_between_modules_and_packages() -> None:
+    """Imports inside functions count too: a lazy import still ties the two together (one
+    circle, config -> postgres -> migrate -> db -> config, made any of them hard to move)."""
+    graph: dict[str, set[str]] = {}
+    for path in MODULES:
+        source = unit(module_name(path))
+        targets = {unit(t) for t in imported(path)} - {source}
+        graph.setdefault(source, set()).update(t for t in targets if t != "task_tracker")
+    state: dict[str, str] = {}
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = "open"
+        for target in sorted(graph.get(node, ())):
+            if state.get(target) == "open":
+                circle = trail[trail.index(target) :] + [target]
+                raise AssertionError("import circle: " + " -> ".join(circle))
+            if target not in state:
+                visit(target, [*trail, target])
+        state[node] = "done"
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])

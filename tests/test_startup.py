@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from task_tracker.errors import StartupError
-from task_tracker.migrate import HEAD_REVISION, KNOWN_REVISIONS, alembic_config, current_revision
+from task_tracker.migrate import alembic_config, current_revision
+from task_tracker.revisions import HEAD_REVISION, KNOWN_REVISIONS
 from tests.revisions import alembic_revisions
 
 SERVE = [sys.executable, "-m", "task_tracker", "serve", "--db"]
