@@ -18,9 +18,7 @@ from pydantic import AfterValidator, BaseModel, Field, ValidationError
 from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
-# A stored task as the store returns it: a row with the tasks table's columns as attributes.
-# (Typed loosely here: schemas sits below the store and does not import it.)
-TaskRow = Any
+from task_tracker.schemas.rows import StoredRow, TaskRow
 
 # --- limits -------------------------------------------------------------------------------------
 
@@ -246,12 +244,7 @@ def shaped(model: type[Shaped], task: TaskRow, *, preview: bool = False, **extra
         row = {**task._mapping, **fixed}
         if "title" in bad:
             row["title"] = str(task.title or "(untitled)")[:200]
-        return model.of(_Row(row), preview=preview, **extra)
-
-
-class _Row:
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values)
+        return model.of(StoredRow(row), preview=preview, **extra)
 
 
 @dataclass(frozen=True, slots=True)

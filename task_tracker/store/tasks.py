@@ -15,18 +15,15 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
-from sqlalchemy import Connection, Row, bindparam, delete, insert, select, text, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
 from task_tracker.models import TrashTask
-from task_tracker.schemas import OPEN_STATUSES, Priority, Status, utcnow
+from task_tracker.schemas import OPEN_STATUSES, Priority, Status, TaskRow, utcnow
 from task_tracker.store import projects, structure
 from task_tracker.store.projects import PROJECT_NAME
 from task_tracker.store.structure import TASKS, T
 
-# One task as a row of `tasks`: task.id, task.title, ... as on the model, and task.project
-# (its project's name, or None).
-TaskRow = Row[Any]
 # What every query of whole tasks selects.
 TASK_ROW = (*T, PROJECT_NAME)
 

@@ -17,7 +17,7 @@ from sqlalchemy import Connection, bindparam, delete, func, insert, select, text
 
 from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask, table_of
-from task_tracker.schemas import utcnow
+from task_tracker.schemas import StoredRow, utcnow
 from task_tracker.store import notes, structure
 from task_tracker.store.structure import TASKS, D, T
 from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
@@ -233,12 +233,4 @@ def delete_for_good(
         )
     row = next(r for r in json.loads(entry.content)["tasks"] if r["id"] == task_id)
     purge(conn, [entry.id])
-    return _Row(row)  # type: ignore[return-value]  # (read as a TaskRow is: by name)
-
-
-class _Row:
-    """A trashed task's stored row, read like a live one (its project name is unknown)."""
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        self.__dict__.update(values, project=None)
-        self._mapping = {**values, "project": None}
+    return StoredRow({**row, "project": None})  # (its project's name is not kept)
