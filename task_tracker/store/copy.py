@@ -166,9 +166,9 @@ def _sequences(conn: Connection) -> dict[str, int]:
             or 0
             for name in SEQUENCED
         }
-    given: dict[str, int] = dict(
-        conn.execute(text("SELECT name, seq FROM sqlite_sequence")).tuples().all()
-    )
+    given: dict[str, int] = {
+        name: seq for name, seq in conn.execute(text("SELECT name, seq FROM sqlite_sequence"))
+    }
     return {name: given.get(name, 0) for name in SEQUENCED}
 
 
