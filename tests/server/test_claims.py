@@ -3,41 +3,39 @@ next_task(claim=true) taking the best free task. Two clients by name, one databa
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 from fastmcp import Client
 from mcp.types import Implementation
 
-from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
 from tests.server.calls import call, refusal
+from tests.sql import by_hand
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def agents(db_path: Path) -> AsyncIterator[tuple[Client, Client]]:
-    prepare_database(db_path)
-    server = build_server(db_path, toolsets=("all",))
+async def agents(database: Any) -> AsyncIterator[tuple[Client, Client]]:
+    server = build_server(database, toolsets=("all",))
     alice = Client(server, client_info=Implementation(name="alice", version="1"))
     bob = Client(server, client_info=Implementation(name="bob", version="1"))
     async with alice, bob:
         yield alice, bob
 
 
-def expire(db_path: Path, task_id: int) -> None:
-    with sqlite3.connect(db_path) as conn:
-        conn.execute(
-            "UPDATE tasks SET claimed_until = '2020-01-01T00:00:00.000000+00:00' WHERE id = ?",
-            (task_id,),
-        )
+def expire(database: Any, task_id: int) -> None:
+    by_hand(
+        database,
+        "UPDATE tasks SET claimed_until = '2020-01-01T00:00:00.000000+00:00' WHERE id = :id",
+        id=task_id,
+    )
 
 
 async def test_claim_renew_release_and_refuse_another(
-    agents: tuple[Client, Client], db_path: Path
+    agents: tuple[Client, Client], database: Any
 ) -> None:
     alice, bob = agents
     task = await call(alice, "add_task", title="deploy")
@@ -58,16 +56,13 @@ async def test_claim_renew_release_and_refuse_another(
     assert (as_bob["claimed_by"], as_bob["status"]) == (None, "pending")
     mine = await call(bob, "claim_task", task_id=task["id"], agent="bob's script")
     assert mine["claimed_by"] == "bob's script"
-    expire(db_path, task["id"])
+    expire(database, task["id"])
     assert (await call(alice, "get_task", task_id=task["id"]))["claimed_by"] is None
     taken = await call(alice, "claim_task", task_id=task["id"])
     assert taken["claimed_by"] == "alice"
     done = await call(alice, "complete_task", task_id=task["id"])
     assert done["status"] == "complete"
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT claimed_by, claimed_until FROM tasks").fetchall() == [
-            (None, None)
-        ]
+    assert by_hand(database, "SELECT claimed_by, claimed_until FROM tasks") == [(None, None)]
     assert await refusal(bob, "claim_task", task_id=task["id"]) == (
         f"Task #{task['id']} is complete: only open tasks can be claimed. Reopen it with "
         "update_task(status='pending') first if work on it goes on."
@@ -75,7 +70,7 @@ async def test_claim_renew_release_and_refuse_another(
 
 
 async def test_next_task_claims_the_best_free_task(
-    agents: tuple[Client, Client], db_path: Path
+    agents: tuple[Client, Client], database: Any
 ) -> None:
     alice, bob = agents
     for title, priority in [("low", "low"), ("high", "high"), ("medium", "medium")]:
@@ -91,7 +86,7 @@ async def test_next_task_claims_the_best_free_task(
         "medium",
         "low",
     ]
-    expire(db_path, first["tasks"][0]["id"])
+    expire(database, first["tasks"][0]["id"])
     third = await call(bob, "next_task", claim=True)
     assert [t["title"] for t in third["tasks"]] == ["high"]  # alice's lease ran out
     fourth = await call(bob, "next_task", claim=True)  # new work, not bob's own again
@@ -105,9 +100,8 @@ async def test_next_task_claims_the_best_free_task(
     assert "#1 'low' by 'bob' until " in empty["message"]
 
 
-async def test_read_only_server_refuses_a_claim(db_path: Path) -> None:
-    prepare_database(db_path)
-    async with Client(build_server(db_path, read_only=True)) as client:
+async def test_read_only_server_refuses_a_claim(database: Any) -> None:
+    async with Client(build_server(database, read_only=True)) as client:
         names = [t.name for t in await client.list_tools()]
         assert "next_task" in names
         result = await client.call_tool("next_task", {"claim": True}, raise_on_error=False)
@@ -124,7 +118,7 @@ async def listed(client: Client, **filters: object) -> tuple[list[int], int]:
 
 @pytest.mark.parametrize("sort", ["id", "priority", "due_date", "updated_at"])
 async def test_list_tasks_filters_by_who_holds_a_claim(
-    agents: tuple[Client, Client], db_path: Path, sort: str
+    agents: tuple[Client, Client], database: Any, sort: str
 ) -> None:
     alice, bob = agents
     ids = [(await call(alice, "add_task", title=f"t{i}", tags=["x"]))["id"] for i in range(6)]
@@ -132,7 +126,7 @@ async def test_list_tasks_filters_by_who_holds_a_claim(
         await call(alice, "claim_task", task_id=task_id)
     await call(bob, "claim_task", task_id=ids[2])
     await call(bob, "claim_task", task_id=ids[3])
-    expire(db_path, ids[3])  # bob's name is still on the row; his lease holds nothing
+    expire(database, ids[3])  # bob's name is still on the row; his lease holds nothing
     order = {"sort": sort, "order": "asc"}
     # (ids[3] changed last, by bob's claim)
     free = [*ids[4:], ids[3]] if sort == "updated_at" else ids[3:]

@@ -3,25 +3,23 @@ with the client that made it."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
-from pathlib import Path
+from typing import Any
 
 import pytest
 from fastmcp import Client
 from mcp.types import Implementation
 
-from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
 from tests.server.calls import call
+from tests.sql import by_hand
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def alice(db_path: Path) -> AsyncIterator[Client]:
-    prepare_database(db_path)
-    server = build_server(db_path, toolsets=("all",))
+async def alice(database: Any) -> AsyncIterator[Client]:
+    server = build_server(database, toolsets=("all",))
     async with Client(server, client_info=Implementation(name="alice", version="1")) as c:
         yield c
 
@@ -51,7 +49,7 @@ async def test_get_task_shows_the_last_changes_and_history_pages_through_all(
 
 
 async def test_revert_gives_back_an_earlier_version_as_a_new_one(
-    alice: Client, db_path: Path
+    alice: Client, database: Any
 ) -> None:
     parent = await call(alice, "add_task", title="epic")
     task = await call(
@@ -116,15 +114,14 @@ def dependency_events(events: list[dict]) -> list[tuple[str | None, str, list]]:
 
 
 async def test_dependencies_added_and_removed_are_events_of_the_dependent(
-    alice: Client, db_path: Path
+    alice: Client, database: Any
 ) -> None:
     a, b, c = [(await call(alice, "add_task", title=t))["id"] for t in ("a", "b", "c")]
     task = await call(alice, "add_task", title="d", depends_on=[a, b])
     await call(alice, "update_task", task_id=task["id"], depends_on=[b, c])
     await call(alice, "delete_task", task_id=c)  # to the trash: the dependency goes with it
     await call(alice, "restore_task", task_id=c)  # and comes back
-    with sqlite3.connect(db_path) as conn:  # by hand: no actor
-        conn.execute("DELETE FROM task_dependencies WHERE depends_on_id = ?", (b,))
+    by_hand(database, "DELETE FROM task_dependencies WHERE depends_on_id = :b", b=b)  # no actor
     history = await call(alice, "task_history", task_id=task["id"], limit=50)
     assert dependency_events(history["events"][::-1]) == [
         ("alice", "update", [None, a]),

@@ -4,9 +4,7 @@ confirm=true, and the trash empties itself after its period."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,27 +12,24 @@ from fastmcp import Client
 from fastmcp.client.transports import FastMCPTransport
 from mcp.types import INTERNAL_ERROR, ElicitResult, ErrorData
 
-from task_tracker.migrate import prepare_database
 from task_tracker.server.app import build_server
 from tests.server.calls import call, refusal
+from tests.sql import by_hand
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
-async def full(db_path: Path) -> AsyncIterator[Client]:
-    prepare_database(db_path)
-    async with Client(build_server(db_path, toolsets=("all",))) as c:
+async def full(database: Any) -> AsyncIterator[Client]:
+    async with Client(build_server(database, toolsets=("all",))) as c:
         yield c
 
 
-def one(db_path: Path, sql: str) -> Any:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql).fetchall()
+one = by_hand
 
 
 async def test_delete_goes_to_the_trash_and_restore_brings_it_all_back(
-    full: Client, db_path: Path
+    full: Client, database: Any
 ) -> None:
     parent = await call(full, "add_task", title="move house", tags=["home"])
     child = await call(full, "add_task", title="pack", parent_id=parent["id"])
@@ -58,16 +53,16 @@ async def test_delete_goes_to_the_trash_and_restore_brings_it_all_back(
     again = await call(full, "get_task", task_id=other["id"])
     assert [d["id"] for d in again["depends_on"]] == [child["id"]]
     assert (await call(full, "search_tasks", query="pack"))["total"] == 1
-    assert one(db_path, "SELECT status, n FROM task_counts WHERE status = 'pending'") == [
-        ("pending", 3)
-    ]
-    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+    assert one(
+        database, "SELECT status, sum(n) FROM task_counts WHERE status = 'pending' GROUP BY status"
+    ) == [("pending", 3)]
+    assert one(database, "SELECT count(*) FROM trash") == [(0,)]
     assert await refusal(full, "restore_task", task_id=child["id"]) == (
         f"Task #{child['id']} is not in the trash: there is nothing to restore."
     )
 
 
-async def test_restored_task_whose_dependency_was_purged(full: Client, db_path: Path) -> None:
+async def test_restored_task_whose_dependency_was_purged(full: Client, database: Any) -> None:
     needed = await call(full, "add_task", title="needed")
     waiting = await call(full, "add_task", title="waiting", depends_on=[needed["id"]])
     await call(full, "delete_task", task_id=waiting["id"])
@@ -77,21 +72,21 @@ async def test_restored_task_whose_dependency_was_purged(full: Client, db_path: 
     assert (back["depends_on"], back["ready"]) == ([], True)
 
 
-async def test_permanent_needs_confirm_without_elicitation(full: Client, db_path: Path) -> None:
+async def test_permanent_needs_confirm_without_elicitation(full: Client, database: Any) -> None:
     task = await call(full, "add_task", title="mistake")
     assert await refusal(full, "delete_task", task_id=task["id"], permanent=True) == (
         f"Deleting task #{task['id']} for good cannot be undone: ask the person, then call "
         "again with confirm=true, or leave out permanent to move it to the trash."
     )
-    assert one(db_path, "SELECT count(*) FROM tasks") == [(1,)]
+    assert one(database, "SELECT count(*) FROM tasks") == [(1,)]
     await call(full, "delete_task", task_id=task["id"], permanent=True, confirm=True)
-    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,)]
-    assert one(db_path, "SELECT count(*) FROM task_events") == [(0,)]  # history went too
+    assert one(database, "SELECT count(*) FROM tasks") == [(0,)]
+    assert one(database, "SELECT count(*) FROM task_events") == [(0,)]  # history went too
     trashed = await call(full, "add_task", title="in the trash")
     await call(full, "delete_task", task_id=trashed["id"])
     await call(full, "delete_task", task_id=trashed["id"], permanent=True, confirm=True)
-    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
-    assert one(db_path, "SELECT count(*) FROM task_events") == [(0,)]
+    assert one(database, "SELECT count(*) FROM trash") == [(0,)]
+    assert one(database, "SELECT count(*) FROM task_events") == [(0,)]
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["handshake", "2026-07-28"])
@@ -101,16 +96,15 @@ async def test_permanent_needs_confirm_without_elicitation(full: Client, db_path
     ids=["accepted", "said-no", "declined"],
 )
 async def test_permanent_asks_the_person_through_the_client(
-    db_path: Path, answer: Any, deleted: bool, mode: Any
+    database: Any, answer: Any, deleted: bool, mode: Any
 ) -> None:
-    prepare_database(db_path)
     asked: list[str] = []
 
     async def handler(message: str, response_type: Any, params: Any, context: Any) -> Any:
         asked.append(message)
         return answer
 
-    server = build_server(db_path)
+    server = build_server(database)
     # Handshake era: the server asks by a request of its own. 2026-07-28: the call's first
     # round returns the question, and the client calls again with the answer.
     async with Client(server, elicitation_handler=handler, mode=mode) as client:
@@ -125,8 +119,8 @@ async def test_permanent_asks_the_person_through_the_client(
             f"Task #{task['id']} was not deleted: the person did not confirm. Leave out "
             "permanent to move it to the trash instead."
         )
-    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
-    assert one(db_path, "SELECT count(*) FROM trash") == [(0,)]
+    assert one(database, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
+    assert one(database, "SELECT count(*) FROM trash") == [(0,)]
 
 
 ASKED_BUT_NO = (
@@ -151,16 +145,15 @@ NOT_ASKED = (
     ids=["yes-as-text", "one", "no-value", "error-reply", "error-reply-with-confirm"],
 )
 async def test_only_the_forms_boolean_true_is_consent(
-    db_path: Path, reply: Any, confirm: bool, deleted: bool, message: str | None
+    database: Any, reply: Any, confirm: bool, deleted: bool, message: str | None
 ) -> None:
     """The official SDK's client session, answering as a client may: text or a number for
     the boolean, or an error instead of an answer (the client cannot ask after all)."""
-    prepare_database(db_path)
 
     async def answer(context: Any, params: Any) -> Any:
         return reply
 
-    transport = FastMCPTransport(build_server(db_path))
+    transport = FastMCPTransport(build_server(database))
     async with transport.connect_session(elicitation_callback=answer) as session:
         await session.initialize()
         await session.call_tool("add_task", {"title": "really?"})
@@ -169,34 +162,32 @@ async def test_only_the_forms_boolean_true_is_consent(
     assert result.is_error is not deleted
     if message is not None:
         assert result.content[0].text == message
-    assert one(db_path, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
+    assert one(database, "SELECT count(*) FROM tasks") == [(0,) if deleted else (1,)]
 
 
-async def test_the_trash_empties_itself_after_its_period(full: Client, db_path: Path) -> None:
+async def test_the_trash_empties_itself_after_its_period(full: Client, database: Any) -> None:
     old = await call(full, "add_task", title="long ago")
     await call(full, "delete_task", task_id=old["id"])
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE trash SET deleted_at = '2020-01-01T00:00:00.000000+00:00'")
+    one(database, "UPDATE trash SET deleted_at = '2020-01-01T00:00:00.000000+00:00'")
     recent = await call(full, "add_task", title="just now")
     await call(full, "delete_task", task_id=recent["id"])  # each delete purges what expired
-    assert one(db_path, "SELECT task_id FROM trash") == [(recent["id"],)]
-    assert one(db_path, "SELECT DISTINCT task_id FROM task_events") == [(recent["id"],)]
+    assert one(database, "SELECT task_id FROM trash") == [(recent["id"],)]
+    assert one(database, "SELECT DISTINCT task_id FROM task_events") == [(recent["id"],)]
 
 
 @pytest.mark.parametrize("mode", ["legacy", "auto"], ids=["handshake", "2026-07-28"])
-async def test_a_client_that_cannot_be_asked_needs_confirm(db_path: Path, mode: Any) -> None:
-    prepare_database(db_path)
-    async with Client(build_server(db_path), mode=mode) as client:  # no elicitation handler
+async def test_a_client_that_cannot_be_asked_needs_confirm(database: Any, mode: Any) -> None:
+    async with Client(build_server(database), mode=mode) as client:  # no elicitation handler
         task = await call(client, "add_task", title="keep me")
         text = await refusal(client, "delete_task", task_id=task["id"], permanent=True)
     assert text.endswith(
         "call again with confirm=true, or leave out permanent to move it to the trash."
     )
-    assert one(db_path, "SELECT count(*) FROM tasks") == [(1,)]
+    assert one(database, "SELECT count(*) FROM tasks") == [(1,)]
 
 
 async def test_notes_are_a_log_in_the_history_and_come_back_from_the_trash(
-    full: Client, db_path: Path
+    full: Client, database: Any
 ) -> None:
     task = await call(full, "add_task", title="flaky test")
     await call(full, "add_note", task_id=task["id"], text="  retried 3 times: passes  ")
@@ -210,9 +201,9 @@ async def test_notes_are_a_log_in_the_history_and_come_back_from_the_trash(
     )
     assert (await refusal(full, "add_note", task_id=99, text="x")).startswith("Task 99 not")
     await call(full, "delete_task", task_id=task["id"])
-    assert one(db_path, "SELECT count(*) FROM task_notes") == [(0,)]
+    assert one(database, "SELECT count(*) FROM task_notes") == [(0,)]
     await call(full, "restore_task", task_id=task["id"])
-    assert one(db_path, "SELECT text FROM task_notes ORDER BY id") == [
+    assert one(database, "SELECT text FROM task_notes ORDER BY id") == [
         ("retried 3 times: passes",),
         ("see PR #12",),
     ]
@@ -220,7 +211,7 @@ async def test_notes_are_a_log_in_the_history_and_come_back_from_the_trash(
     assert kinds == ["restore", "delete", "note", "note", "create"]  # no note event twice
 
 
-async def test_trash_resource_lists_what_can_be_restored(full: Client, db_path: Path) -> None:
+async def test_trash_resource_lists_what_can_be_restored(full: Client, database: Any) -> None:
     async def trash() -> str:
         return (await full.read_resource("trash://all"))[0].text
 
@@ -231,10 +222,9 @@ async def test_trash_resource_lists_what_can_be_restored(full: Client, db_path: 
     lone = await call(full, "add_task", title="old idea")
     await call(full, "delete_task", task_id=parent["id"], with_subtasks=True)
     await call(full, "delete_task", task_id=lone["id"])
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE trash SET deleted_at = '2026-11-01T09:30:00.000000+00:00'")
-        conn.execute("UPDATE trash SET deleted_by = NULL WHERE task_id = ?", (lone["id"],))
-    actor = one(db_path, "SELECT deleted_by FROM trash ORDER BY id")[0][0]
+    one(database, "UPDATE trash SET deleted_at = '2026-11-01T09:30:00.000000+00:00'")
+    one(database, "UPDATE trash SET deleted_by = NULL WHERE task_id = :id", id=lone["id"])
+    actor = one(database, "SELECT deleted_by FROM trash ORDER BY id")[0][0]
     assert await trash() == (
         f"#{lone['id']} old idea — deleted 2026-11-01T09:30:00Z, purged after 2026-12-01\n"
         f"#{parent['id']} move house (with 2 subtask(s)) — deleted 2026-11-01T09:30:00Z "

@@ -16,6 +16,7 @@ from sqlalchemy import Engine, text
 from task_tracker import store
 from task_tracker.db import write_transaction
 from task_tracker.errors import TaskTrackerError
+from tests.sql import by_hand
 
 FIELDS = (
     "title",
@@ -32,15 +33,15 @@ FIELDS = (
 )
 
 
-def events(db_path: Path, task_id: int) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(
-            "SELECT version, actor, kind, changes FROM task_events WHERE task_id = ? ORDER BY id",
-            (task_id,),
-        ).fetchall()
+def events(database: Any, task_id: int) -> list[tuple[Any, ...]]:
+    return by_hand(
+        database,
+        "SELECT version, actor, kind, changes FROM task_events WHERE task_id = :t ORDER BY id",
+        t=task_id,
+    )
 
 
-def test_each_change_is_one_event_with_its_actor(engine: Engine, db_path: Path) -> None:
+def test_each_change_is_one_event_with_its_actor(engine: Engine, database: Any) -> None:
     with write_transaction(engine) as conn:
         store.set_actor(conn, "alice")
         task = store.add_task(conn, title="write docs", tags=["docs"])
@@ -52,9 +53,8 @@ def test_each_change_is_one_event_with_its_actor(engine: Engine, db_path: Path) 
         store.claim_task(conn, task_id=task.id, actor="bob")
         store.complete_task(conn, task_id=task.id)
         store.set_actor(conn, None)
-    with sqlite3.connect(db_path) as raw:  # by hand, as in the sqlite3 shell
-        raw.execute("UPDATE tasks SET description = 'by hand' WHERE id = ?", (task.id,))
-    recorded = events(db_path, task.id)
+    by_hand(database, "UPDATE tasks SET description = 'by hand' WHERE id = :t", t=task.id)
+    recorded = events(database, task.id)
     assert [(v, a, k) for v, a, k, _ in recorded] == [
         (1, "alice", "create"),
         (2, "alice", "update"),
@@ -87,7 +87,7 @@ def test_each_change_is_one_event_with_its_actor(engine: Engine, db_path: Path) 
         "title": ["write docs", "write the docs"],
         "priority": ["medium", "high"],
     }
-    assert events(db_path, task.id) == []  # a deleted task's history goes with it
+    assert events(database, task.id) == []  # a deleted task's history goes with it
 
 
 # Text as people type it. Control characters are tests/e2e/test_hostile.py's (a title that is
