@@ -20,6 +20,8 @@ FORBIDDEN = {
     "task_tracker.models": ("db", "store", "server", "runtime", "cli"),
     "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.errors": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.vocabulary": ("schemas", "errors", "db", "models", "store", "server", "cli"),
+    "task_tracker.revisions": ("migrate", "db", "postgres", "store", "server", "runtime", "cli"),
     "task_tracker.dbfile": ("migrate", "store", "server", "runtime", "cli"),
     "task_tracker.config": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.postgres": ("store", "server", "runtime", "cli"),

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from task_tracker.vocabulary import OPEN_STATUSES
+
 RED, YELLOW, GREEN, DIM, BOLD = "31", "33", "32", "2", "1"
 PRIORITY_STYLE = {"high": RED, "low": DIM}
 STATUS_STYLE = {"in_progress": YELLOW, "complete": GREEN, "cancelled": DIM}
-OPEN = ("pending", "in_progress")
+OPEN = OPEN_STATUSES
 
 
 def use_colour(stream: Any = sys.stdout) -> bool:

@@ -10,9 +10,8 @@ import argparse
 from typing import Any
 
 from task_tracker.cli.dates import DUE_HELP, due_argument
+from task_tracker.vocabulary import PRIORITIES, STATUSES
 
-PRIORITIES = ["low", "medium", "high"]
-STATUSES = ["pending", "in_progress", "complete", "cancelled"]
 STATUS_FILTERS = ["open", "closed", "all", *STATUSES]
 SORTS = ["id", "priority", "due_date", "updated_at"]
 # What people type for a sort (taskwarrior and gh say "due", "updated").

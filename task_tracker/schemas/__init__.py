@@ -7,7 +7,6 @@ export file holds. Depends on pydantic only: the MCP layer loads it before SQLAl
 
 from __future__ import annotations
 
-import enum
 import json
 import logging
 from dataclasses import dataclass
@@ -19,6 +18,18 @@ from pydantic.json_schema import SkipJsonSchema
 from pydantic_core import PydanticCustomError
 
 from task_tracker.schemas.rows import StoredRow, TaskRow
+from task_tracker.vocabulary import (  # (re-exported: every layer reads them from here)
+    CLOSED_STATUSES as CLOSED_STATUSES,
+)
+from task_tracker.vocabulary import (
+    OPEN_STATUSES as OPEN_STATUSES,
+)
+from task_tracker.vocabulary import (
+    Priority as Priority,
+)
+from task_tracker.vocabulary import (
+    Status as Status,
+)
 
 # --- limits -------------------------------------------------------------------------------------
 
@@ -53,23 +64,6 @@ PAGE_CHAR_BUDGET = 40_000
 OVERVIEW_LIMIT = 100
 CURSOR_MAX_CHARS = 100
 TAG_PATTERN = r"^[^\s,\x00-\x1f\x7f]+$"
-
-
-class Status(enum.StrEnum):
-    PENDING = "pending"
-    IN_PROGRESS = "in_progress"
-    COMPLETE = "complete"
-    CANCELLED = "cancelled"
-
-
-class Priority(enum.StrEnum):
-    LOW = "low"
-    MEDIUM = "medium"
-    HIGH = "high"
-
-
-OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
-CLOSED_STATUSES = (Status.COMPLETE.value, Status.CANCELLED.value)
 
 
 def utcnow() -> datetime:

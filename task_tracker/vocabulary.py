@@ -1,0 +1,26 @@
+"""The words every face shares for a task's state, defined once: statuses (which are open,
+which closed) and priorities. Plain enums, so the command line's parser reads them without
+loading the schemas (pydantic)."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Status(enum.StrEnum):
+    PENDING = "pending"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    CANCELLED = "cancelled"
+
+
+class Priority(enum.StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
+CLOSED_STATUSES = (Status.COMPLETE.value, Status.CANCELLED.value)
+STATUSES = tuple(status.value for status in Status)
+PRIORITIES = tuple(priority.value for priority in Priority)
