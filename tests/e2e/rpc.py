@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import Any
 
 PROTOCOL_VERSION = "2025-06-18"
+# How long a test waits on a server before calling it hung. Only a hang bound, never a speed
+# test: generous, because a loaded machine (two suites at once, a busy CI host) is slow, not
+# hung, and a deadline it can miss fails correct code.
+HANG_S = float(os.environ.get("TASK_TRACKER_TEST_HANG_S", "120"))
 
 
 def initialize_params(client_name: str) -> dict[str, Any]:
@@ -64,7 +68,7 @@ class StdioServer:
         self.proc.stdin.write(data + b"\n")
         self.proc.stdin.flush()
 
-    def read_message(self, timeout: float = 20.0) -> dict[str, Any]:
+    def read_message(self, timeout: float = HANG_S) -> dict[str, Any]:
         assert self.proc.stdout is not None
         deadline = time.monotonic() + timeout
         fd = self.proc.stdout.fileno()
@@ -122,7 +126,7 @@ class StdioServer:
         self.proc.wait(10)
         self._close_pipes()
 
-    def close(self, timeout: float = 10.0) -> int:
+    def close(self, timeout: float = HANG_S) -> int:
         """Close stdin (how clients end a stdio server) and wait for a clean exit."""
         if self.proc.stdin and not self.proc.stdin.closed:
             self.proc.stdin.close()

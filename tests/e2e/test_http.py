@@ -23,7 +23,7 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 
 from task_tracker.migrate import HEAD_REVISION
 from task_tracker.remote import TOKEN_HELP
-from tests.e2e.rpc import StdioServer, initialize_params, request_message
+from tests.e2e.rpc import HANG_S, StdioServer, initialize_params, request_message
 
 TOKEN = "test-token-5f2c9a7e"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -68,7 +68,7 @@ def http_server(
     proc = subprocess.Popen(cmd, stdout=stderr, stderr=stderr, env=env)
     server = HttpServer(proc, port, stderr)
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG_S
         while True:
             try:
                 if httpx2.get(f"{server.base}/health", timeout=1).status_code == 200:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from task_tracker.postgres import is_url
-from tests.e2e.rpc import StdioServer, initialize_params, request_message
+from tests.e2e.rpc import HANG_S, StdioServer, initialize_params, request_message
 from tests.e2e.stored import rows
 
 
@@ -130,14 +130,14 @@ def test_terminal_stdin_gets_a_hint_on_stderr(db_path: Path) -> None:
     assert proc.stderr is not None
     err = b""
     try:
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + HANG_S
         while b"Set up a client" not in err and time.monotonic() < deadline:
             chunk = os.read(proc.stderr.fileno(), 4096)
             if not chunk:
                 break
             err += chunk
         os.close(primary)  # hang up: the server sees end of input and exits
-        out, rest = proc.communicate(timeout=20)
+        out, rest = proc.communicate(timeout=HANG_S)
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -160,7 +160,7 @@ def test_a_terminal_on_stdin_is_served_too(db_path: Path) -> None:
     try:
         os.write(primary, "".join(json.dumps(m) + "\n" for m in messages).encode())
         out = b""
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + HANG_S
         while out.count(b"\n") < 2:
             ready, _, _ = select.select([proc.stdout], [], [], deadline - time.monotonic())
             assert ready, f"no reply from the server within 20 s; got {out!r}"
@@ -223,7 +223,7 @@ def test_ctrl_c_on_a_terminal_stops_at_once_without_a_traceback(db_path: Path) -
         assert ready, "no reply to ping"
         assert json.loads(proc.stdout.readline()) == {"jsonrpc": "2.0", "id": 1, "result": {}}
         proc.send_signal(signal.SIGINT)  # what the terminal sends on Ctrl+C
-        _, err = proc.communicate(timeout=20)
+        _, err = proc.communicate(timeout=HANG_S)
     finally:
         os.close(primary)
         if proc.poll() is None:
