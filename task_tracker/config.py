@@ -65,6 +65,16 @@ def busy_timeout_ms() -> int:
     return int(raw) if raw.isdigit() else DEFAULT_BUSY_TIMEOUT_MS
 
 
+TRASH_DAYS_ENV_VAR = "TASK_TRACKER_TRASH_DAYS"
+TRASH_DAYS_DEFAULT = 30
+
+
+def trash_days() -> int:
+    """How many days a deleted task stays in the trash (check_settings refuses a bad value)."""
+    raw = os.environ.get(TRASH_DAYS_ENV_VAR, "").strip()
+    return int(raw) if raw.isdigit() else TRASH_DAYS_DEFAULT
+
+
 def check_settings() -> None:
     """Refuse, with one line, a setting from the environment that means nothing, rather than
     quietly running with the default in its place (a server and every command call it)."""
@@ -81,6 +91,12 @@ def check_settings() -> None:
         raise StartupError(
             f"{SYNCHRONOUS_ENV_VAR}={synchronous.lower()!r} is not understood: use NORMAL "
             "(the default) or FULL"
+        )
+    days = os.environ.get(TRASH_DAYS_ENV_VAR, "").strip()
+    if days and not days.isdigit():
+        raise StartupError(
+            f"{TRASH_DAYS_ENV_VAR}={days!r} is not understood: use a whole number of days "
+            f"(default {TRASH_DAYS_DEFAULT})"
         )
     read_only(False)  # (refuses a value it does not understand)
 

@@ -305,6 +305,12 @@ def test_commands_that_read_refuse_what_is_not_a_file(
             "always",
             "TASK_TRACKER_SYNCHRONOUS='always' is not understood: use NORMAL (the default) or FULL",
         ),
+        (
+            "TASK_TRACKER_TRASH_DAYS",
+            "a week",
+            "TASK_TRACKER_TRASH_DAYS='a week' is not understood: use a whole number of days "
+            "(default 30)",
+        ),
     ],
 )
 @pytest.mark.parametrize("command", ["serve", "ls"])

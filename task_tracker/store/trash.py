@@ -9,12 +9,12 @@ on request; purging deletes the tasks' history too.
 from __future__ import annotations
 
 import json
-import os
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, text, update
 
+from task_tracker.config import trash_days
 from task_tracker.errors import Refused
 from task_tracker.models import TaskEvent, TrashEntry, TrashTask, table_of
 from task_tracker.schemas import StoredRow, utcnow
@@ -25,13 +25,6 @@ from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_ta
 TRASH = table_of(TrashEntry)
 TRASH_TASKS = table_of(TrashTask)
 EVENTS = table_of(TaskEvent)
-TRASH_DAYS_ENV_VAR = "TASK_TRACKER_TRASH_DAYS"
-TRASH_DAYS_DEFAULT = 30
-
-
-def trash_days() -> int:
-    raw = os.environ.get(TRASH_DAYS_ENV_VAR, "")
-    return int(raw) if raw.isdigit() else TRASH_DAYS_DEFAULT
 
 
 def _rows(conn: Connection, ids: list[int]) -> list[dict[str, Any]]:
