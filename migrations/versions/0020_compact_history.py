@@ -90,9 +90,7 @@ def _au_trigger(*, compact: bool) -> str:
 
 def _pg_write(*, compact: bool) -> str:
     fields = ", ".join(f"'{f}'" for f in FIELDS)
-    pair = (
-        "jsonb_build_array(task_event_value(n.key, o.value), task_event_value(n.key, n.value))"
-    )
+    pair = "jsonb_build_array(task_event_value(n.key, o.value), task_event_value(n.key, n.value))"
     if compact:
         kept = ", ".join(f"'{f}'" for f in COMPACT)
         pair = f"""CASE WHEN n.key IN ({kept}) AND EXISTS (
