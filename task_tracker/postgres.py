@@ -40,6 +40,8 @@ USE_RIGHTS = (
 )
 # What a refused connection's message means. libpq gives no SQLSTATE for a connection the
 # server refused, only its text: these are PostgreSQL's own words (src/backend/utils/init).
+# The server has no free connection (max_connections): waited for, then named.
+FULL = r"(too many clients already|remaining connection slots are reserved)"
 _REFUSALS = (
     (
         r'role "(.*?)" does not exist',
@@ -59,10 +61,10 @@ _REFUSALS = (
         "this role may not connect to database {0!r}: grant it CONNECT ({help})",
     ),
     (
-        r"(too many clients already|remaining connection slots are reserved)",
-        "PostgreSQL has "
-        "no free connection (max_connections reached): retry in a moment; if it lasts, raise "
-        "max_connections or run fewer task-tracker processes (each holds up to 10)",
+        FULL,
+        "PostgreSQL has no free connection (max_connections reached): retry in a moment; if "
+        "it lasts, raise max_connections or run fewer task-tracker processes (each holds up "
+        "to 10)",
     ),
 )
 
@@ -78,8 +80,7 @@ def refused_connection(reason: str) -> str | None:
 
 
 def _too_many_clients(exc: BaseException) -> bool:
-    refusal = refused_connection(str(exc))
-    return refusal is not None and "max_connections" in refusal
+    return re.search(FULL, str(exc)) is not None
 
 
 class DatabaseURL(str):

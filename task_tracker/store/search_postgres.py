@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, text
 
 from task_tracker.schemas import RANK_WINDOW, Total
-from task_tracker.store.fts_query import Terms, query_terms
+from task_tracker.store.fts_query import Term, Terms, query_terms
 from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 
 CONFIG = "'task_search'"
@@ -38,14 +38,17 @@ def _words(param: str) -> str:
     return f"phraseto_tsquery({CONFIG}, task_words(:{param}))"
 
 
+def _words_of(term: Term) -> list[str]:
+    """The words task_words makes of a typed term (punctuation read as a space)."""
+    return _PUNCTUATION.split(term.text.strip(string.punctuation)) or [""]
+
+
 def _in_one_field(terms: Terms, parts: list[str]) -> str:
     """The condition that each term of several words matches inside one field. The vector
     is the fields' vectors concatenated, so `a <-> b` also matched a title ending in `a` and
     tags starting with `b`; in SQLite's index each field is a column of its own."""
     spread = [
-        part
-        for term, part in zip(terms.wanted, parts, strict=True)
-        if len(_PUNCTUATION.split(term.text.strip(string.punctuation))) > 1
+        part for term, part in zip(terms.wanted, parts, strict=True) if len(_words_of(term)) > 1
     ]
     return "".join(
         " AND (" + " OR ".join(f"ts_filter(t.search, '{{{w}}}') @@ {part}" for w in "abc") + ")"
@@ -67,7 +70,7 @@ def _tsqueries(terms: Terms, params: dict[str, Any]) -> _Queries:
         params[f"w{n}"] = term.text
         if term.prefix:
             # The last part as typed so far, after the others in order (FTS5's "a b"*).
-            *head, last = _PUNCTUATION.split(term.text.strip(string.punctuation)) or [""]
+            *head, last = _words_of(term)
             params[f"p{n}"] = _prefix_lexeme(last)
             prefix = f"to_tsquery({CONFIG}, :p{n})"
             if head:
