@@ -56,70 +56,73 @@ CREATE INDEX ix_trash_tasks_trash_id ON trash_tasks (trash_id);
 
 -- table alembic_version
 CREATE TABLE alembic_version (
-	version_num VARCHAR(32) NOT NULL, 
-	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+    version_num VARCHAR(32) NOT NULL,
+    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
 
 -- table projects
 CREATE TABLE projects (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	name VARCHAR(100) NOT NULL, 
-	description TEXT DEFAULT '' NOT NULL, 
-	archived BOOLEAN DEFAULT 0 NOT NULL, 
-	created_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL, 
-	CONSTRAINT ck_projects_ck_projects_name CHECK (length(name) BETWEEN 1 AND 100 AND name = trim(name)), 
-	CONSTRAINT ck_projects_ck_projects_description CHECK (length(description) <= 10000)
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    name VARCHAR(100) NOT NULL,
+    description TEXT DEFAULT '' NOT NULL,
+    archived BOOLEAN DEFAULT 0 NOT NULL,
+    created_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
+    CONSTRAINT ck_projects_ck_projects_description CHECK (length(description) <= 10000),
+    CONSTRAINT ck_projects_ck_projects_name CHECK (length(name) BETWEEN 1 AND 100 AND name = trim(name))
 );
 
 -- table sqlite_sequence
-CREATE TABLE sqlite_sequence(name,seq);
+CREATE TABLE sqlite_sequence (
+    name,
+    seq
+);
 
 -- table task_counts
 CREATE TABLE task_counts (
-	status VARCHAR(16) NOT NULL, 
-	n INTEGER DEFAULT '0' NOT NULL, 
-	CONSTRAINT pk_task_counts PRIMARY KEY (status)
+    status VARCHAR(16) NOT NULL,
+    n INTEGER DEFAULT '0' NOT NULL,
+    CONSTRAINT pk_task_counts PRIMARY KEY (status)
 );
 
 -- table task_dependencies
 CREATE TABLE task_dependencies (
-	task_id INTEGER NOT NULL, 
-	depends_on_id INTEGER NOT NULL, 
-	CONSTRAINT pk_task_dependencies PRIMARY KEY (task_id, depends_on_id), 
-	CONSTRAINT ck_task_dependencies_ck_task_dependencies_not_itself CHECK (task_id != depends_on_id), 
-	CONSTRAINT fk_task_dependencies_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE, 
-	CONSTRAINT fk_task_dependencies_depends_on_id_tasks FOREIGN KEY(depends_on_id) REFERENCES tasks (id) ON DELETE CASCADE
+    task_id INTEGER NOT NULL,
+    depends_on_id INTEGER NOT NULL,
+    CONSTRAINT ck_task_dependencies_ck_task_dependencies_not_itself CHECK (task_id != depends_on_id),
+    CONSTRAINT fk_task_dependencies_depends_on_id_tasks FOREIGN KEY(depends_on_id) REFERENCES tasks (id) ON DELETE CASCADE,
+    CONSTRAINT fk_task_dependencies_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE,
+    CONSTRAINT pk_task_dependencies PRIMARY KEY (task_id, depends_on_id)
 );
 
 -- table task_event_actor
 CREATE TABLE task_event_actor (
-	id INTEGER NOT NULL, 
-	actor VARCHAR(100), 
-	kind VARCHAR(16), 
-	CONSTRAINT pk_task_event_actor PRIMARY KEY (id), 
-	CONSTRAINT ck_task_event_actor_ck_task_event_actor_one_row CHECK (id = 1)
+    id INTEGER NOT NULL,
+    actor VARCHAR(100),
+    kind VARCHAR(16),
+    CONSTRAINT ck_task_event_actor_ck_task_event_actor_one_row CHECK (id = 1),
+    CONSTRAINT pk_task_event_actor PRIMARY KEY (id)
 );
 
 -- table task_events
 CREATE TABLE task_events (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	task_id INTEGER NOT NULL, 
-	version INTEGER NOT NULL, 
-	at VARCHAR(32) NOT NULL, 
-	actor VARCHAR(100), 
-	kind VARCHAR(16) NOT NULL, 
-	changes TEXT DEFAULT '{}' NOT NULL
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    task_id INTEGER NOT NULL,
+    version INTEGER NOT NULL,
+    at VARCHAR(32) NOT NULL,
+    actor VARCHAR(100),
+    kind VARCHAR(16) NOT NULL,
+    changes TEXT DEFAULT '{}' NOT NULL
 );
 
 -- table task_notes
 CREATE TABLE task_notes (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	task_id INTEGER NOT NULL, 
-	at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL, 
-	actor VARCHAR(100), 
-	text TEXT NOT NULL, 
-	CONSTRAINT ck_task_notes_ck_task_notes_text CHECK (length(text) BETWEEN 1 AND 2000), 
-	CONSTRAINT fk_task_notes_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    task_id INTEGER NOT NULL,
+    at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
+    actor VARCHAR(100),
+    text TEXT NOT NULL,
+    CONSTRAINT ck_task_notes_ck_task_notes_text CHECK (length(text) BETWEEN 1 AND 2000),
+    CONSTRAINT fk_task_notes_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE
 );
 
 -- table task_notes_fts
@@ -131,54 +134,70 @@ CREATE VIRTUAL TABLE task_notes_fts USING fts5(
 );
 
 -- table task_notes_fts_config
-CREATE TABLE 'task_notes_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'task_notes_fts_config' (
+    k PRIMARY KEY,
+    v
+);
 
 -- table task_notes_fts_data
-CREATE TABLE 'task_notes_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'task_notes_fts_data' (
+    id INTEGER PRIMARY KEY,
+    block BLOB
+);
 
 -- table task_notes_fts_docsize
-CREATE TABLE 'task_notes_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'task_notes_fts_docsize' (
+    id INTEGER PRIMARY KEY,
+    sz BLOB
+);
 
 -- table task_notes_fts_idx
-CREATE TABLE 'task_notes_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE 'task_notes_fts_idx' (
+    segid,
+    term,
+    pgno,
+    PRIMARY KEY(segid, term)
+);
 
 -- table task_tags
 CREATE TABLE task_tags (
-	task_id INTEGER NOT NULL, 
-	tag VARCHAR(40) NOT NULL, 
-	CONSTRAINT pk_task_tags PRIMARY KEY (task_id, tag), 
-	CONSTRAINT fk_task_tags_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE
+    task_id INTEGER NOT NULL,
+    tag VARCHAR(40) NOT NULL,
+    CONSTRAINT fk_task_tags_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE,
+    CONSTRAINT pk_task_tags PRIMARY KEY (task_id, tag)
 );
 
 -- table tasks
 CREATE TABLE "tasks" (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	title VARCHAR(200) NOT NULL, 
-	description TEXT DEFAULT '' NOT NULL, 
-	status VARCHAR(16) DEFAULT 'pending' NOT NULL, 
-	priority VARCHAR(16) DEFAULT 'medium' NOT NULL, 
-	tags TEXT DEFAULT '[]' NOT NULL, 
-	due_date VARCHAR(10), 
-	created_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL, 
-	updated_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL, 
-	completed_at VARCHAR(32), 
-	version INTEGER DEFAULT '1' NOT NULL, 
-	project_id INTEGER, 
-	parent_id INTEGER, claimed_by VARCHAR(100), claimed_until VARCHAR(32), 
-	CONSTRAINT ck_tasks_tags CHECK (json_valid(tags) AND json_type(tags) = 'array' AND json_array_length(tags) <= 20), 
-	CONSTRAINT ck_tasks_completed_at CHECK ((status = 'complete') = (completed_at IS NOT NULL) AND (completed_at IS NULL OR completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(completed_at, 1, 10), '+0 days') IS substr(completed_at, 1, 10) AND time(substr(completed_at, 12, 8)) IS substr(completed_at, 12, 8))), 
-	CONSTRAINT ck_tasks_title CHECK (length(title) BETWEEN 1 AND 200 AND title = trim(title)), 
-	CONSTRAINT ck_tasks_priority CHECK (priority IN ('low', 'medium', 'high')), 
-	CONSTRAINT ck_tasks_id CHECK (id BETWEEN 1 AND 9007199254740991), 
-	CONSTRAINT ck_tasks_status CHECK (status IN ('pending', 'in_progress', 'complete', 'cancelled')), 
-	CONSTRAINT ck_tasks_version CHECK (version BETWEEN 1 AND 9007199254740991), 
-	CONSTRAINT ck_tasks_due_date CHECK (due_date IS NULL OR date(due_date, '+0 days') IS due_date), 
-	CONSTRAINT fk_tasks_project_id_projects FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE SET NULL, 
-	CONSTRAINT ck_tasks_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(created_at, 1, 10), '+0 days') IS substr(created_at, 1, 10) AND time(substr(created_at, 12, 8)) IS substr(created_at, 12, 8)), 
-	CONSTRAINT fk_tasks_parent_id_tasks FOREIGN KEY(parent_id) REFERENCES tasks (id) ON DELETE CASCADE, 
-	CONSTRAINT ck_tasks_parent_id CHECK (parent_id != id), 
-	CONSTRAINT ck_tasks_description CHECK (length(description) <= 10000), 
-	CONSTRAINT ck_tasks_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(updated_at, 1, 10), '+0 days') IS substr(updated_at, 1, 10) AND time(substr(updated_at, 12, 8)) IS substr(updated_at, 12, 8))
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    title VARCHAR(200) NOT NULL,
+    description TEXT DEFAULT '' NOT NULL,
+    status VARCHAR(16) DEFAULT 'pending' NOT NULL,
+    priority VARCHAR(16) DEFAULT 'medium' NOT NULL,
+    tags TEXT DEFAULT '[]' NOT NULL,
+    due_date VARCHAR(10),
+    created_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
+    updated_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
+    completed_at VARCHAR(32),
+    version INTEGER DEFAULT '1' NOT NULL,
+    project_id INTEGER,
+    parent_id INTEGER,
+    claimed_by VARCHAR(100),
+    claimed_until VARCHAR(32),
+    CONSTRAINT ck_tasks_completed_at CHECK ((status = 'complete') = (completed_at IS NOT NULL) AND (completed_at IS NULL OR completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(completed_at, 1, 10), '+0 days') IS substr(completed_at, 1, 10) AND time(substr(completed_at, 12, 8)) IS substr(completed_at, 12, 8))),
+    CONSTRAINT ck_tasks_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(created_at, 1, 10), '+0 days') IS substr(created_at, 1, 10) AND time(substr(created_at, 12, 8)) IS substr(created_at, 12, 8)),
+    CONSTRAINT ck_tasks_description CHECK (length(description) <= 10000),
+    CONSTRAINT ck_tasks_due_date CHECK (due_date IS NULL OR date(due_date, '+0 days') IS due_date),
+    CONSTRAINT ck_tasks_id CHECK (id BETWEEN 1 AND 9007199254740991),
+    CONSTRAINT ck_tasks_parent_id CHECK (parent_id != id),
+    CONSTRAINT ck_tasks_priority CHECK (priority IN ('low', 'medium', 'high')),
+    CONSTRAINT ck_tasks_status CHECK (status IN ('pending', 'in_progress', 'complete', 'cancelled')),
+    CONSTRAINT ck_tasks_tags CHECK (json_valid(tags) AND json_type(tags) = 'array' AND json_array_length(tags) <= 20),
+    CONSTRAINT ck_tasks_title CHECK (length(title) BETWEEN 1 AND 200 AND title = trim(title)),
+    CONSTRAINT ck_tasks_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(updated_at, 1, 10), '+0 days') IS substr(updated_at, 1, 10) AND time(substr(updated_at, 12, 8)) IS substr(updated_at, 12, 8)),
+    CONSTRAINT ck_tasks_version CHECK (version BETWEEN 1 AND 9007199254740991),
+    CONSTRAINT fk_tasks_parent_id_tasks FOREIGN KEY(parent_id) REFERENCES tasks (id) ON DELETE CASCADE,
+    CONSTRAINT fk_tasks_project_id_projects FOREIGN KEY(project_id) REFERENCES projects (id) ON DELETE SET NULL
 );
 
 -- table tasks_fts
@@ -190,33 +209,47 @@ CREATE VIRTUAL TABLE tasks_fts USING fts5(
 );
 
 -- table tasks_fts_config
-CREATE TABLE 'tasks_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'tasks_fts_config' (
+    k PRIMARY KEY,
+    v
+);
 
 -- table tasks_fts_data
-CREATE TABLE 'tasks_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'tasks_fts_data' (
+    id INTEGER PRIMARY KEY,
+    block BLOB
+);
 
 -- table tasks_fts_docsize
-CREATE TABLE 'tasks_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'tasks_fts_docsize' (
+    id INTEGER PRIMARY KEY,
+    sz BLOB
+);
 
 -- table tasks_fts_idx
-CREATE TABLE 'tasks_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE 'tasks_fts_idx' (
+    segid,
+    term,
+    pgno,
+    PRIMARY KEY(segid, term)
+);
 
 -- table trash
 CREATE TABLE trash (
-	id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, 
-	task_id INTEGER NOT NULL, 
-	title VARCHAR(200) NOT NULL, 
-	deleted_at VARCHAR(32) NOT NULL, 
-	deleted_by VARCHAR(100), 
-	content TEXT NOT NULL
+    id INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
+    task_id INTEGER NOT NULL,
+    title VARCHAR(200) NOT NULL,
+    deleted_at VARCHAR(32) NOT NULL,
+    deleted_by VARCHAR(100),
+    content TEXT NOT NULL
 );
 
 -- table trash_tasks
 CREATE TABLE trash_tasks (
-	task_id INTEGER NOT NULL, 
-	trash_id INTEGER NOT NULL, 
-	CONSTRAINT pk_trash_tasks PRIMARY KEY (task_id), 
-	CONSTRAINT fk_trash_tasks_trash_id_trash FOREIGN KEY(trash_id) REFERENCES trash (id) ON DELETE CASCADE
+    task_id INTEGER NOT NULL,
+    trash_id INTEGER NOT NULL,
+    CONSTRAINT fk_trash_tasks_trash_id_trash FOREIGN KEY(trash_id) REFERENCES trash (id) ON DELETE CASCADE,
+    CONSTRAINT pk_trash_tasks PRIMARY KEY (task_id)
 );
 
 -- trigger task_counts_ad
