@@ -44,6 +44,11 @@ def resolve_db(cli_value: str | os.PathLike[str] | None = None) -> Path | Databa
     return resolve_db_path(cli_value)
 
 
+def shown(db: Path | DatabaseURL) -> str:
+    """A database as messages and logs show it: the path, or the URL without its password."""
+    return db.shown if isinstance(db, DatabaseURL) else str(db)
+
+
 def resolve_db_path(cli_value: str | os.PathLike[str] | None = None) -> Path:
     """Return the absolute database path the server would use.
 

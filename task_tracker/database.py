@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, TypeVar
 import anyio
 
 from task_tracker import postgres
-from task_tracker.config import busy_timeout_ms, synchronous_level
+from task_tracker.config import busy_timeout_ms, shown, synchronous_level
 from task_tracker.db import read_transaction, sqlite_error_code, write_retrying
 from task_tracker.errors import DatabaseUnavailable, StartupError
 from task_tracker.postgres import DatabaseURL
@@ -80,7 +80,7 @@ class Database:
         threaded: reads always run in worker threads (HTTP, where many clients call at once)."""
         self.db_path = db_path
         self.postgres = isinstance(db_path, DatabaseURL)
-        self.shown = db_path.shown if isinstance(db_path, DatabaseURL) else str(db_path)
+        self.shown = shown(db_path)
         self._prepared = prepared
         self._threaded = threaded
         self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from task_tracker.cli.output import fail
-from task_tracker.config import resolve_db
+from task_tracker.config import resolve_db, shown
 from task_tracker.errors import InvalidInput, StartupError
 from task_tracker.postgres import DatabaseURL
 
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
 
 Target = Path | DatabaseURL
-
-
-def _shown(db: Target) -> str:
-    return db.shown if isinstance(db, DatabaseURL) else str(db)
 
 
 def _engine(db: Target) -> Engine:
@@ -68,9 +64,9 @@ def _check_source(source: Target) -> None:
     revision = current_revision(source)
     if revision != HEAD_REVISION:
         raise StartupError(
-            f"{_shown(source)} is at schema revision {revision or 'none'}, and db copy reads "
+            f"{shown(source)} is at schema revision {revision or 'none'}, and db copy reads "
             f"databases at {HEAD_REVISION}: run `task-tracker db upgrade --db "
-            f"{_shown(source)}` first (a newer one needs a newer task-tracker)"
+            f"{shown(source)}` first (a newer one needs a newer task-tracker)"
         )
 
 
@@ -114,13 +110,13 @@ def copy_command(args: argparse.Namespace) -> int:
         copied = _copy(source, target)
     except InvalidInput as exc:
         _remove(target, created)
-        return fail(f"{_shown(target)}: {exc}", code=1)
+        return fail(f"{shown(target)}: {exc}", code=1)
     except BaseException:
         _remove(target, created)
         raise
     from task_tracker.store.copy import described
 
-    sys.stderr.write(f"copied {described(copied)} from {_shown(source)} to {_shown(target)}\n")
+    sys.stderr.write(f"copied {described(copied)} from {shown(source)} to {shown(target)}\n")
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from task_tracker.config import read_only, resolve_db, toolsets
+from task_tracker.config import read_only, resolve_db, shown, toolsets
 from task_tracker.errors import StartupError
 from task_tracker.postgres import DatabaseURL
 
@@ -19,11 +19,6 @@ task-tracker is an MCP server and is now waiting for an MCP client on stdin/stdo
 Nothing will happen until a client talks to it; press Ctrl+C to quit.
   Try it:   npx @modelcontextprotocol/inspector {command}
   Set up a client: see README.md ("Client configuration")."""
-
-
-def shown(db: Path | DatabaseURL) -> str:
-    """The database as messages may show it (a URL without its password)."""
-    return db.shown if isinstance(db, DatabaseURL) else str(db)
 
 
 def serve(args: argparse.Namespace) -> int:
