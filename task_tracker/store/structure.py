@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -125,19 +125,26 @@ def subtree_rows(conn: Connection, task_id: int, *, limit: int) -> list[Any]:
     return list(conn.execute(_SUBTREE_ROWS, {"root": task_id, "limit": limit}))
 
 
-def subtree(conn: Connection, task_id: int) -> list[tuple[int, str]]:
-    """(id, status) of every subtask of task_id at any depth."""
-    return [(row.id, row.status) for row in conn.execute(_SUBTREE, {"root": task_id})]
+class Subtask(NamedTuple):
+    id: int
+    status: str
+    depth: int  # 1 for a direct subtask
 
 
-def delete_subtree(conn: Connection, task_id: int) -> None:
-    """Delete task_id and every subtask below it, the deepest first. Deleting a parent
-    whose subtasks are still there leaves them to ON DELETE CASCADE, which recurses once per
-    level: SQLite refuses past 1,000 levels ("too many levels of trigger recursion") and
-    slows long before; level by level from the leaves, no delete cascades."""
+def subtree(conn: Connection, task_id: int) -> list[Subtask]:
+    """Every subtask of task_id at any depth, by id."""
+    return [Subtask(*row) for row in conn.execute(_SUBTREE, {"root": task_id})]
+
+
+def delete_subtree(conn: Connection, task_id: int, below: list[Subtask]) -> None:
+    """Delete task_id and its subtasks (`below`, as subtasks_in_the_way found them), the
+    deepest first. Deleting a parent whose subtasks are still there leaves them to ON DELETE
+    CASCADE, which recurses once per level: SQLite refuses past 1,000 levels ("too many
+    levels of trigger recursion") and slows long before; level by level from the leaves,
+    no delete cascades."""
     levels: dict[int, list[int]] = {}
-    for row in conn.execute(_SUBTREE, {"root": task_id}):
-        levels.setdefault(row.depth, []).append(row.id)
+    for subtask in below:
+        levels.setdefault(subtask.depth, []).append(subtask.id)
     for depth in sorted(levels, reverse=True):
         ids = levels[depth]
         for start in range(0, len(ids), _DELETE_BATCH):
@@ -276,13 +283,13 @@ def top_blockers(conn: Connection, *, limit: int = 3) -> list[tuple[Any, int]]:
 
 def subtasks_in_the_way(
     conn: Connection, task_id: int, *, action: str, with_subtasks: bool
-) -> list[int]:
+) -> list[Subtask]:
     """The subtasks (any depth) that `action` (complete, cancel, delete) would also act on:
     the open ones, or all of them for delete. Refused unless with_subtasks."""
     below = subtree(conn, task_id)
     if action != "delete":
-        below = [(i, status) for i, status in below if status in OPEN_STATUSES]
+        below = [subtask for subtask in below if subtask.status in OPEN_STATUSES]
     if below and not with_subtasks:
-        ids = [i for i, _ in below]
+        ids = [subtask.id for subtask in below]
         raise SubtasksInTheWay(task_id, ids, _ids(ids), action=action)
-    return [i for i, _ in below]
+    return below

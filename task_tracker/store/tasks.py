@@ -176,7 +176,7 @@ def update_task(
             conn, task_id, action=action, with_subtasks=with_subtasks
         )
         if below:
-            _close(conn, below, status=values["status"])
+            _close(conn, [subtask.id for subtask in below], status=values["status"])
     if not values and not new_depends_on:
         return task
     now = utcnow()
@@ -249,7 +249,7 @@ def delete_task(
         conn, task_id, action="delete", with_subtasks=with_subtasks
     )
     if below:  # named, not left to ON DELETE CASCADE, which needs foreign keys on
-        structure.delete_subtree(conn, task_id)
+        structure.delete_subtree(conn, task_id, below)
     else:
         conn.execute(_DELETE_TASK, {"task_id": task_id})
     return task

@@ -57,7 +57,7 @@ def trash_task(
     below = structure.subtasks_in_the_way(
         conn, task_id, action="delete", with_subtasks=with_subtasks
     )
-    ids = [task_id, *below]
+    ids = [task_id, *(subtask.id for subtask in below)]
     deps = conn.execute(
         select(D.task_id, D.depends_on_id).where(D.task_id.in_(ids) | D.depends_on_id.in_(ids))
     ).all()
@@ -79,7 +79,7 @@ def trash_task(
         },
     ).scalar_one()
     conn.execute(insert(TRASH_TASKS), [{"task_id": i, "trash_id": entry} for i in ids])
-    structure.delete_subtree(conn, task_id)
+    structure.delete_subtree(conn, task_id, below)
     purge_expired(conn)
     return task
 
