@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 SCHEMES = ("postgresql:", "postgresql+", "postgres:")
 STATEMENT_TIMEOUT_MS = 30_000
-WRITE_ATTEMPTS = 20
+WRITE_ATTEMPTS = 40
 INSUFFICIENT_PRIVILEGE = "42501"
 RETRYABLE_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock
 # Waiting for a free connection when the server has none (max_connections): pauses, seconds.
