@@ -27,7 +27,7 @@ from client import BenchClient
 from common import print_table, side_by_side, started_server
 from scale import calls, database_of_size, search_queries
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.postgres import DatabaseURL
 
 ADD_TARGET, SEARCH_TARGET = 2.0, 3.0

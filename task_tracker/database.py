@@ -13,10 +13,10 @@ work side by side, SQLite lets go of the GIL while it works, and a slow search n
 up every other client. Writes stay on the loop, which serializes them already: a hop to a
 thread and back cost more than most writes (bench/http_load.py).
 
-On PostgreSQL (a DatabaseURL) every transaction runs in a worker thread (the network must
-not stall the loop), writes up to READ_THREADS at once: reads REPEATABLE READ, writes
-SERIALIZABLE and tried again on a serialization failure, a claim from the queue READ
-COMMITTED under row locks (task_tracker.postgres).
+On PostgreSQL every transaction runs in a worker thread (the network must not stall the
+loop), writes up to READ_THREADS at once: reads REPEATABLE READ, writes SERIALIZABLE and tried
+again on a serialization failure, a claim from the queue READ COMMITTED under row locks. What
+differs between the two is the backend's (task_tracker.backends); this module only asks it.
 
 A failed open is not kept for the life of the process: the next call tries again, and a
 failure that cannot pass by itself (the file is not a task database, its schema is newer than
@@ -36,9 +36,8 @@ from typing import TYPE_CHECKING, TypeVar
 
 import anyio
 
-from task_tracker import postgres
-from task_tracker.config import busy_timeout_ms, shown, synchronous_level
-from task_tracker.db import read_transaction, sqlite_error_code, write_retrying
+from task_tracker.backends import backend_for
+from task_tracker.db import sqlite_error_code
 from task_tracker.errors import DatabaseUnavailable, StartupError
 from task_tracker.postgres import DatabaseURL
 from task_tracker.runtime import enabled
@@ -61,13 +60,10 @@ PERMANENT_ERRORS = (11, 26)
 READ_THREADS = 4
 
 
-def _thread_limiters(
-    *, postgres: bool = False
-) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
-    """Up to READ_THREADS readers; one writer, first come first served (SQLite admits one
-    at a time), or as many as READ_THREADS on PostgreSQL, which runs them side by side."""
-    writers = READ_THREADS if postgres else 1
-    return anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(writers)
+def _thread_limiters(writers: int) -> tuple[anyio.CapacityLimiter, anyio.CapacityLimiter]:
+    """Up to READ_THREADS readers; writers first come first served, as many at once as the
+    backend runs side by side (SQLite admits one)."""
+    return anyio.CapacityLimiter(READ_THREADS), anyio.CapacityLimiter(min(writers, READ_THREADS))
 
 
 class Database:
@@ -78,9 +74,8 @@ class Database:
     ) -> None:
         """prepared: the caller has already checked the file and brought it to head.
         threaded: reads always run in worker threads (HTTP, where many clients call at once)."""
-        self.db_path = db_path
-        self.postgres = isinstance(db_path, DatabaseURL)
-        self.shown = shown(db_path)
+        self.backend = backend_for(db_path)
+        self.shown = self.backend.shown
         self._prepared = prepared
         self._threaded = threaded
         self._limiters: tuple[anyio.CapacityLimiter, anyio.CapacityLimiter] | None = None
@@ -112,26 +107,25 @@ class Database:
             resume_collection()
 
     def _open(self) -> None:
-        from task_tracker import db, migrate, store
+        from task_tracker import store
 
+        backend = self.backend
         if not self._prepared:
-            migrate.prepare_database(self.db_path)
+            backend.prepare()
             self._prepared = True
-        if isinstance(self.db_path, DatabaseURL):
-            self._engine = postgres.create_engine(self.db_path)  # (no_wait: SQLite's alone)
-            return
-        engine = db.create_db_engine(self.db_path)
+        engine = backend.create_engine()
         try:
-            with db.read_transaction(engine) as conn:  # connect and set the pragmas now
+            with backend.reading(engine) as conn:  # connect (and set SQLite's pragmas) now
                 store.schema_revision(conn)
         except BaseException:
             engine.dispose()
             raise
-        self._no_wait = db.create_db_engine(self.db_path, wait_for_locks=False)
-        if synchronous_level() == "NORMAL" and enabled("walsync"):
+        if not backend.threads_only:  # for writes on the loop, which must never wait
+            self._no_wait = backend.create_engine(wait_for_locks=False)
+        if backend.flushes_wal and enabled("walsync"):
             from task_tracker.runtime.walsync import WalFlusher
 
-            self._flusher = WalFlusher(self.db_path)
+            self._flusher = WalFlusher(Path(backend.where))
         self._engine = engine
 
     def close(self) -> None:
@@ -170,13 +164,14 @@ class Database:
             raise DatabaseUnavailable(reason) from None
 
     def no_wait(self) -> Engine | None:
-        """The engine that never waits for locks, or None until the database is open."""
+        """The engine that never waits for locks, or None until the database is open (or
+        on a backend whose transactions all run in threads)."""
         return self._no_wait if self._engine is not None else None
 
     async def run(self, fn: Callable[[Connection], T], *, write: bool, queue: bool = False) -> T:
         """fn in one transaction (a write transaction holds the write lock from its start).
-        queue: on PostgreSQL, READ COMMITTED with row locks (postgres.write_retrying)."""
-        if self.postgres or (self._threaded and not write):
+        queue: fn takes work from a queue under row locks (Backend.write)."""
+        if self.backend.threads_only or (self._threaded and not write):
             result = await self.in_thread(fn, write=write, queue=queue)
         else:
             result = await run_transaction(self, fn, write=write)
@@ -189,7 +184,7 @@ class Database:
     ) -> T:
         """fn in one transaction in a worker thread, waiting for locks as long as allowed."""
         if self._limiters is None:  # made here: they belong to the running event loop
-            self._limiters = _thread_limiters(postgres=self.postgres)
+            self._limiters = _thread_limiters(self.backend.writers)
         readers, writer = self._limiters
         if write:
             return await anyio.to_thread.run_sync(
@@ -205,14 +200,11 @@ class Database:
         return result
 
     def _read(self, fn: Callable[[Connection], T]) -> T:
-        transaction = postgres.read_transaction if self.postgres else read_transaction
-        with transaction(self.engine()) as conn:
+        with self.backend.reading(self.engine()) as conn:
             return fn(conn)
 
     def _write(self, fn: Callable[[Connection], T], *, queue: bool = False) -> T:
-        if self.postgres:
-            return postgres.write_retrying(self.engine(), fn, queue=queue)
-        self.engine()  # open, or raise why not
-        no_wait = self.no_wait()
-        assert no_wait is not None
-        return write_retrying(no_wait, fn, wait_ms=busy_timeout_ms())
+        engine = self.engine()  # open, or raise why not
+        # SQLite: the engine that fails at once on a lock, retried with short pauses
+        # (db.write_retrying), so that writers queued in threads keep their order.
+        return self.backend.write(self._no_wait or engine, fn, queue=queue)

@@ -19,11 +19,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from task_tracker.config import busy_timeout_ms, synchronous_level
 from task_tracker.errors import (
+    ID_RULE,
     DatabaseBusy,
-    DatabaseForbidden,
     DatabaseFull,
     DatabaseGone,
-    DatabaseUnavailable,
     DatabaseUnwritable,
     IdsUsedUp,
     InvalidInput,
@@ -182,8 +181,6 @@ def create_db_engine(
 # SQLite's primary result codes (the low byte of an extended code).
 SQLITE_BUSY, SQLITE_LOCKED, SQLITE_INTERRUPT, SQLITE_IOERR = 5, 6, 9, 10
 SQLITE_FULL, SQLITE_CONSTRAINT = 13, 19
-# The rule that keeps task ids within what JSON clients read exactly (models: id BETWEEN …).
-ID_RULE = "ck_tasks_id"
 
 
 def sqlite_error_code(exc: BaseException) -> int | None:
@@ -193,43 +190,11 @@ def sqlite_error_code(exc: BaseException) -> int | None:
     return code & 0xFF if isinstance(code, int) else None
 
 
-def _postgres_error(exc: BaseException) -> TaskTrackerError | None:
-    """What a PostgreSQL failure means for a caller: the server unreachable or restarting
-    (class 08, 57P01-57P03: retry), a write that lost every retry or a statement over the
-    timeout (retry), a full disk, or a rule of the schema (23xxx)."""
-    from sqlalchemy.exc import DBAPIError, OperationalError
-
-    from task_tracker.postgres import INSUFFICIENT_PRIVILEGE, ROLE_HELP, refused_connection
-
-    if not isinstance(exc, DBAPIError) or not type(exc.orig).__module__.startswith("psycopg"):
-        return None
-    state = getattr(exc.orig, "sqlstate", None) or ""
-    reason = (str(exc.orig).strip().splitlines() or ["no reason given"])[0]
-    if state.startswith("08") or state in ("57P01", "57P02", "57P03") or exc.connection_invalidated:
-        return DatabaseUnavailable(f"PostgreSQL is not reachable: {reason}")
-    if state in ("40001", "40P01", "55P03", "57014"):
-        return DatabaseBusy()
-    if state == "53100":
-        return DatabaseFull()
-    if getattr(getattr(exc.orig, "diag", None), "constraint_name", None) == ID_RULE:
-        return IdsUsedUp()
-    if state.startswith("23"):
-        return InvalidInput(
-            f"The change breaks a rule of the task database ({reason}); nothing was changed."
-        )
-    if state == INSUFFICIENT_PRIVILEGE:
-        return DatabaseForbidden(reason, ROLE_HELP)
-    if not state and isinstance(exc, OperationalError):
-        refusal = refused_connection(str(exc.orig))
-        return DatabaseUnavailable(refusal or f"PostgreSQL is not reachable: {reason}")
-    return None
-
-
-def domain_error(exc: BaseException) -> TaskTrackerError | None:
-    """The domain error a database failure means for a caller (retry, free space), if any."""
+def error_meaning(exc: BaseException) -> TaskTrackerError | None:
+    """The domain error a SQLite failure means for a caller (retry, free space), if any."""
     code = sqlite_error_code(exc)
     if code is None:
-        return _postgres_error(exc)
+        return None
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return DatabaseBusy()
     if code == SQLITE_FULL:

@@ -153,6 +153,11 @@ class DatabaseFull(TaskTrackerError):
         )
 
 
+# The rule that keeps task ids within what JSON clients read exactly (models: id BETWEEN …):
+# the database names it when it refuses an id past the range.
+ID_RULE = "ck_tasks_id"
+
+
 class IdsUsedUp(TaskTrackerError):
     """The largest task id is taken: ids are never reused, so no task can be added."""
 

@@ -1,4 +1,5 @@
-"""Bringing a database file to Alembic head: checks first, a backup, then the upgrade.
+"""Bringing a SQLite file to Alembic head: checks first, a backup, then the upgrade
+(PostgreSQL's is postgres.prepare; backends.Backend.prepare picks between them).
 
 A database already at head (every normal start) is recognised with the sqlite3 module alone:
 no Alembic import, no scan of the scripts.
@@ -17,11 +18,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from task_tracker import postgres
 from task_tracker.db import sqlite_error_code
 from task_tracker.dbfile import LOCKED, UNREADABLE, refuse_special_file, unreadable
 from task_tracker.errors import StartupError
-from task_tracker.postgres import DatabaseURL
 from task_tracker.revisions import (
     HEAD_REVISION,
     migrations_dir,
@@ -147,16 +146,9 @@ def _has_tasks(db_path: Path) -> bool:
             return False
 
 
-def prepare_database(db_path: Path | DatabaseURL, *, read_only: bool = False) -> None:
-    """Check the database and bring it to head, backing it up first if it holds tasks (a
-    file; a PostgreSQL server has backups of its own: pg_dump). read_only: change nothing;
-    a database that is not at head is refused with the command that brings it there."""
-    if read_only:
-        _refuse_unless_at_head(db_path)
-        return
-    if isinstance(db_path, DatabaseURL):
-        postgres.prepare(db_path)
-        return
+def prepare_file(db_path: Path) -> None:
+    """Check a SQLite file and bring it to head, backing it up first if it holds tasks (a
+    PostgreSQL server has backups of its own: pg_dump)."""
     revision = check_database(db_path)
     if revision == HEAD_REVISION:
         return  # the common case: no Alembic import, no migration work
@@ -172,35 +164,8 @@ def prepare_database(db_path: Path | DatabaseURL, *, read_only: bool = False) ->
     upgrade_to_head(db_path)
 
 
-def _refuse_unless_at_head(db_path: Path | DatabaseURL) -> None:
-    """A read-only server writes nothing, so it serves only a database already at head."""
-    where = db_path.shown if isinstance(db_path, DatabaseURL) else str(db_path)
-    upgrade = f"run `task-tracker db upgrade --db {where}` first"
-    if isinstance(db_path, Path):
-        refuse_special_file(db_path)
-    if isinstance(db_path, Path) and not db_path.is_file():
-        raise StartupError(
-            f"there is no task database at {where} yet, and a read-only server creates none: "
-            f"{upgrade}"
-        )
-    try:
-        revision = current_revision(db_path)
-    except sqlite3.DatabaseError as exc:
-        raise unreadable(where, exc) from None
-    if revision == HEAD_REVISION:
-        return
-    refuse_unknown_revision(where, revision)
-    raise StartupError(
-        f"{where} is at schema revision {revision or '(none)'} and this task-tracker needs "
-        f"{HEAD_REVISION}; a read-only server does not migrate: {upgrade} (it writes a "
-        "backup before it changes anything)"
-    )
-
-
-def current_revision(db_path: Path | DatabaseURL) -> str | None:
-    """The Alembic revision stamped in the database, or None if it has none (or no file)."""
-    if isinstance(db_path, DatabaseURL):
-        return postgres.current_revision(db_path)
+def current_revision(db_path: Path) -> str | None:
+    """The Alembic revision stamped in the file, or None if it has none (or no file)."""
     if not db_path.exists():
         return None
     with _read_only(db_path) as conn:
@@ -217,5 +182,5 @@ def open_database(db_path: Path) -> Engine:
     """Bring the database to head and return an engine for it."""
     from task_tracker.db import create_db_engine
 
-    prepare_database(db_path)
+    prepare_file(db_path)
     return create_db_engine(db_path)

@@ -12,7 +12,6 @@ Reads run REPEATABLE READ, READ ONLY: one snapshot per call, as on SQLite.
 from __future__ import annotations
 
 import random
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 from task_tracker.errors import StartupError
+from task_tracker.pgerrors import (
+    CREATE_RIGHTS,
+    USE_RIGHTS,
+    refused_connection,
+    sqlstate,
+    too_many_clients,
+    without_rights,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
@@ -28,59 +35,9 @@ T = TypeVar("T")
 SCHEMES = ("postgresql:", "postgresql+", "postgres:")
 STATEMENT_TIMEOUT_MS = 30_000
 WRITE_ATTEMPTS = 40
-INSUFFICIENT_PRIVILEGE = "42501"
 RETRYABLE_SQLSTATES = ("40001", "40P01")  # serialization failure, deadlock
 # Waiting for a free connection when the server has none (max_connections): pauses, seconds.
 CONNECT_PAUSES_S = (0.05, 0.1, 0.2, 0.4, 0.8, 1.6)
-ROLE_HELP = 'docs/remote.md, "Creating the role and the database"'
-CREATE_RIGHTS = ("CREATE, USAGE ON SCHEMA public",)
-USE_RIGHTS = (
-    "SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public",
-    "USAGE ON ALL SEQUENCES IN SCHEMA public",
-)
-# What a refused connection's message means. libpq gives no SQLSTATE for a connection the
-# server refused, only its text: these are PostgreSQL's own words (src/backend/utils/init).
-# The server has no free connection (max_connections): waited for, then named.
-FULL = r"(too many clients already|remaining connection slots are reserved)"
-_REFUSALS = (
-    (
-        r'role "(.*?)" does not exist',
-        "PostgreSQL has no role {0!r}: create it ({help}) or fix the user in the URL",
-    ),
-    (
-        r'database "(.*?)" does not exist',
-        "PostgreSQL has no database {0!r}: create it ({help}) or fix the database in the URL",
-    ),
-    (
-        r'password authentication failed for user "(.*?)"',
-        "PostgreSQL refused the password "
-        "of role {0!r}: fix it in the URL (TASK_TRACKER_DB) or in ~/.pgpass",
-    ),
-    (
-        r'permission denied for database "(.*?)"',
-        "this role may not connect to database {0!r}: grant it CONNECT ({help})",
-    ),
-    (
-        FULL,
-        "PostgreSQL has no free connection (max_connections reached): retry in a moment; if "
-        "it lasts, raise max_connections or run fewer task-tracker processes (each holds up "
-        "to 10)",
-    ),
-)
-
-
-def refused_connection(reason: str) -> str | None:
-    """What a failed connection's message means when the server answered and refused it
-    (None: it could not be reached, or the reason is not one we know)."""
-    for pattern, meaning in _REFUSALS:
-        found = re.search(pattern, reason)
-        if found:
-            return meaning.format(found.group(1), help=ROLE_HELP)
-    return None
-
-
-def _too_many_clients(exc: BaseException) -> bool:
-    return re.search(FULL, str(exc)) is not None
 
 
 class DatabaseURL(str):
@@ -152,7 +109,7 @@ def _connect_waiting(dialect: Any, record: Any, cargs: Any, cparams: Any) -> Any
         try:
             return dialect.connect(*cargs, **cparams)
         except psycopg.OperationalError as exc:
-            if pause is None or not _too_many_clients(exc):
+            if pause is None or not too_many_clients(exc):
                 raise
             time.sleep(pause * random.uniform(0.5, 1.5))  # noqa: S311 (jitter)
     raise AssertionError("unreachable")
@@ -169,7 +126,7 @@ def current_revision(url: DatabaseURL) -> str | None:
                 return None
             return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     except sa.exc.ProgrammingError as exc:
-        raise _without_rights(url, exc, "read the task tables", *USE_RIGHTS) from None
+        raise without_rights(url.shown, url, exc, "read the task tables", *USE_RIGHTS) from None
     except sa.exc.OperationalError as exc:
         reason = str(exc.orig).strip() if exc.orig else str(exc)
         refusal = refused_connection(reason)
@@ -179,18 +136,6 @@ def current_revision(url: DatabaseURL) -> str | None:
         raise StartupError(f"cannot reach PostgreSQL at {url.shown}: {first}") from None
     finally:
         engine.dispose()
-
-
-def _without_rights(url: DatabaseURL, exc: Any, doing: str, *rights: str) -> Exception:
-    """The StartupError for a role without the rights `doing` needs (else exc itself)."""
-    if _sqlstate(exc) != INSUFFICIENT_PRIVILEGE:
-        return exc
-    user = urlsplit(url).username or "(the URL's user)"
-    grants = " ".join(f"GRANT {r} TO {user};" for r in rights)
-    return StartupError(
-        f"role {user!r} may not {doing} at {url.shown} ({str(exc.orig).splitlines()[0]}): "
-        f"make it the database's owner, or as the owner run {grants} ({ROLE_HELP})"
-    )
 
 
 def prepare(url: DatabaseURL) -> None:
@@ -212,7 +157,26 @@ def prepare(url: DatabaseURL) -> None:
     try:
         command.upgrade(config, "head")
     except sa.exc.ProgrammingError as exc:
-        raise _without_rights(url, exc, "create the task tables", *CREATE_RIGHTS) from None
+        doing = "create the task tables"
+        raise without_rights(url.shown, url, exc, doing, *CREATE_RIGHTS) from None
+
+
+def foreign_tables(url: DatabaseURL) -> list[str]:
+    """The tables in the database's schema that are not task-tracker's, by name."""
+    from task_tracker.models import Base
+
+    ours = set(Base.metadata.tables) | {"alembic_version"}
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            tables = set(
+                conn.exec_driver_sql(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    return sorted(tables - ours)
 
 
 @contextmanager
@@ -241,11 +205,7 @@ def write_retrying(engine: Engine, fn: Callable[[Connection], T], *, queue: bool
                 with conn.begin():
                     return fn(conn)
         except DBAPIError as exc:
-            if _sqlstate(exc) not in RETRYABLE_SQLSTATES or attempt == WRITE_ATTEMPTS:
+            if sqlstate(exc) not in RETRYABLE_SQLSTATES or attempt == WRITE_ATTEMPTS:
                 raise
             time.sleep(random.uniform(0.001, 0.005) * attempt)  # noqa: S311 (jitter)
     raise AssertionError("unreachable")
-
-
-def _sqlstate(exc: Any) -> str | None:
-    return getattr(getattr(exc, "orig", None), "sqlstate", None)

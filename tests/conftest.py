@@ -11,7 +11,8 @@ from fastmcp import Client
 from sqlalchemy import Engine, create_engine
 
 from task_tracker import postgres
-from task_tracker.migrate import open_database, prepare_database
+from task_tracker.backends import prepare_database
+from task_tracker.migrate import open_database
 from task_tracker.postgres import DatabaseURL
 from task_tracker.server.app import build_server
 

@@ -12,9 +12,9 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from task_tracker import store
+from task_tracker.backends import domain_error
 from task_tracker.db import (
     create_db_engine,
-    domain_error,
     read_transaction,
     write_retrying,
     write_transaction,

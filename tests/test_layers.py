@@ -15,7 +15,7 @@ MAX_LINES = 300
 
 # A module in the first part may not import anything from the layers named after it.
 FORBIDDEN = {
-    "task_tracker.db": ("store", "server", "runtime", "cli", "migrate"),
+    "task_tracker.db": ("store", "server", "runtime", "cli", "migrate", "postgres", "backends"),
     "task_tracker.migrate": ("store", "server", "runtime", "cli"),
     "task_tracker.models": ("db", "store", "server", "runtime", "cli"),
     "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
@@ -24,7 +24,9 @@ FORBIDDEN = {
     "task_tracker.revisions": ("migrate", "db", "postgres", "store", "server", "runtime", "cli"),
     "task_tracker.dbfile": ("migrate", "store", "server", "runtime", "cli"),
     "task_tracker.config": ("db", "models", "store", "server", "runtime", "cli"),
-    "task_tracker.postgres": ("store", "server", "runtime", "cli"),
+    "task_tracker.postgres": ("store", "server", "runtime", "cli", "migrate", "backends"),
+    "task_tracker.pgerrors": ("postgres", "db", "migrate", "backends", "store", "server", "cli"),
+    "task_tracker.backends": ("store", "server", "runtime", "cli", "operations", "database"),
     "task_tracker.store": ("operations", "server", "runtime", "cli"),
     "task_tracker.operations": ("server", "cli", "board"),
     "task_tracker.database": ("operations", "server", "cli"),

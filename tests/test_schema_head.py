@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.postgres import DatabaseURL
 
 HEAD = Path(__file__).resolve().parents[1] / "migrations" / "head"

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from task_tracker.backends import prepare_database
 from task_tracker.errors import StartupError
 from task_tracker.migrate import alembic_config, current_revision
 from task_tracker.revisions import HEAD_REVISION, KNOWN_REVISIONS
@@ -175,7 +176,7 @@ def test_a_backup_that_cannot_fit_refuses_the_upgrade(
     usage = namedtuple("usage", "total used free")
     monkeypatch.setattr(shutil_module, "disk_usage", lambda _path: usage(10**9, 10**9, 1024))
     with pytest.raises(StartupError, match="not enough free disk space .* not changed"):
-        migrate.prepare_database(db)
+        prepare_database(db)
     assert db.read_bytes() == before
     assert migrate.current_revision(db) == "0003"
     assert [p.name for p in tmp_path.iterdir() if "backup" in p.name] == []
@@ -249,7 +250,7 @@ def test_a_read_only_start_creates_no_database(tmp_path: Path) -> None:
     done = run([*SERVE, str(db), "--read-only"])
     assert done.returncode == 2
     assert done.stderr.splitlines()[-1] == (
-        f"task-tracker: error: there is no task database at {db} yet, and a read-only server "
+        f"task-tracker: error: no task database at {db}; a read-only server "
         f"creates none: run `task-tracker db upgrade --db {db}` first"
     )
     assert not db.parent.exists()

@@ -24,24 +24,21 @@ def db_command(args: argparse.Namespace) -> int:
         from task_tracker.cli.copy import copy_command
 
         return copy_command(args)
-    target = resolve_db(args.db)
-    if isinstance(target, DatabaseURL):
-        return _postgres_db_command(args.db_command, target)
-    db_path = target
-    if args.db_command == "path":
-        emit(f"{db_path}\n")
-        return 0
-    from task_tracker import migrate
+    from task_tracker.backends import backend_for
 
+    backend = backend_for(resolve_db(args.db))
+    if args.db_command == "path":
+        emit(f"{backend.shown}\n")
+        return 0
     if args.db_command == "upgrade":
-        migrate.prepare_database(db_path)
-        emit(f"{db_path} is at revision {migrate.current_revision(db_path)}\n")
+        backend.prepare()
+        emit(f"{backend.shown} is at revision {backend.revision()}\n")
         return 0
     try:
-        revision = migrate.check_database(db_path)
+        revision = backend.check()
     except StartupError as exc:
         try:
-            revision = migrate.current_revision(db_path) if db_path.is_file() else None
+            revision = backend.revision() if backend.exists() else None
         except sqlite3.DatabaseError:
             revision = None  # not a database at all
         if revision is None:
@@ -51,19 +48,6 @@ def db_command(args: argparse.Namespace) -> int:
         sys.stderr.write(f"task-tracker: note: {exc}\n")
         return 0
     emit(f"{revision or 'empty (no revision)'}\n")
-    return 0
-
-
-def _postgres_db_command(command: str, url: DatabaseURL) -> int:
-    from task_tracker import migrate
-
-    if command == "path":
-        emit(f"{url.shown}\n")
-    elif command == "upgrade":
-        migrate.prepare_database(url)
-        emit(f"{url.shown} is at revision {migrate.current_revision(url)}\n")
-    else:
-        emit(f"{migrate.current_revision(url) or 'empty (no revision)'}\n")
     return 0
 
 
@@ -78,15 +62,12 @@ def _sqlite_file(raw: str | None) -> Path:
 
 def _existing_database(raw: str | None) -> Path:
     """The database path for a command that only reads it: never creates an empty file."""
-    from task_tracker.dbfile import refuse_special_file
+    from task_tracker.backends import SQLiteBackend
 
     db_path = _sqlite_file(raw)
-    refuse_special_file(db_path)
-    if not db_path.is_file():
-        raise StartupError(
-            f"no task database at {db_path}; pass --db with an existing file "
-            "(`task-tracker db path` shows the default)"
-        )
+    SQLiteBackend(db_path).require_existing(
+        "pass --db with an existing file (`task-tracker db path` shows the default)"
+    )
     return db_path
 
 
@@ -127,6 +108,7 @@ def _import_stream(db_path: Path, source: TextIO, *, new_ids: bool) -> int:
     this command created is removed again when the import fails, so a failed import leaves
     nothing behind."""
     from task_tracker import store
+    from task_tracker.backends import SQLiteBackend
     from task_tracker.cli.jsonstream import ExportReader
     from task_tracker.cli.progress import Progress
     from task_tracker.db import write_transaction
@@ -146,8 +128,7 @@ def _import_stream(db_path: Path, source: TextIO, *, new_ids: bool) -> int:
     except BaseException:
         engine.dispose()
         if created:
-            for suffix in ("", "-wal", "-shm"):
-                db_path.with_name(db_path.name + suffix).unlink(missing_ok=True)
+            SQLiteBackend(db_path).discard()
         raise
     finally:
         progress.finish()

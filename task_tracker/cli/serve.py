@@ -26,7 +26,7 @@ def serve(args: argparse.Namespace) -> int:
 
     pause_collection()  # until the database is open (task_tracker.database)
     db_path = resolve_db(args.db)
-    if isinstance(db_path, DatabaseURL) and args.db and urlsplit(args.db).password:
+    if args.db and urlsplit(args.db).password:  # (a path has none)
         log.warning(
             "the password in --db is visible to every user of this machine (ps); give the URL "
             "in TASK_TRACKER_DB instead, or keep the password in ~/.pgpass or PGPASSFILE"
@@ -38,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     sets = toolsets(args.tools)
-    from task_tracker.migrate import prepare_database
+    from task_tracker.backends import prepare_database
 
     if sys.stdin.isatty():
         command = f"{sys.executable} -m task_tracker serve --db {shown(db_path)}"
@@ -68,8 +68,8 @@ def serve_stdio(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
 
 def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
     from task_tracker import remote
+    from task_tracker.backends import prepare_database
     from task_tracker.config import auth_token, named_tokens
-    from task_tracker.migrate import prepare_database
     from task_tracker.server.app import build_server
 
     sets = toolsets(args.tools)

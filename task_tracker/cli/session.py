@@ -69,11 +69,10 @@ def run_task_command(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
+    from task_tracker.backends import domain_error, prepare_database
     from task_tracker.cli.tasks import COMMANDS
     from task_tracker.database import Database
-    from task_tracker.db import domain_error
     from task_tracker.errors import TaskTrackerError
-    from task_tracker.migrate import prepare_database
 
     db_path = resolve_db(getattr(args, "db", None))
     prepare_database(db_path)

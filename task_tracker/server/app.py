@@ -127,7 +127,7 @@ def build_server(
         from task_tracker import store
 
         revision = await database.run(store.schema_revision, write=False)
-        backend = "postgresql" if database.postgres else "sqlite"
+        backend = database.backend.name
         return JSONResponse({"status": "ok", "backend": backend, "schema_revision": revision})
 
     return mcp

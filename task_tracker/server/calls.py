@@ -22,8 +22,8 @@ from fastmcp.server.dependencies import get_access_token, get_context
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from pydantic import ValidationError as PydanticValidationError
 
+from task_tracker.backends import domain_error
 from task_tracker.config import ACTOR_ENV_VAR
-from task_tracker.db import domain_error
 from task_tracker.errors import InvalidInput, TaskTrackerError
 from task_tracker.remote import CLIENT_ID
 from task_tracker.schemas import ACTOR_MAX

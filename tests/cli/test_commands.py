@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
+from task_tracker.backends import prepare_database
 from task_tracker.cli.dates import parse_due
-from task_tracker.migrate import prepare_database
 from task_tracker.schemas import local_today
 from task_tracker.server.app import build_server
 

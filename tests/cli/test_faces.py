@@ -18,7 +18,7 @@ import pytest
 from fastmcp import Client
 from mcp.types import Implementation
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.server.app import build_server
 from tests.cli.test_commands import as_json, ok, person
 

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from sqlalchemy import create_engine
 
-from task_tracker.postgres import CREATE_RIGHTS, ROLE_HELP, USE_RIGHTS
+from task_tracker.pgerrors import CREATE_RIGHTS, ROLE_HELP, USE_RIGHTS
 
 SCRIPT = Path(sys.executable).with_name("task-tracker")
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Connection, text
 
+from task_tracker.backends import prepare_database
 from task_tracker.database import Database
-from task_tracker.migrate import prepare_database
 from task_tracker.runtime.inline import CHECK_EVERY, run_transaction
 
 pytestmark = pytest.mark.anyio

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from task_tracker.backends import prepare_database
 from task_tracker.database import Database
 from task_tracker.errors import DatabaseUnavailable
-from task_tracker.migrate import prepare_database
 
 
 def test_a_failed_open_is_retried_on_the_next_call(

@@ -14,7 +14,7 @@ import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.server.app import build_server
 from tests.server.calls import call, refusal
 

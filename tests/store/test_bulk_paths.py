@@ -15,8 +15,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from task_tracker import store
+from task_tracker.backends import prepare_database
 from task_tracker.db import read_transaction, write_transaction
-from task_tracker.migrate import HEAD_REVISION, open_database, prepare_database
+from task_tracker.migrate import HEAD_REVISION, open_database
 from task_tracker.postgres import DatabaseURL
 from task_tracker.postgres import create_engine as pg_engine
 

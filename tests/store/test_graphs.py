@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import Engine
 
 from task_tracker import store
+from task_tracker.backends import prepare_database
 from task_tracker.db import create_db_engine, write_transaction
 from task_tracker.errors import Refused
-from task_tracker.migrate import prepare_database
 from task_tracker.store.graph import dependency_path
 from tests.store.vm_steps import steps_of
 

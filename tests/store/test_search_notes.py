@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.server.app import build_server
 
 pytestmark = pytest.mark.anyio

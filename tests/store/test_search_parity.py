@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 
-from task_tracker.migrate import prepare_database
+from task_tracker.backends import prepare_database
 from task_tracker.postgres import DatabaseURL
 from task_tracker.server.app import build_server
 from tests.store.test_search import HOSTILE_QUERIES
