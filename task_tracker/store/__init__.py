@@ -6,13 +6,13 @@ of its concept (tasks, listing, search, transfer).
 
 from task_tracker.store.claims import claim_task, holder, refuse_others_claim
 from task_tracker.store.copy import copy_database
+from task_tracker.store.filters import Filters, status_values
 from task_tracker.store.history import Event, revert_task, set_actor, task_history
 from task_tracker.store.listing import (
     TaskPage,
     count_by_status,
     due_window,
     list_tasks,
-    status_values,
 )
 from task_tracker.store.notes import add_note, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
@@ -91,5 +91,6 @@ __all__ = [
     "search_tasks",
     "standup",
     "status_values",
+    "Filters",
     "update_task",
 ]

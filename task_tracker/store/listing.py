@@ -11,15 +11,14 @@ from sqlalchemy import Connection, Select, func, select
 
 from task_tracker.models import TaskCount, TaskTag, table_of
 from task_tracker.schemas import (
-    CLOSED_STATUSES,
     COUNT_CAP,
     ID_MAX,
-    OPEN_STATUSES,
     Status,
     Total,
     utcnow,
 )
-from task_tracker.store import claims, projects
+from task_tracker.store import claims
+from task_tracker.store.filters import Filters, status_values
 from task_tracker.store.hints import unindexed
 from task_tracker.store.sorting import SORT_SMALL, priority_ranks, sorted_rows
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
@@ -62,18 +61,6 @@ class TaskPage:
     items: list[TaskRow]
     total: Total
     has_more: bool
-
-
-def status_values(status: str | None) -> list[str] | None:
-    """The statuses a status filter means: "open" and "closed" are two each, None and "all"
-    mean no filter."""
-    if status == "open":
-        return list(OPEN_STATUSES)
-    if status == "closed":
-        return list(CLOSED_STATUSES)
-    if status is None or status == "all":
-        return None
-    return [status]
 
 
 def count_by_status(conn: Connection, *, status: str | None) -> int:
@@ -120,11 +107,6 @@ def due_window(when: str, today: date) -> tuple[date | None, date | None]:
     return monday - timedelta(days=1), monday + timedelta(days=7)
 
 
-def tag_list(tag: str | Sequence[str] | None) -> list[str]:
-    tags = [tag] if isinstance(tag, str) else list(tag or ())
-    return list(dict.fromkeys(t.strip().lower() for t in tags))
-
-
 def list_tasks(
     conn: Connection,
     *,
@@ -150,17 +132,17 @@ def list_tasks(
     pages do not count again. Each filter's page is read the way its plan stays small at a
     million tasks; tests/store/test_plans.py holds them to it.
     """
-    statuses = status_values(status)
+    filters = Filters.read(conn, status=status, priority=priority, tag=tag, project=project)
+    statuses, project_id = filters.statuses, filters.project_id
     by_status = [T.status.in_(statuses)] if statuses is not None else []
     by_column = [T.priority == priority] if priority is not None else []
-    project_id = projects.project_id(conn, project) if project is not None else None
     if project_id is not None:
         by_column.append(T.project_id == project_id)
     # (A name's few tasks are read from ix_tasks_claimed_by, revision 0015.)
     by_claim = [claims.claimed_by(claimed_by, utcnow())] if claimed_by is not None else []
     by_column += by_claim
     due_range = _due_in_range(statuses, due_before, due_after)
-    tags = tag_list(tag)
+    tags = list(filters.tags)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
         tags.sort(key=lambda t: _rarity(conn, t))
     conditions = [*by_status, *by_column, *due_range]

@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select
 
 from task_tracker.schemas import OPEN_STATUSES, Priority, Status, Total
-from task_tracker.store.listing import TaskPage, count_by_status, has_tag, tag_list
+from task_tracker.store.filters import tag_list
+from task_tracker.store.listing import TaskPage, count_by_status, has_tag
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 # One (status, priority) segment in id order: a range of ix_tasks_status_priority_id, read only

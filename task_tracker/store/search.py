@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection
 
 from task_tracker.schemas import Total
-from task_tracker.store import projects
-from task_tracker.store.listing import status_values, tag_list
+from task_tracker.store.filters import Filters
 from task_tracker.store.search_postgres import PostgresSearch
 from task_tracker.store.search_results import SearchBackend, SearchHit, SearchPage
 from task_tracker.store.search_sqlite import SqliteSearch
@@ -38,14 +37,11 @@ def search_tasks(
 ) -> SearchPage:
     """Words, "phrases", -exclusions and a prefix as typed; see the backend for details."""
     backend = BACKENDS[conn.dialect.name]
-    project_id = projects.project_id(conn, project) if project is not None else None
+    filters = Filters.read(conn, status=status, priority=priority, tag=tag, project=project)
     return backend.search(
         conn,
         query=query,
-        statuses=status_values(status),
-        priority=priority,
-        tags=tag_list(tag),
-        project_id=project_id,
+        filters=filters,
         offset=offset,
         limit=limit,
         known_total=known_total,

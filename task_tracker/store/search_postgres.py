@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import Connection, text
 
 from task_tracker.schemas import RANK_WINDOW, Total
+from task_tracker.store.filters import Filters, Shape
 from task_tracker.store.fts_query import Term, Terms, query_terms
 from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 
@@ -89,29 +90,19 @@ def _tsqueries(terms: Terms, params: dict[str, Any]) -> _Queries:
     return _Queries(every, anyone, either, _in_one_field(terms, parts))
 
 
-def _filters(
-    alias: str,
-    statuses: list[str] | None,
-    priority: str | None,
-    tags: list[str],
-    project_id: int | None,
-    params: dict[str, Any],
-) -> str:
+def _filters(alias: str, shape: Shape) -> str:
+    """The filters set in shape as conditions on tasks AS alias, over Filters.params."""
     where = []
-    if statuses is not None:
-        params["statuses"] = list(statuses)
+    if shape.by_status:
         where.append(f"{alias}.status = ANY(:statuses)")
-    if priority is not None:
-        params["priority"] = priority
+    if shape.by_priority:
         where.append(f"{alias}.priority = :priority")
-    if project_id is not None:
-        params["project_id"] = project_id
+    if shape.by_project:
         where.append(f"{alias}.project_id = :project_id")
-    for n, tag in enumerate(tags):
-        params[f"tag{n}"] = tag
-        where.append(
-            f"EXISTS (SELECT 1 FROM task_tags WHERE task_id = {alias}.id AND tag = :tag{n})"
-        )
+    where.extend(
+        f"EXISTS (SELECT 1 FROM task_tags WHERE task_id = {alias}.id AND tag = :tag{n})"
+        for n in range(shape.tags)
+    )
     return "".join(f" AND {condition}" for condition in where)
 
 
@@ -121,10 +112,7 @@ class PostgresSearch:
         conn: Connection,
         *,
         query: str,
-        statuses: list[str] | None,
-        priority: str | None,
-        tags: list[str],
-        project_id: int | None,
+        filters: Filters,
         offset: int,
         limit: int,
         known_total: Total | None,
@@ -136,7 +124,8 @@ class PostgresSearch:
         every, anyone, excluded, in_one_field = _tsqueries(terms, params)
         matching = f"({every} && !!{excluded})" if excluded else every
         not_excluded = f" AND NOT (t.search @@ {excluded})" if excluded else ""
-        filters = _filters("t", statuses, priority, tags, project_id, params)
+        params.update(filters.params())
+        narrowed = _filters("t", filters.shape)
         # The tsquery is written out where it is used, not computed once in a CTE: so the
         # planner sees what it matches (it evaluates the expression to estimate), and reads
         # the newest tasks by id for a common word (1 ms for a word in 90% of 100k tasks)
@@ -145,12 +134,12 @@ class PostgresSearch:
             f"""
             WITH own AS (
                 SELECT t.id, t.search FROM tasks AS t
-                WHERE t.search @@ {matching}{in_one_field}{filters}
+                WHERE t.search @@ {matching}{in_one_field}{narrowed}
                 ORDER BY t.id DESC LIMIT :window
             ),
             noted AS (
                 SELECT DISTINCT t.id FROM task_notes AS n JOIN tasks AS t ON t.id = n.task_id
-                WHERE n.search @@ {matching}{not_excluded}{filters}
+                WHERE n.search @@ {matching}{not_excluded}{narrowed}
                 ORDER BY t.id DESC LIMIT :window
             ),
             found AS (

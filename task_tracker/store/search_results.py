@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from sqlalchemy import Connection, bindparam, select
 
 from task_tracker.schemas import COUNT_CAP, Total
+from task_tracker.store.filters import Filters
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 
@@ -36,16 +37,13 @@ class SearchBackend(Protocol):
         conn: Connection,
         *,
         query: str,
-        statuses: list[str] | None,
-        priority: str | None,
-        tags: list[str],
-        project_id: int | None,
+        filters: Filters,
         offset: int,
         limit: int,
         known_total: Total | None,
     ) -> SearchPage:
         """Tasks matching what a person typed, best first; EMPTY_PAGE if nothing can match.
-        tags: lower-cased; a match must carry every one.
+        filters: a match must pass every one (a match carries every tag).
         known_total: the total an earlier page counted, not counted again."""
         ...
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -24,6 +25,7 @@ from sqlalchemy import (
 
 from task_tracker.models import TaskNote, TaskTag, table_of
 from task_tracker.schemas import RANK_WINDOW, Total
+from task_tracker.store.filters import Filters, Shape
 from task_tracker.store.fts_query import fts_string, has_word, parse_query
 from task_tracker.store.search_results import EMPTY_PAGE, SearchPage, ranked_page
 from task_tracker.store.tasks import TASKS, T
@@ -45,26 +47,18 @@ def _matching(name: str, index: Any = FTS) -> Any:
     return index.op("MATCH")(bindparam(name))
 
 
-def _filtered(
-    matches: Select[Any],
-    task_id: Any,
-    *,
-    by_status: bool,
-    by_priority: bool,
-    by_project: bool,
-    tags: int,
-    join_tasks: bool,
-) -> Select[Any]:
-    """matches (with task ids in task_id) narrowed by the filters' bound parameters."""
-    if join_tasks or by_status or by_priority or by_project:
+def _filtered(matches: Select[Any], task_id: Any, shape: Shape, *, join_tasks: bool) -> Select[Any]:
+    """matches (with task ids in task_id) narrowed by the filters' bound parameters
+    (Filters.params)."""
+    if join_tasks or shape.by_status or shape.by_priority or shape.by_project:
         matches = matches.join(TASKS, T.id == task_id)
-    if by_project:
+    if shape.by_project:
         matches = matches.where(T.project_id == bindparam("project_id"))
-    if by_status:
+    if shape.by_status:
         matches = matches.where(T.status.in_(bindparam("statuses", expanding=True)))
-    if by_priority:
+    if shape.by_priority:
         matches = matches.where(T.priority == bindparam("priority"))
-    for n in range(tags):  # each tag by its (task_id, tag) key
+    for n in range(shape.tags):  # each tag by its (task_id, tag) key
         tagged = TASK_TAGS.alias(f"tag{n}")
         matches = matches.join(
             tagged, (tagged.c.task_id == task_id) & (tagged.c.tag == bindparam(f"tag{n}"))
@@ -81,15 +75,7 @@ def _hit_in(column: int) -> Any:
 
 
 @functools.cache
-def _ranking(
-    *,
-    by_status: bool,
-    by_priority: bool,
-    by_project: bool,
-    tags: int,
-    spread: bool,
-    excluding: bool,
-) -> Select[Any]:
+def _ranking(shape: Shape, *, spread: bool, excluding: bool) -> Select[Any]:
     """The page's ids, best first, with each one's tier and how many the window holds; built
     once per combination (building SQLAlchemy constructs costs more than running them).
 
@@ -101,11 +87,10 @@ def _ranking(
     that range, which for a few matches of common words is most of the index (3.5 ms each
     at a million tasks); highlight() on each match's own cursor costs ~3 us a match instead.
     """
-    filters = {"by_status": by_status, "by_priority": by_priority, "by_project": by_project}
     matches = select(FTS_TABLE.c.rowid.label("id")).where(_matching("tagged_query"))
     if spread:
         matches = matches.add_columns(_hit_in(0).label("in_title"), _hit_in(2).label("in_tags"))
-    matches = _filtered(matches, FTS_TABLE.c.rowid, tags=tags, join_tasks=False, **filters)
+    matches = _filtered(matches, FTS_TABLE.c.rowid, shape, join_tasks=False)
     window = matches.order_by(FTS_TABLE.c.rowid.desc()).limit(RANK_WINDOW).cte("window")
     if spread:
         in_title, in_tags = window.c.in_title, window.c.in_tags
@@ -127,9 +112,8 @@ def _ranking(
         .select_from(NOTES_FTS_TABLE.join(NOTES, NOTES.c.id == NOTES_FTS_TABLE.c.rowid))
         .where(_matching("query", NOTES_FTS)),
         NOTES.c.task_id,
-        tags=tags,
+        shape,
         join_tasks=True,
-        **filters,
     )
     if excluding:  # one lookup of the excluded words per task found, not their whole entries
         noted = noted.where(
@@ -179,7 +163,7 @@ _NOTE_SNIPPETS = (
 )
 
 
-def with_tags(match: str, tags: list[str]) -> str:
+def with_tags(match: str, tags: Sequence[str]) -> str:
     """The query, narrowed by the tags as phrases of the index's tags column. FTS5 finds the
     tasks that hold both by skipping through the two words' entries, where the join on
     task_tags (which stays, and is exact: a tag's phrase also matches its stem, or the end of
@@ -204,10 +188,7 @@ class SqliteSearch:
         conn: Connection,
         *,
         query: str,
-        statuses: list[str] | None,
-        priority: str | None,
-        tags: list[str],
-        project_id: int | None,
+        filters: Filters,
         offset: int,
         limit: int,
         known_total: Total | None,
@@ -218,15 +199,9 @@ class SqliteSearch:
         # A tag filter spreads the window's matches over a wide range of rowids, where a
         # lookup per tier or a snippet pass would read all of a common word's entries: rank
         # and snip them one by one instead, as for several words.
+        tags = filters.tags
         spread = parsed.spread or bool(tags)
-        statement = _ranking(
-            by_status=statuses is not None,
-            by_priority=priority is not None,
-            by_project=project_id is not None,
-            tags=len(tags),
-            spread=spread,
-            excluding=parsed.excluded is not None,
-        )
+        statement = _ranking(filters.shape, spread=spread, excluding=parsed.excluded is not None)
         params: dict[str, Any] = {
             "query": parsed.match,
             "tagged_query": with_tags(parsed.match, tags),
@@ -238,13 +213,7 @@ class SqliteSearch:
         if not spread:
             params["in_title"] = f"{{title}} : ({parsed.wanted})"
             params["in_tags"] = f"{{tags}} : ({parsed.wanted})"
-        if statuses is not None:
-            params["statuses"] = statuses
-        if priority is not None:
-            params["priority"] = priority
-        if project_id is not None:
-            params["project_id"] = project_id
-        params.update({f"tag{n}": tag for n, tag in enumerate(tags)})
+        params.update(filters.params())
         ranked = conn.execute(statement, params).all()
         sparse = bool(ranked) and (bool(tags) or spread and ranked[0].in_window < RANK_WINDOW)
 

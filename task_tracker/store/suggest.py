@@ -11,7 +11,8 @@ from sqlalchemy import Connection, Select, bindparam, select
 from task_tracker.schemas import Priority, Status, utcnow
 from task_tracker.store import projects, structure
 from task_tracker.store.claims import free_for, held_by
-from task_tracker.store.listing import has_tag, tag_list
+from task_tracker.store.filters import tag_list
+from task_tracker.store.listing import has_tag
 from task_tracker.store.structure import TASKS
 from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
