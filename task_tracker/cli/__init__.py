@@ -32,6 +32,12 @@ def _setup_logging(level: str | None) -> None:
         logging.getLogger("task_tracker").setLevel(logging.INFO)
 
 
+def board_command(args: argparse.Namespace) -> int:
+    from task_tracker.cli.board import board
+
+    return board(args)
+
+
 def completion_command(args: argparse.Namespace) -> int:
     import argcomplete
 
@@ -41,6 +47,7 @@ def completion_command(args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "serve": serve,
+    "board": board_command,
     "db": db_command,
     "export": export_command,
     "import": import_command,

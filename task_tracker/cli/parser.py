@@ -168,6 +168,20 @@ def build_parser(*, with_tasks: bool = True) -> argparse.ArgumentParser:
             help=f"HTTP/SSE: {text} (default {default})",
         )
 
+    board = command(
+        "board",
+        help="serve the live web board of the local database at http://127.0.0.1:PORT/",
+        description="Serve the web board for the local database on 127.0.0.1 only (no sign-in: "
+        "the person is TASK_TRACKER_ACTOR or your login name). For a team, serve "
+        "--transport http also serves it at /board/ behind the members' tokens.",
+    )
+    board.add_argument("--db", help=db_help)
+    board.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (default 8080)")
+    board.add_argument("--open", action="store_true", help="open it in the web browser")
+    board.add_argument(
+        "--read-only", action="store_true", help="show the board without any way to change it"
+    )
+
     export = command("export", help="write all tasks as JSON (to stdout by default)")
     export.add_argument("--db", help=db_help)
     export.add_argument("--format", choices=["json"], default="json")

@@ -106,6 +106,9 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
         f"bearer tokens, {len(named)} named" if named else ("bearer token" if token else "none"),
     )
     verifier = remote.SharedTokenVerifier(token, named) if token or named else None
+    members = dict(named)
+    if token:
+        members[token] = remote.CLIENT_ID
     server = build_server(
         db_path,
         auth=verifier,
@@ -113,6 +116,7 @@ def serve_http(args: argparse.Namespace, db_path: Path | DatabaseURL) -> int:
         threaded=True,
         read_only=ro,
         toolsets=sets,
+        board_members=members,
     )
     limits = remote.Limits(
         max_connections=args.max_connections,

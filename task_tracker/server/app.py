@@ -64,6 +64,7 @@ def build_server(
     threaded: bool = False,
     read_only: bool = False,
     toolsets: tuple[str, ...] = ("core",),
+    board_members: dict[str, str] | None = None,
 ) -> FastMCP:
     """The MCP server for the database at db_path (brought to head and opened on start).
 
@@ -71,7 +72,8 @@ def build_server(
     to fail fast with one line). With auth, the HTTP transports require it on every MCP
     endpoint; /health stays open. threaded: for HTTP, where many clients call at once
     (task_tracker.database). read_only: only the tools whose annotations say they only read.
-    toolsets: names from TOOLSETS, or "all".
+    toolsets: names from TOOLSETS, or "all". board_members: serve the web board at /board/
+    (HTTP), signed in with these tokens (token -> name; none: open, as the server is).
     """
     database = Database(db_path, prepared=prepared, threaded=threaded)
 
@@ -129,5 +131,18 @@ def build_server(
         revision = await database.run(store.schema_revision, write=False)
         backend = database.backend.name
         return JSONResponse({"status": "ok", "backend": backend, "schema_revision": revision})
+
+    if board_members is not None:
+        from task_tracker.board import board_routes
+
+        for route in board_routes(
+            database,
+            prefix="/board",
+            read_only=read_only,
+            members=board_members,
+            local_actor=None if board_members else "board",
+        ):
+            methods = sorted((route.methods or set()) - {"HEAD"})
+            mcp.custom_route(route.path, methods=methods, include_in_schema=False)(route.endpoint)
 
     return mcp
