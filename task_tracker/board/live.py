@@ -53,11 +53,13 @@ class ChangeFeed:
     def changes(
         self, after: int, *, note: bool = False
     ) -> Callable[[Connection], tuple[int, list[str]]]:
-        """The messages for events after `after` (and any below it not sent yet), and the
-        last id they cover. note: the watcher's own read, whose events count as sent."""
+        """The messages for events after `after`, and the last id they cover. note: the
+        watcher's own read, which also sends those a little below `after` that committed
+        late, and whose events count as sent."""
 
         def run(conn: Connection) -> tuple[int, list[str]]:
-            read = store_board.events_after(conn, max(0, after - MARGIN), limit=BATCH + 1)
+            floor = max(0, after - MARGIN) if note else after
+            read = store_board.events_after(conn, floor, limit=BATCH + 1)
             if len(read) > BATCH:
                 last = store_board.last_event_id(conn)
                 return last, [message(last, "reload", {})]

@@ -57,6 +57,15 @@ def since(moment: datetime | None, now: datetime | None = None) -> str:
     return f"in {text}" if ahead else f"{text} ago"
 
 
+def value(shown: Any) -> str:
+    """A field's value in a history line: a list as its items, nothing as a dash."""
+    if shown is None or shown == "":
+        return "—"
+    if isinstance(shown, list):
+        return ", ".join(str(item) for item in shown) or "—"
+    return str(shown)
+
+
 def stamp(moment: datetime | None) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC") if moment else ""
 
@@ -72,6 +81,7 @@ def environment() -> Environment:
     env.filters["markdown"] = markdown
     env.filters["since"] = since
     env.filters["stamp"] = stamp
+    env.filters["value"] = value
     env.globals["COLUMNS"] = COLUMNS
     env.globals["COLUMN_NAMES"] = COLUMN_NAMES
     return env

@@ -48,5 +48,13 @@ def board(args: argparse.Namespace) -> int:
     log.info("board of %s at %s%s", backend.shown, url, " (read-only)" if args.read_only else "")
     if args.open:
         threading.Timer(1.0, webbrowser.open, (url,)).start()
-    uvicorn.run(app, host=HOST, port=args.port, log_level="warning", access_log=False)
+    # Open boards hold their event streams until they close: a stop waits 2 s for them.
+    uvicorn.run(
+        app,
+        host=HOST,
+        port=args.port,
+        log_level="warning",
+        access_log=False,
+        timeout_graceful_shutdown=2,
+    )
     return 0

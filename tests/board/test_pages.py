@@ -71,6 +71,7 @@ def test_every_answer_carries_the_security_headers(board: Board) -> None:
         assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy, path
         assert "unsafe-inline" not in policy
         assert answer.headers.get("x-content-type-options") == "nosniff", path
+        assert answer.headers.get("referrer-policy") == "same-origin", path
 
 
 def test_a_form_moves_a_task_and_history_names_the_person(board: Board) -> None:

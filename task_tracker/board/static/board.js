@@ -127,13 +127,25 @@
     });
   }
 
+  // The last event this board has shown: a reconnect asks for what came after it. The
+  // browser resends it by itself (Last-Event-ID) while it retries; when it gives up (the
+  // server was away), a new stream starts from it.
+  let lastId = null;
+
   function connect() {
     if (typeof EventSource === "undefined") return;
-    const source = new EventSource(prefix + "/events");
+    const url = prefix + "/events" + (lastId === null ? "" : "?after=" + lastId);
+    const source = new EventSource(url);
+    function seen(event) { if (event.lastEventId) lastId = event.lastEventId; }
     source.addEventListener("open", function () { live("live"); });
-    source.addEventListener("error", function () { live("reconnecting…"); });
-    source.addEventListener("card", function (event) { place(JSON.parse(event.data)); });
+    source.addEventListener("error", function () {
+      live("reconnecting…");
+      if (source.readyState === EventSource.CLOSED) window.setTimeout(connect, 2000);
+    });
+    source.addEventListener("hello", seen);
+    source.addEventListener("card", function (event) { seen(event); place(JSON.parse(event.data)); });
     source.addEventListener("activity", function (event) {
+      seen(event);
       const data = JSON.parse(event.data);
       live("live · changed by " + (data.actors.join(", ") || "a hand edit"));
     });
