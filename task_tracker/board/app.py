@@ -33,6 +33,7 @@ from task_tracker.board.live import ChangeFeed
 from task_tracker.board.render import COLUMN_NAMES, page
 from task_tracker.database import Database
 from task_tracker.errors import TaskTrackerError, VersionConflict
+from task_tracker.store.projects import project_names
 from task_tracker.validation import describe_validation_error
 
 log = logging.getLogger(__name__)
@@ -74,8 +75,10 @@ class Board:
         chosen = views.BoardFilter.of(request.query_params)
         query = (request.query_params.get("q") or "").strip()
         try:
-            projects = await self.read(operations.list_projects().body)
-            columns = await self.read(lambda conn: views.board_columns(conn, chosen, {}))
+            # Project names only: list_projects counts every project's tasks, too slow here.
+            projects, columns = await self.read(
+                lambda conn: (project_names(conn), views.board_columns(conn, chosen))
+            )
             found = None
             if query:
                 call = operations.search_tasks(
@@ -102,12 +105,11 @@ class Board:
         cursor = request.query_params.get("cursor")
         try:
             columns = await self.read(
-                lambda conn: views.board_columns(conn, chosen, {s: cursor for s in COLUMN_NAMES})
+                lambda conn: views.board_columns(conn, chosen, only=status, cursor=cursor)
             )
         except (TaskTrackerError, ValidationError) as exc:
             return self.html("message.html", visitor, 400, message=self.reason(exc))
-        column = next(c for c in columns if c["status"] == status)
-        return self.html("column_page.html", visitor, column=column, chosen=chosen)
+        return self.html("column_page.html", visitor, column=columns[0], chosen=chosen)
 
     async def task(self, request: Request, visitor: Visitor) -> Response:
         task_id = request.path_params["task_id"]

@@ -12,13 +12,16 @@ from sqlalchemy import Connection
 
 from task_tracker import operations, store
 from task_tracker.board.render import COLUMNS, page
-from task_tracker.schemas import TaskOut, TaskRow, shaped
+from task_tracker.operations.cursors import decode_list_cursor
+from task_tracker.operations.shaping import task_page as list_page
+from task_tracker.schemas import TaskOut, TaskPageOut, TaskRow, Total, local_today, shaped
 from task_tracker.store import board as store_board
 from task_tracker.vocabulary import OPEN_STATUSES
 
-OPEN_PAGE = 50  # cards per open column, then "more"
+OPEN_PAGE = 20  # cards per open column, then "more"
 CLOSED_PAGE = 5  # the latest few closed, then "more"
 SORTS = {"pending": "priority", "in_progress": "priority"}  # closed: newest change first
+NOT_COUNTED = Total(0, capped=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,35 +52,73 @@ class BoardFilter:
         return urlencode({k: v for k, v in pairs.items() if v})
 
 
-def column_call(status: Any, chosen: BoardFilter, cursor: str | None) -> Any:
-    sort: Any = SORTS.get(status, "updated_at")
-    limit = OPEN_PAGE if status in OPEN_STATUSES else CLOSED_PAGE
-    return operations.list_tasks(
+def column_page(
+    conn: Connection, status: str, chosen: BoardFilter, cursor: str | None
+) -> TaskPageOut:
+    """One column's page, read as list_tasks reads it. Unfiltered, its total comes from the
+    counts the triggers keep; filtered, it is not counted (a count reads every match: 20 ms
+    at 100k tasks), and the column says "25+" instead."""
+    # Closed: the latest changed first; with a filter, the newest tasks first, which the
+    # (status, id) index reads in order where a filtered updated_at order sorts every match.
+    if chosen.holder:
+        return _held_page(conn, status, chosen)
+    filtered = bool(chosen.arguments())
+    sort = SORTS.get(status, "id" if filtered else "updated_at")
+    after_key, after_id, known = (
+        decode_list_cursor(cursor, sort, "desc") if cursor else (None, None, None)
+    )
+    due_after, due_before = (
+        store.due_window(chosen.due, local_today()) if chosen.due else (None, None)
+    )
+    page = store.list_tasks(
+        conn,
         status=status,
+        tag=chosen.tag,
+        project=chosen.project,
+        claimed_by=chosen.holder,
+        due_before=due_before,
+        due_after=due_after,
         sort=sort,
         order="desc",
-        limit=limit,
-        cursor=cursor,
-        **chosen.arguments(),
+        after_key=after_key,
+        after_id=after_id,
+        limit=OPEN_PAGE if status in OPEN_STATUSES else CLOSED_PAGE,
+        known_total=known or (NOT_COUNTED if filtered else None),
     )
+    return list_page(page.items, total=page.total, has_more=page.has_more, sort=sort, order="desc")
 
 
-def cards(conn: Connection, rows: list[TaskRow]) -> list[dict[str, Any]]:
-    """What each card shows, for a page of rows (two queries for all of them)."""
-    facts = store_board.card_facts(conn, [row.id for row in rows])
-    now = datetime.now(UTC)
+def _held_page(conn: Connection, status: str, chosen: BoardFilter) -> TaskPageOut:
+    """A holder's tasks in one column: the few their claims name, the first page of them
+    shown (and counted: a holder has few)."""
+    rows = store_board.held_by(conn, chosen.holder or "", status, datetime.now(UTC))
+    tasks = [shaped(TaskOut, row, preview=True) for row in rows]
+    if chosen.project:
+        tasks = [t for t in tasks if (t.project or "").lower() == chosen.project.lower()]
+    if chosen.tag:
+        wanted = {tag.strip().lower() for tag in chosen.tag.split(",")}
+        tasks = [t for t in tasks if wanted <= set(t.tags)]
+    if chosen.due:
+        after, before = store.due_window(chosen.due, local_today())
+        tasks = [
+            t
+            for t in tasks
+            if t.due_date is not None
+            and (after is None or t.due_date > after)
+            and (before is None or t.due_date < before)
+        ]
+    shown = tasks[: OPEN_PAGE if status in OPEN_STATUSES else CLOSED_PAGE]
+    capped = len(rows) == store_board.HELD_MAX
+    return TaskPageOut(tasks=shown, total=len(tasks), total_capped=capped, next_cursor=None)
+
+
+def cards(conn: Connection, tasks: list[TaskOut]) -> list[dict[str, Any]]:
+    """What each card shows, for all the cards of a page at once (three queries)."""
+    facts = store_board.card_facts(conn, [task.id for task in tasks])
     shown = []
-    for row in rows:
-        task = shaped(TaskOut, row, preview=True)
-        holder = row.claimed_by if row.claimed_until and row.claimed_until > now else None
-        shown.append(
-            {
-                "task": task,
-                "facts": facts[row.id],
-                "holder": holder,
-                "until": row.claimed_until if holder else None,
-            }
-        )
+    for task in tasks:
+        fact = facts[task.id]
+        shown.append({"task": task, "facts": fact, "holder": fact.holder, "until": fact.until})
     return shown
 
 
@@ -85,7 +126,7 @@ def card_html(conn: Connection, ids: list[int], *, prefix: str, writable: bool) 
     """Rendered cards of these tasks with what a live board needs to place them."""
     rows = store_board.tasks_by_id(conn, ids)
     placed = {}
-    for card in cards(conn, rows):
+    for card in cards(conn, [shaped(TaskOut, row, preview=True) for row in rows]):
         task = card["task"]
         placed[task.id] = {
             "id": task.id,
@@ -100,24 +141,30 @@ def card_html(conn: Connection, ids: list[int], *, prefix: str, writable: bool) 
 
 
 def board_columns(
-    conn: Connection, chosen: BoardFilter, cursors: dict[str, str | None]
+    conn: Connection, chosen: BoardFilter, *, only: str | None = None, cursor: str | None = None
 ) -> list[dict[str, Any]]:
-    columns = []
-    for status, name in COLUMNS:
-        result = column_call(status, chosen, cursors.get(status)).body(conn)
-        rows = store_board.tasks_by_id(conn, [t.id for t in result.tasks])
-        by_id = {row.id: row for row in rows}
-        ordered = [by_id[t.id] for t in result.tasks if t.id in by_id]
+    """Every column's first page, or only one column's page after cursor ("more"), read
+    as list_tasks reads them; the cards' facts for all columns in one go."""
+    pages = [
+        (status, name, column_page(conn, status, chosen, cursor))
+        for status, name in COLUMNS
+        if only is None or status == only
+    ]
+    every = cards(conn, [task for _, _, result in pages for task in result.tasks])
+    columns, start = [], 0
+    for status, name, result in pages:
+        count = len(result.tasks)
         columns.append(
             {
                 "status": status,
                 "name": name,
-                "cards": cards(conn, ordered),
+                "cards": every[start : start + count],
                 "total": result.total,
                 "capped": result.total_capped,
                 "next": result.next_cursor,
             }
         )
+        start += count
     return columns
 
 

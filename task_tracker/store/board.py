@@ -8,12 +8,13 @@ number, so a board page and a live change cost the same few queries at any size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, bindparam, case, func, select
 
 from task_tracker.schemas import TaskRow
+from task_tracker.store.hints import unindexed
 from task_tracker.store.history import EVENTS
 from task_tracker.store.structure import DEPS
 from task_tracker.store.tasks import TASK_ROW, TASKS, T
@@ -27,27 +28,40 @@ class CardFacts:
     subtasks: int = 0
     subtasks_done: int = 0
     blocked_by: list[tuple[int, str]] = field(default_factory=list)  # (id, title), a few
+    holder: str | None = None  # who holds a claim that has not run out, and until when
+    until: datetime | None = None
+
+
+# Built once (constructing a statement with its IN list costs more than running it).
+_IDS: Any = bindparam("ids", expanding=True)
+_HELD = select(T.id, T.claimed_by, T.claimed_until).where(
+    T.id.in_(_IDS), T.claimed_by.is_not(None), T.claimed_until > bindparam("now")
+)
+_SUBTASKS = (
+    select(T.parent_id, func.count(), func.sum(case((T.status.in_(CLOSED_STATUSES), 1), else_=0)))
+    .where(T.parent_id.in_(_IDS))
+    .group_by(T.parent_id)
+)
+_BLOCKER = TASKS.alias("blocker")
+_BLOCKERS = (
+    select(DEPS.c.task_id, _BLOCKER.c.id, _BLOCKER.c.title)
+    .join(_BLOCKER, _BLOCKER.c.id == DEPS.c.depends_on_id)
+    .where(DEPS.c.task_id.in_(_IDS), _BLOCKER.c.status.not_in(CLOSED_STATUSES))
+    .order_by(DEPS.c.task_id, _BLOCKER.c.id)
+)
 
 
 def card_facts(conn: Connection, ids: list[int]) -> dict[int, CardFacts]:
-    """Subtask progress and open blockers of each task in ids (two queries in all)."""
+    """Subtask progress, open blockers and live claims of each task in ids (three queries
+    in all, whatever the number of cards)."""
     facts = {task_id: CardFacts() for task_id in ids}
     if not ids:
         return facts
-    done = func.sum(case((T.status.in_(CLOSED_STATUSES), 1), else_=0))
-    counted = (
-        select(T.parent_id, func.count(), done).where(T.parent_id.in_(ids)).group_by(T.parent_id)
-    )
-    for parent_id, total, closed in conn.execute(counted):
+    for task_id, holder, until in conn.execute(_HELD, {"ids": ids, "now": datetime.now(UTC)}):
+        facts[task_id].holder, facts[task_id].until = holder, until
+    for parent_id, total, closed in conn.execute(_SUBTASKS, {"ids": ids}):
         facts[parent_id].subtasks, facts[parent_id].subtasks_done = total, int(closed or 0)
-    blocker = TASKS.alias("blocker")
-    blocking = (
-        select(DEPS.c.task_id, blocker.c.id, blocker.c.title)
-        .join(blocker, blocker.c.id == DEPS.c.depends_on_id)
-        .where(DEPS.c.task_id.in_(ids), blocker.c.status.not_in(CLOSED_STATUSES))
-        .order_by(DEPS.c.task_id, blocker.c.id)
-    )
-    for task_id, blocker_id, title in conn.execute(blocking):
+    for task_id, blocker_id, title in conn.execute(_BLOCKERS, {"ids": ids}):
         if len(facts[task_id].blocked_by) < BLOCKERS_SHOWN:
             facts[task_id].blocked_by.append((blocker_id, title))
     return facts
@@ -95,4 +109,24 @@ def holders(conn: Connection, now: datetime, *, limit: int) -> list[TaskRow]:
     """Tasks under a claim that has not run out, by holder, soonest to run out first."""
     held = and_(T.claimed_by.is_not(None), T.claimed_until > now)
     query = select(*TASK_ROW).where(held).order_by(T.claimed_by, T.claimed_until).limit(limit)
+    return list(conn.execute(query))
+
+
+HELD_MAX = 200
+
+
+def held_by(conn: Connection, name: str, status: str, now: datetime) -> list[TaskRow]:
+    """The tasks of one status whose live claim `name` holds, newest first (its few rows,
+    read from ix_tasks_claimed_by), up to HELD_MAX."""
+    query = (
+        select(*TASK_ROW)
+        .where(
+            T.claimed_by.is_not(None),  # (the partial index's own condition)
+            T.claimed_by == name,
+            T.claimed_until > now,
+            unindexed(T.status) == status,  # kept off (status, id): a holder has few rows
+        )
+        .order_by(T.id.desc())
+        .limit(HELD_MAX)
+    )
     return list(conn.execute(query))

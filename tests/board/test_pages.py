@@ -241,6 +241,14 @@ def test_filters_narrow_the_columns(board: Board) -> None:
     assert "In alpha" in page and "In beta" not in page
     assert "In beta" in board.client.get("/", params={"project": "beta"}).text
     assert "In beta" not in board.client.get("/", params={"tag": "x"}).text
+    held = board.add("Held by seven")
+    board.run(operations.claim_task(actor="agent-7", task_id=held.id))
+    by_holder = board.client.get("/", params={"holder": "agent-7"}).text
+    assert "Held by seven" in by_holder and "In alpha" not in by_holder
+    assert "held by <b>agent-7</b>" in by_holder
+    filtered = board.client.get("/", params={"project": "alpha"}).text
+    counts = re.findall(r'<h2 id="h-(\w+)">[^<]+<span class="count">([^<]+)</span>', filtered)
+    assert counts == [("pending", "1"), ("in_progress", "0"), ("complete", "0"), ("cancelled", "0")]
     unknown = board.client.get("/", params={"project": "gamma"})
     assert unknown.status_code == 400 and "gamma" in html.unescape(unknown.text)
 
@@ -290,3 +298,18 @@ def test_a_tampered_session_is_not_a_session(team_board: Board) -> None:
     client.cookies.set("task_tracker_board", forged, path="/board")
     answer = client.get("/board/", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/board/signin"
+
+
+def test_more_pages_a_column_after_its_cursor(board: Board) -> None:
+    for n in range(1, 8):
+        done = board.add(f"Closed {n}")
+        board.run(operations.complete_task(actor="agent-1", task_id=done.id))
+    page = board.client.get("/").text
+    complete = page.split('<div class="cards" data-status="complete">')[1].split("</section>")[0]
+    assert re.findall(r"#(\d+) Closed", complete) == ["7", "6", "5", "4", "3"]
+    more = re.search(r'href="(/column/complete\?cursor=[^"]+)"', complete)
+    assert more is not None
+    rest = board.client.get(html.unescape(more.group(1)))
+    assert rest.status_code == 200
+    assert re.findall(r"#(\d+) Closed", rest.text) == ["2", "1"]
+    assert "/column/complete?cursor=" not in rest.text
