@@ -31,6 +31,7 @@ FORBIDDEN = {
     "task_tracker.operations": ("server", "cli", "board"),
     "task_tracker.database": ("operations", "server", "cli"),
     "task_tracker.server": ("cli",),
+    "task_tracker.board": ("server", "cli"),
     "task_tracker.runtime": ("server", "cli"),
 }
 

@@ -115,6 +115,15 @@ def test_a_drag_persists_and_a_cli_change_shows_live(
     db = tmp_path / "tasks.db"
     cli(db, "add", "Write the parser", "--tag", "core")
     cli(db, "add", "Review the docs")
+    # More of a board for its screenshot: priorities, due dates, subtasks, a blocker, a claim.
+    cli(db, "add", "Release 2.0", "--priority", "high", "--due", "2020-02-01", "--tag", "release")
+    cli(db, "add", "Changelog", "--parent", "3", "--tag", "docs")
+    cli(db, "add", "Fix the flaky upload", "--priority", "high", "--tag", "bug")
+    cli(db, "claim", "5")
+    cli(db, "add", "Tag the release", "--parent", "3", "--depends-on", "5")
+    cli(db, "done", "4")
+    cli(db, "add", "Old idea", "--priority", "low")
+    cli(db, "edit", "7", "--status", "cancelled")
     with local_board(db) as url:
         page = browser.new_page()
         page.goto(url)
