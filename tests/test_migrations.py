@@ -313,3 +313,30 @@ def test_0020_down_writes_each_compact_change_out_whole_and_up_compacts_again(
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE tasks SET description = 'five', version = 5")
         assert conn.execute(events).fetchall()[-1][0] == '{"description":["five"]}'
+
+
+def test_0021_makes_every_note_a_note_and_keeps_them_through_down_and_up(db_path: Path) -> None:
+    up = alembic_cli("upgrade", "0020", db_path=db_path)
+    assert up.returncode == 0, up.stderr
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO tasks (title) VALUES ('t')")
+        conn.execute("INSERT INTO task_notes (task_id, actor, text) VALUES (1, 'a', 'tried x')")
+    upgrade_to_head(db_path)
+    notes = "SELECT actor, text, kind FROM task_notes ORDER BY id"
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute(notes).fetchall() == [("a", "tried x", "note")]
+        conn.execute("INSERT INTO task_notes (task_id, text, kind) VALUES (1, 'stop', 'handoff')")
+        with pytest.raises(sqlite3.IntegrityError, match="ck_task_notes_kind"):
+            conn.execute("INSERT INTO task_notes (task_id, text, kind) VALUES (1, 'x', 'memo')")
+        found = "SELECT text FROM task_notes_fts WHERE task_notes_fts MATCH 'stop'"
+        assert conn.execute(found).fetchall() == [("stop",)]  # the index's triggers stay
+    down = alembic_cli("downgrade", "0020", db_path=db_path)
+    assert down.returncode == 0, down.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT actor, text FROM task_notes ORDER BY id").fetchall() == [
+            ("a", "tried x"),
+            (None, "stop"),
+        ]
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        assert [r[0] for r in conn.execute("SELECT kind FROM task_notes")] == ["note", "note"]

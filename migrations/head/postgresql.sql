@@ -28,6 +28,7 @@ task_notes.at: timestamp with time zone NOT NULL DEFAULT now()
 task_notes.actor: character varying
 task_notes.text: text NOT NULL
 task_notes.search: tsvector GENERATED ALWAYS AS (to_tsvector('task_search'::regconfig, task_words(text))) STORED
+task_notes.kind: character varying NOT NULL DEFAULT 'note'::character varying
 task_tags.task_id: bigint NOT NULL
 task_tags.tag: character varying NOT NULL
 tasks.id: bigint NOT NULL DEFAULT nextval('tasks_id_seq'::regclass)
@@ -68,6 +69,7 @@ task_dependencies.pk_task_dependencies: PRIMARY KEY (task_id, depends_on_id)
 task_event_actor.ck_task_event_actor_ck_task_event_actor_one_row: CHECK ((id = 1))
 task_event_actor.pk_task_event_actor: PRIMARY KEY (id)
 task_events.pk_task_events: PRIMARY KEY (id)
+task_notes.ck_task_notes_ck_task_notes_kind: CHECK (((kind)::text = ANY ((ARRAY['note'::character varying, 'handoff'::character varying])::text[])))
 task_notes.ck_task_notes_ck_task_notes_text: CHECK (((length(text) >= 1) AND (length(text) <= 2000)))
 task_notes.fk_task_notes_task_id_tasks: FOREIGN KEY (task_id) REFERENCES tasks(id) ON DELETE CASCADE
 task_notes.pk_task_notes: PRIMARY KEY (id)
@@ -94,6 +96,7 @@ alembic_version_pkc: CREATE UNIQUE INDEX alembic_version_pkc ON public.alembic_v
 ix_projects_lower_name: CREATE UNIQUE INDEX ix_projects_lower_name ON public.projects USING btree (lower((name)::text))
 ix_task_dependencies_depends_on_id: CREATE INDEX ix_task_dependencies_depends_on_id ON public.task_dependencies USING btree (depends_on_id)
 ix_task_events_task_id_id: CREATE INDEX ix_task_events_task_id_id ON public.task_events USING btree (task_id, id)
+ix_task_notes_handoff: CREATE INDEX ix_task_notes_handoff ON public.task_notes USING btree (task_id, id) WHERE ((kind)::text = 'handoff'::text)
 ix_task_notes_search: CREATE INDEX ix_task_notes_search ON public.task_notes USING gin (search)
 ix_task_notes_task_id_id: CREATE INDEX ix_task_notes_task_id_id ON public.task_notes USING btree (task_id, id)
 ix_task_tags_tag_task_id: CREATE INDEX ix_task_tags_tag_task_id ON public.task_tags USING btree (tag, task_id)

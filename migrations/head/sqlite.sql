@@ -9,6 +9,9 @@ CREATE INDEX ix_task_dependencies_depends_on_id ON task_dependencies (depends_on
 -- index ix_task_events_task_id_id
 CREATE INDEX ix_task_events_task_id_id ON task_events (task_id, id);
 
+-- index ix_task_notes_handoff
+CREATE INDEX ix_task_notes_handoff ON task_notes (task_id, id) WHERE kind = 'handoff';
+
 -- index ix_task_notes_task_id_id
 CREATE INDEX ix_task_notes_task_id_id ON task_notes (task_id, id);
 
@@ -121,6 +124,7 @@ CREATE TABLE task_notes (
     at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
     actor VARCHAR(100),
     text TEXT NOT NULL,
+    kind VARCHAR(16) DEFAULT 'note' NOT NULL CONSTRAINT ck_task_notes_kind CHECK (kind IN ('note', 'handoff')),
     CONSTRAINT ck_task_notes_ck_task_notes_text CHECK (length(text) BETWEEN 1 AND 2000),
     CONSTRAINT fk_task_notes_task_id_tasks FOREIGN KEY(task_id) REFERENCES tasks (id) ON DELETE CASCADE
 );

@@ -74,7 +74,10 @@ def changes(act: Act) -> dict[str, Callable[[Request, Visitor], Awaitable[Respon
         )
 
     def note(actor: str, task_id: int, f: dict[str, Any]) -> Any:
-        return operations.add_note(actor=actor, task_id=task_id, text=_text(f, "text") or "")
+        kind: Any = "handoff" if _text(f, "kind") == "handoff" else "note"
+        return operations.add_note(
+            actor=actor, task_id=task_id, text=_text(f, "text") or "", kind=kind
+        )
 
     def claim(actor: str, task_id: int, f: dict[str, Any]) -> Any:
         release = _text(f, "release") == "1"

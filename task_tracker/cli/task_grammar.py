@@ -200,6 +200,11 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     note = made["note"]
     note.add_argument("id", type=int)
     note.add_argument("text", help="the note (up to 2,000 characters)")
+    note.add_argument(
+        "--handoff",
+        action="store_true",
+        help="where you stopped, for whoever takes the task next (shown first)",
+    )
 
     rm = made["rm"]
     rm.add_argument("ids", type=int, nargs="+", metavar="ID")

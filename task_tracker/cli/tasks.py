@@ -186,8 +186,11 @@ def edit(session: Session, args: argparse.Namespace) -> int:
 
 
 def note(session: Session, args: argparse.Namespace) -> int:
-    task = session.content(ops.add_note(actor=session.actor, task_id=args.id, text=args.text))
-    return show(args, task, lambda: [f"Noted on #{task['id']}: {task['title']}"])
+    kind: Any = "handoff" if args.handoff else "note"
+    call = ops.add_note(actor=session.actor, task_id=args.id, text=args.text, kind=kind)
+    task = session.content(call)
+    said = "Handoff left" if args.handoff else "Noted"
+    return show(args, task, lambda: [f"{said} on #{task['id']}: {task['title']}"])
 
 
 def rm(session: Session, args: argparse.Namespace) -> int:

@@ -106,9 +106,11 @@ def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
         if task.get(key):
             lines += ["", f"{heading}:", *(f"  {_ref(ref)}" for ref in task[key])]
     if task.get("notes"):
-        lines += ["", "notes (newest first):"]
+        lines += ["", "notes (the latest handoff, then newest first):"]
         lines += [
-            f"  {n['at'][:16]} {n['actor'] or '(by hand)'}: {n['text']}" for n in task["notes"]
+            f"  {n['at'][:16]} {n['actor'] or '(by hand)'}"
+            f"{' (handoff)' if n.get('kind') == 'handoff' else ''}: {n['text']}"
+            for n in task["notes"]
         ]
     if task.get("history"):
         lines += ["", "last changes:", *(f"  {event_line(e, projects)}" for e in task["history"])]

@@ -50,7 +50,15 @@ class TaskNote(Base):
     __tablename__ = "task_notes"
     __table_args__ = (
         CheckConstraint(f"length(text) BETWEEN 1 AND {NOTE_MAX}", name="text"),
+        CheckConstraint("kind IN ('note', 'handoff')", name="kind"),
         Index("ix_task_notes_task_id_id", "task_id", "id"),
+        Index(
+            "ix_task_notes_handoff",
+            "task_id",
+            "id",
+            sqlite_where=text("kind = 'handoff'"),
+            postgresql_where=text("kind = 'handoff'"),
+        ),
         {"sqlite_autoincrement": True},
     )
 
@@ -59,6 +67,8 @@ class TaskNote(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
     actor: Mapped[str | None] = mapped_column(String(100))
     text: Mapped[str] = mapped_column(Text)
+    # 'handoff': left for whoever takes the task next (revision 0021).
+    kind: Mapped[str] = mapped_column(String(16), server_default="note")
 
 
 class TrashEntry(Base):

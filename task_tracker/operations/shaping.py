@@ -108,7 +108,7 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         claimed_until=task.claimed_until if held_by is not None else None,
         history=[event_out(e) for e in store.task_history(conn, task_id=task.id, limit=3)],
         notes=[
-            NoteOut(at=n.at, actor=n.actor, text=n.text)
+            NoteOut(at=n.at, actor=n.actor, text=n.text, kind=n.kind)
             for n in store.recent_notes(conn, task_id=task.id, limit=NOTES_SHOWN)
         ],
     )

@@ -3,7 +3,7 @@ restore, notes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field
 
@@ -15,6 +15,7 @@ from task_tracker.schemas import NOTE_MAX, Cursor, ExpectedVersion, IdRange, Tas
 from task_tracker.schemas.structure import (
     LEASE_MINUTES_DEFAULT,
     LEASE_MINUTES_MAX,
+    ClaimedOut,
     HistoryPageOut,
     RestoredOut,
     TaskDetailOut,
@@ -32,6 +33,7 @@ LeaseMinutes = Annotated[int, Field(ge=1, le=LEASE_MINUTES_MAX)]
 HistoryLimit = Annotated[int, Field(ge=1, le=HISTORY_LIMIT_MAX)]
 Version = Annotated[int, Field(ge=1), IdRange]
 NoteText = Annotated[str, Field(min_length=1, max_length=NOTE_MAX)]
+NoteKind = Literal["note", "handoff"]
 
 
 @operation
@@ -42,8 +44,8 @@ def claim_task(
     lease_minutes: LeaseMinutes = LEASE_MINUTES_DEFAULT,
     release: bool = False,
     take_over: bool = False,
-) -> Call[TaskDetailOut]:
-    def run(conn: Connection) -> TaskDetailOut:
+) -> Call[ClaimedOut]:
+    def run(conn: Connection) -> ClaimedOut:
         task = store.claim_task(
             conn,
             task_id=task_id,
@@ -52,7 +54,14 @@ def claim_task(
             release=release,
             take_over=take_over,
         )
-        return detailed(conn, task)
+        shown = detailed(conn, task)
+        reminder = None
+        if release and not store.left_handoff(conn, task_id=task_id, actor=actor):
+            reminder = (
+                f"You left no handoff on #{task_id}: if someone picks it up after you, "
+                f"add_note(task_id={task_id}, text=..., kind='handoff') says where you stopped."
+            )
+        return ClaimedOut(**shown.model_dump(), reminder=reminder)
 
     return writing(run, actor=actor)
 
@@ -108,9 +117,11 @@ def restore_task(*, actor: str, task_id: TaskId) -> Call[RestoredOut]:
 
 
 @operation
-def add_note(*, actor: str, task_id: TaskId, text: NoteText) -> Call[TaskDetailOut]:
+def add_note(
+    *, actor: str, task_id: TaskId, text: NoteText, kind: NoteKind = "note"
+) -> Call[TaskDetailOut]:
     def run(conn: Connection) -> TaskDetailOut:
-        task = store.add_note(conn, task_id=task_id, text=text, actor=actor)
+        task = store.add_note(conn, task_id=task_id, text=text, actor=actor, kind=kind)
         return detailed(conn, task)
 
     return writing(run, actor=actor)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -33,6 +33,8 @@ class NoteRecord(BaseModel):
     at: AwareDatetime
     actor: str | None = Field(default=None, max_length=ACTOR_MAX)
     text: str = Field(min_length=1, max_length=NOTE_MAX)
+    # Left out of a plain note, so a file without handoffs reads as before revision 0021.
+    kind: Literal["note", "handoff"] = Field(default="note", exclude_if=lambda k: k == "note")
 
 
 class ExportedTask(TaskOut):

@@ -37,7 +37,7 @@ ProjectChange = Annotated[
 ]
 ClaimedBy = Annotated[
     str,
-    Field(description="Held by this name (a running claim); '' = by no one.", max_length=ACTOR_MAX),
+    Field(description="Held by this name (live claim); '' = by no one.", max_length=ACTOR_MAX),
 ]
 CreateProject = Annotated[bool, Field(description="Create the project if new.")]
 ParentId = Annotated[int, Field(description="Parent task (makes a subtask).", ge=1), IdRange]
@@ -60,10 +60,7 @@ OrderName = Literal["asc", "desc"]
 DEFAULT_ORDER = {"id": "asc", "priority": "desc", "due_date": "asc", "updated_at": "desc"}
 SortArg = Annotated[
     SortName,
-    Field(
-        description="Default order: id, due_date ascending (undated last); priority, "
-        "updated_at descending."
-    ),
+    Field(description="id, due_date: ascending (undated last); priority, updated_at: descending."),
 ]
 OrderArg = Annotated[OrderName, Field(description="Default as in sort; the other reverses.")]
 
@@ -91,6 +88,7 @@ class NoteOut(BaseModel):
     at: datetime
     actor: str | None
     text: str
+    kind: Literal["note", "handoff"] = "note"
 
 
 class TaskDetailOut(TaskOut):
@@ -102,7 +100,13 @@ class TaskDetailOut(TaskOut):
     claimed_by: str | None
     claimed_until: datetime | None
     history: list[EventOut]  # the last three changes, newest first
-    notes: list[NoteOut]  # the last NOTES_SHOWN notes, newest first
+    notes: list[NoteOut]  # the latest handoff, then the last notes, newest first
+
+
+class ClaimedOut(TaskDetailOut):
+    reminder: str | None = Field(
+        default=None, description="On release without a handoff note: leave one."
+    )
 
 
 class RestoredOut(TaskDetailOut):

@@ -111,8 +111,8 @@ async def next_task(
     claimed_by: ClaimedBy | Omitted = None,
     claim: Annotated[bool, Field(description="Claim the best one for you (30 min).")] = False,
 ) -> NextTasksOut:
-    """The best ready tasks to do next (open, dependencies complete, no open subtasks) that
-    nobody else holds, each with why; if none is ready, what blocks most."""
+    """The best ready tasks (open, dependencies complete, no open subtasks) nobody else
+    holds, each with why; if none is ready, what blocks most."""
     if claim:
         refuse_if_read_only("next_task cannot claim; call it without claim")
     return await perform(

@@ -4,7 +4,7 @@ each task's history: who changed what, when."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -21,6 +21,7 @@ from task_tracker.schemas import (
 from task_tracker.schemas.structure import (
     LEASE_MINUTES_DEFAULT,
     LEASE_MINUTES_MAX,
+    ClaimedOut,
     HistoryPageOut,
     RestoredOut,
     TaskDetailOut,
@@ -46,11 +47,11 @@ async def claim_task(
         str | Omitted,
         Field(description="Claim as this name (default: your client's).", max_length=ACTOR_MAX),
     ] = None,
-) -> TaskDetailOut:
+) -> ClaimedOut:
     """Claim an open task for yourself until the lease ends (it becomes in_progress), renew
     your claim, or release it. A task someone else holds is refused with who and until when
     (take_over takes it anyway); a lease that ends frees the task by itself. Only the holder
-    changes a task while its lease runs."""
+    changes a task while its lease runs. Leave a handoff note before you release."""
     return await perform(
         operations.claim_task(
             actor=current_actor(agent),
@@ -102,9 +103,14 @@ async def add_note(
     task_id: TaskId,
     text: Annotated[str, Field(min_length=1, max_length=NOTE_MAX)],
     agent: Annotated[str | Omitted, Field(max_length=ACTOR_MAX)] = None,
+    kind: Annotated[
+        Literal["note", "handoff"],
+        Field(description="handoff: where you stopped, for whoever takes the task next."),
+    ] = "note",
 ) -> TaskDetailOut:
     """Append a note to a task's work log (what was tried, what was found, links): notes are
-    never edited, and each shows in get_task's history and in task_history."""
+    never edited, and each shows in get_task's history and in task_history. get_task shows
+    the latest handoff first."""
     return await perform(
-        operations.add_note(actor=current_actor(agent), task_id=task_id, text=text)
+        operations.add_note(actor=current_actor(agent), task_id=task_id, text=text, kind=kind)
     )

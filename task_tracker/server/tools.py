@@ -61,7 +61,7 @@ async def add_task(
     parent_id: ParentId | Omitted = None,
     depends_on: DependsOn | Omitted = None,
 ) -> TaskOut:
-    """Create a task (any to-do, bug or follow-up); returns it with its new id."""
+    """Create a task (a to-do, bug or follow-up); returns it with its id."""
     return await perform(
         operations.add_task(
             actor=current_actor(),
@@ -104,8 +104,8 @@ async def update_task(
     depends_on: DependsOnChange | Omitted = None,
     with_subtasks: Annotated[bool, Field(description="Closing: also its subtasks.")] = False,
 ) -> TaskOut:
-    """Change only the fields you pass. Pass expected_version (the version you read) to
-    never overwrite another's change."""
+    """Change only the fields you pass; expected_version (the version you read) never
+    overwrites another's change."""
     return await perform(
         operations.update_task(
             actor=current_actor(),
@@ -144,7 +144,7 @@ async def delete_task(
     permanent: Annotated[bool, Field(description="Also from the trash.")] = False,
     confirm: Annotated[bool, Field(description="The person agreed.")] = False,
 ) -> TaskOut | InputRequiredResult:
-    """Move a task to the trash for 30 days (restore_task, toolset teamwork, undoes it).
+    """Move a task to the trash for 30 days (teamwork's restore_task undoes it).
     permanent: for good; the person is asked if the client can, else pass confirm=true."""
     actor = current_actor()
     if permanent and (question := await confirm_for_good(task_id, confirmed=confirm)):

@@ -14,7 +14,7 @@ from task_tracker.store.listing import (
     due_window,
     list_tasks,
 )
-from task_tracker.store.notes import add_note, recent_notes
+from task_tracker.store.notes import add_note, left_handoff, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
 from task_tracker.store.plans import add_plan
 from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
@@ -45,6 +45,7 @@ __all__ = [
     "copy_database",
     "add_note",
     "recent_notes",
+    "left_handoff",
     "delete_for_good",
     "restore_task",
     "trash_days",

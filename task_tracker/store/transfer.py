@@ -36,10 +36,11 @@ _DEPENDS_ON: ColumnElement[str] = literal_column(
 ).label("depends_on")
 
 
-# Its notes, oldest first, as a JSON array of {at, actor, text}.
+# Its notes, oldest first, as a JSON array of {at, actor, text, kind}.
 _NOTES: ColumnElement[str] = literal_column(
-    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'text', text)) FROM"
-    " (SELECT at, actor, text FROM task_notes WHERE task_notes.task_id = tasks.id ORDER BY id))"
+    "(SELECT json_group_array(json_object('at', at, 'actor', actor, 'text', text, 'kind', kind))"
+    " FROM (SELECT at, actor, text, kind FROM task_notes"
+    " WHERE task_notes.task_id = tasks.id ORDER BY id))"
 ).label("notes")
 
 
@@ -251,6 +252,7 @@ def import_records(
                     "at": note.at.astimezone(UTC).isoformat(timespec="microseconds"),
                     "actor": note.actor,
                     "text": note.text,
+                    "kind": note.kind,
                 }
                 for (_, record), task_id in zip(batch, ids, strict=True)
                 for note in record.notes

@@ -158,6 +158,13 @@ def test_edit_note_claim_delete_restore_and_revert(board: Board) -> None:
     assert board.post(f"/task/{task.id}/note", {"text": "looked at it"}).status_code == 303
     assert board.task(task.id).notes[0].text == "looked at it"
     assert board.task(task.id).notes[0].actor == "pat"
+    left = board.post(f"/task/{task.id}/note", {"text": "stopped here", "kind": "handoff"})
+    assert left.status_code == 303
+    assert [(n.kind, n.text) for n in board.task(task.id).notes] == [
+        ("handoff", "stopped here"),
+        ("note", "looked at it"),
+    ]
+    assert '<span class="badge">handoff</span>' in board.client.get(f"/task/{task.id}").text
     assert board.post(f"/task/{task.id}/claim", {}).status_code == 303
     assert board.task(task.id).claimed_by == "pat"
     assert board.post(f"/task/{task.id}/claim", {"release": "1"}).status_code == 303

@@ -110,9 +110,18 @@ def test_a_session_from_add_to_history(db: Path) -> None:
     assert (tagged, in_project, suggested) == ("1\n", "2\n", "1\n2\n")  # Deploy waits
     assert ok(db, "start", "2") == "Started #2: Fix login\n"
     assert ok(db, "note", "2", "cookie was stale") == "Noted on #2: Fix login\n"
+    left = ok(db, "note", "2", "login works; tests left", "--handoff")
+    assert left == "Handoff left on #2: Fix login\n"
+    assert ok(db, "note", "2", "one more try") == "Noted on #2: Fix login\n"
     shown, found = ok_at_once(db, ("show", "2"), ("search", "stale"))
+    handoff_line = shown.split("notes (the latest handoff, then newest first):\n")[1]
+    assert handoff_line.split("\n")[0].endswith(" (handoff): login works; tests left")
+    assert handoff_line.split("\n")[1].endswith(": one more try")
     assert shown.startswith("#2 Fix login\n  status    in_progress\n  priority  medium\n")
-    assert "notes (newest first):\n" in shown and ": cookie was stale\n" in shown
+    assert (
+        "notes (the latest handoff, then newest first):\n" in shown
+        and ": cookie was stale\n" in shown
+    )
     assert "\nblocks:\n  #3 Deploy [pending]\n" in shown
     assert found == (
         "ID  PRI     STATUS       DUE  PROJECT  TITLE\n"
