@@ -64,6 +64,11 @@ COMMANDS = [
     ("search", "find tasks by words", "task-tracker search deploy -staging"),
     ("projects", "projects and their task counts", "task-tracker projects --archived"),
     ("history", "a task's changes, newest first", "task-tracker history 12 --limit 50"),
+    (
+        "brief",
+        "where to pick up: what you hold, handoffs, ready work, blockers",
+        "TASK_TRACKER_ACTOR=agent-2 task-tracker brief",
+    ),
 ]
 
 

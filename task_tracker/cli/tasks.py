@@ -1,5 +1,6 @@
-"""The task commands people type: add, ls, show, next, done, start, claim, edit, note, rm,
-restore, revert, search, projects, history, and the summary bare `task-tracker` prints.
+"""The task commands people type: add, ls, show, next, done, start, claim, edit, rm,
+restore, revert, search, projects, history (note and brief: cli.handoff), and the summary
+bare `task-tracker` prints.
 
 Each calls task_tracker.operations directly, as the MCP tools do: the same checks, queries,
 locking and results, and `--json` prints the tools' structured content as it is. What is
@@ -9,31 +10,19 @@ written here is only how a person types it and reads it.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
 from task_tracker import operations as ops
 from task_tracker.cli import views
-from task_tracker.cli.output import emit
+from task_tracker.cli.handoff import brief, note
 from task_tracker.cli.render import make_visible, page_out, visible
 from task_tracker.cli.session import Refusal, Session
+from task_tracker.cli.shown import show
 from task_tracker.cli.wording import USAGE
 
 LIST_PAGE = 200  # list_tasks' largest page
-
-
-def show(args: argparse.Namespace, content: Any, lines: Callable[[], list[str]]) -> int:
-    """--json: the structured content; -q: the ids; else the lines for a person."""
-    if getattr(args, "json", False):
-        emit(json.dumps(content, indent=2, ensure_ascii=False), "\n")
-    elif getattr(args, "quiet", False):
-        emit(*(f"{task_id}\n" for task_id in views.ids_in(content)))
-    else:
-        make_visible(content)  # text others wrote never drives the person's terminal
-        page_out(lines(), pager=not getattr(args, "no_pager", True))
-    return 0
 
 
 def _tags(tags: list[str] | None) -> str | None:
@@ -185,14 +174,6 @@ def edit(session: Session, args: argparse.Namespace) -> int:
     )
 
 
-def note(session: Session, args: argparse.Namespace) -> int:
-    kind: Any = "handoff" if args.handoff else "note"
-    call = ops.add_note(actor=session.actor, task_id=args.id, text=args.text, kind=kind)
-    task = session.content(call)
-    said = "Handoff left" if args.handoff else "Noted"
-    return show(args, task, lambda: [f"{said} on #{task['id']}: {task['title']}"])
-
-
 def rm(session: Session, args: argparse.Namespace) -> int:
     ids = list(dict.fromkeys(args.ids))
     titles = [visible(session.content(ops.get_task(task_id=task_id))["title"]) for task_id in ids]
@@ -297,5 +278,6 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "search": search,
     "projects": projects,
     "history": history,
+    "brief": brief,
     "summary": summary,
 }

@@ -7,6 +7,7 @@ carrying their facts. Three faces call these: server/ (the MCP tools), cli/ (peo
 terminal) and the board; each parses its own input and words answers in its own vocabulary.
 """
 
+from task_tracker.operations.brief import brief
 from task_tracker.operations.calls import Call, reading, writing
 from task_tracker.operations.finding import count_tasks, list_tasks, next_task, search_tasks
 from task_tracker.operations.planning import (
@@ -36,6 +37,7 @@ __all__ = [
     "add_note",
     "add_task",
     "add_tasks",
+    "brief",
     "claim_task",
     "close_tasks",
     "complete_task",

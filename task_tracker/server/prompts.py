@@ -22,7 +22,7 @@ from task_tracker.schemas import (
     Tag,
     utcnow,
 )
-from task_tracker.server.calls import read
+from task_tracker.server.calls import current_actor, perform, read
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -158,8 +158,20 @@ async def plan_project(
     )
 
 
+async def brief() -> str:
+    from task_tracker import operations
+
+    text = await perform(operations.brief(actor=current_actor()))
+    return (
+        "You are picking up work on the shared task queue. Here is where things stand for "
+        "you. Read the handoffs first; continue what you hold, or claim the best ready task "
+        "(next_task(claim=true)); before you stop, leave a handoff note.\n\n" + text
+    )
+
+
 # (function, description)
 PROMPTS = (
+    (brief, "Brief: where to pick up (what you hold, handoffs, ready work, blockers)."),
     (review_tasks, "Review tasks: what to do next, what to split, close or re-prioritise."),
     (daily_standup, "Daily stand-up: done since yesterday, in progress, next, blockers."),
     (plan_project, "Plan a project: break a goal into tasks, subtasks and dependencies."),

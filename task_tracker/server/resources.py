@@ -1,5 +1,6 @@
-"""The MCP resources: tasks://all (an overview), tasks://{task_id} (one task as JSON, with its
-subtasks at every depth and its dependencies), projects://all and trash://all."""
+"""The MCP resources: tasks://all (an overview), tasks://brief (where the caller picks up),
+tasks://{task_id} (one task as JSON, with its subtasks at every depth and its dependencies),
+projects://all and trash://all."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from task_tracker.errors import InvalidInput
 from task_tracker.operations.shaping import by_project, detailed, task_lines
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import ID_MAX, OVERVIEW_LIMIT, stamp
-from task_tracker.server.calls import read
+from task_tracker.server.calls import current_actor, perform, read
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
@@ -101,6 +102,13 @@ async def trash_listing() -> str:
     return await read(run)
 
 
+async def brief() -> str:
+    """Where this session picks up: for the client calling (its agent name)."""
+    from task_tracker import operations
+
+    return await perform(operations.brief(actor=current_actor()))
+
+
 # (function, uri, name, description, mime type)
 RESOURCES = (
     (
@@ -108,6 +116,14 @@ RESOURCES = (
         "tasks://all",
         "all_tasks",
         "Overview of tasks: open ones first (in progress, then pending), capped.",
+        "text/plain",
+    ),
+    (
+        brief,
+        "tasks://brief",
+        "brief",
+        "Where to pick up: what you hold and its handoffs, handoffs waiting, ready work, what "
+        "blocks most, the newest tasks (under 8,000 characters).",
         "text/plain",
     ),
     (

@@ -117,6 +117,10 @@ def test_a_session_from_add_to_history(db: Path) -> None:
     handoff_line = shown.split("notes (the latest handoff, then newest first):\n")[1]
     assert handoff_line.split("\n")[0].endswith(" (handoff): login works; tests left")
     assert handoff_line.split("\n")[1].endswith(": one more try")
+    told = ok(db, "brief")
+    waiting = told.split("Handoffs waiting on free tasks:\n")[1].split("\n\n")[0]
+    assert waiting.startswith("  #2 Fix login\n    handoff by ")
+    assert waiting.endswith(": login works; tests left")
     assert shown.startswith("#2 Fix login\n  status    in_progress\n  priority  medium\n")
     assert (
         "notes (the latest handoff, then newest first):\n" in shown

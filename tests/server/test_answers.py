@@ -108,7 +108,7 @@ async def test_a_tool_left_out_says_why_and_what_to_do(database: Any) -> None:
             "claim) work; ask the person to make the change."
         )
         prompts = {p.name for p in await reader.list_prompts()}
-        assert prompts == {"review_tasks", "daily_standup"}
+        assert prompts == {"brief", "review_tasks", "daily_standup"}
         listed = await call(reader, "list_tasks")
         assert listed["total"] == 0
 

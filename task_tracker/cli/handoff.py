@@ -1,0 +1,24 @@
+"""Handing work over, for people at a terminal: `note ID TEXT [--handoff]` and `brief`
+(where to pick up), through the same operations as add_note and tasks://brief."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from task_tracker import operations as ops
+from task_tracker.cli.session import Session
+from task_tracker.cli.shown import show
+
+
+def note(session: Session, args: argparse.Namespace) -> int:
+    kind: Any = "handoff" if args.handoff else "note"
+    call = ops.add_note(actor=session.actor, task_id=args.id, text=args.text, kind=kind)
+    task = session.content(call)
+    said = "Handoff left" if args.handoff else "Noted"
+    return show(args, task, lambda: [f"{said} on #{task['id']}: {task['title']}"])
+
+
+def brief(session: Session, args: argparse.Namespace) -> int:
+    text = session.run(ops.brief(actor=session.actor))
+    return show(args, {"brief": text}, lambda: text.splitlines())

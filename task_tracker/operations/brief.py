@@ -1,0 +1,98 @@
+"""The brief: where a new session picks up for one agent, in one short text (tasks://brief,
+the `brief` prompt, `task-tracker brief`). What it holds and the handoffs on it, handoffs
+waiting on free tasks, the best ready work, what blocks the most, the newest open tasks.
+Every section is bounded and every text cut, so it stays under BRIEF_MAX characters
+whatever the database holds."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from task_tracker.operations.calls import Call, operation, reading
+from task_tracker.operations.shaping import why_next
+from task_tracker.runtime.startup import lazy_module
+from task_tracker.schemas import local_today, stamp, utcnow
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from task_tracker import store
+    from task_tracker.store import brief as brief_reads
+else:
+    store = lazy_module("task_tracker.store")
+    brief_reads = lazy_module("task_tracker.store.brief")
+
+BRIEF_MAX = 8_000
+# What each section shows, cut so that all of them at their longest fit in BRIEF_MAX
+# (tests/server/test_brief.py fills every one to the limit).
+SHOWN = 5  # tasks per section
+HELD_SHOWN = 8
+TITLE_MAX = 80
+NOTE_SHOWN = 160
+ACTOR_SHOWN = 40
+
+
+def _cut(text: str, most: int) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= most else flat[: most - 1] + "…"
+
+
+def _task(row: Any) -> str:
+    return f"#{row.id} [{row.priority}] {_cut(row.title, TITLE_MAX)}"
+
+
+def _note(note: Any) -> str:
+    by = _cut(note.actor, ACTOR_SHOWN) if note.actor else "a hand edit"
+    return f"handoff by {by} at {stamp(note.at)}: {_cut(note.text, NOTE_SHOWN)}"
+
+
+def _section(title: str, lines: list[str], empty: str) -> list[str]:
+    return ["", f"{title}:", *(lines or [f"  {empty}"])]
+
+
+@operation
+def brief(*, actor: str) -> Call[str]:
+    """The brief for `actor`, as plain text."""
+
+    def run(conn: Connection) -> str:
+        now, today = utcnow(), local_today()
+        held = brief_reads.held(conn, actor, now, limit=HELD_SHOWN)
+        handoffs = brief_reads.latest_handoffs(conn, [row.id for row in held])
+        mine = []
+        for row in held:
+            mine.append(f"  {_task(row)} ({row.status}; yours until {stamp(row.claimed_until)})")
+            if row.id in handoffs:
+                mine.append(f"    {_note(handoffs[row.id])}")
+        waiting = [
+            f"  #{n.task_id} {_cut(n.title, TITLE_MAX)}\n    {_note(n)}"
+            for n in brief_reads.free_handoffs(conn, now, limit=SHOWN)
+        ]
+        yours = {row.id for row in held}
+        ready = [
+            f"  {_task(row)}: {why_next(row, today, actor=actor)}"
+            for row in store.next_tasks(conn, tag=None, limit=SHOWN + len(yours), actor=actor)
+            if row.id not in yours
+        ][:SHOWN]
+        blocking = [
+            f"  #{row.id} {_cut(row.title, TITLE_MAX)} ({row.status}) blocks {n} open task(s)"
+            for row, n in store.top_blockers(conn, limit=SHOWN)
+        ]
+        newest = [
+            f"  {_task(row)} added {stamp(row.created_at)}"
+            for row in brief_reads.newest(conn, limit=SHOWN)
+        ]
+        lines = [f"Brief for {actor}, {stamp(now)}."]
+        lines += _section("You hold", mine, "nothing: next_task(claim=true) takes the best")
+        lines += _section("Handoffs waiting on free tasks", waiting, "none")
+        lines += _section("Ready to do next", ready, "nothing ready")
+        lines += _section("Blocking the most work", blocking, "nothing blocks open work")
+        lines += _section("Newest open tasks", newest, "none")
+        lines += [
+            "",
+            "get_task(id) shows a task in full; claim_task(id) takes it; before you stop, "
+            "add_note(id, text, kind='handoff') says where you stopped.",
+        ]
+        text = "\n".join(lines)
+        return text if len(text) <= BRIEF_MAX else text[: BRIEF_MAX - 1] + "…"
+
+    return reading(run)

@@ -1,0 +1,74 @@
+"""What the brief (tasks://brief) reads for one agent: the tasks it holds, the latest
+handoffs on them and on free open tasks, and the newest tasks. Each is a bounded read of an
+index (claims, the handoffs' partial index, ids), so the brief costs the same at any size."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from task_tracker.schemas import TaskRow
+from task_tracker.store.notes import NOTES
+from task_tracker.store.tasks import TASK_ROW, TASKS, T
+from task_tracker.vocabulary import OPEN_STATUSES
+
+HANDOFFS_READ = 50  # the newest handoffs looked at for free tasks
+
+
+def held(conn: Connection, actor: str, now: datetime, *, limit: int) -> list[TaskRow]:
+    """Open tasks whose running claim actor holds, the soonest to run out first."""
+    query = (
+        select(*TASK_ROW)
+        .where(
+            T.claimed_by.is_not(None),
+            T.claimed_by == actor,
+            T.claimed_until > now,
+            T.status.in_(OPEN_STATUSES),
+        )
+        .order_by(T.claimed_until, T.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query))
+
+
+def latest_handoffs(conn: Connection, ids: list[int]) -> dict[int, Any]:
+    """Each task's latest handoff (at, actor, text), for the tasks in ids that have one."""
+    if not ids:
+        return {}
+    newest = (
+        select(func.max(NOTES.c.id))
+        .where(NOTES.c.task_id.in_(ids), NOTES.c.kind == "handoff")
+        .group_by(NOTES.c.task_id)
+    )
+    rows = conn.execute(
+        select(NOTES.c.task_id, NOTES.c.at, NOTES.c.actor, NOTES.c.text).where(
+            NOTES.c.id.in_(newest)
+        )
+    )
+    return {row.task_id: row for row in rows}
+
+
+def free_handoffs(conn: Connection, now: datetime, *, limit: int) -> list[Any]:
+    """The newest handoffs left on open tasks that nobody holds now: work someone stopped
+    and described, waiting to be picked up. (task_id, title, at, actor, text), newest first,
+    one per task."""
+    free = or_(T.claimed_by.is_(None), T.claimed_until <= now)
+    query = (
+        select(NOTES.c.task_id, T.title, NOTES.c.at, NOTES.c.actor, NOTES.c.text)
+        .join(TASKS, T.id == NOTES.c.task_id)
+        .where(NOTES.c.kind == "handoff", and_(T.status.in_(OPEN_STATUSES), free))
+        .order_by(NOTES.c.id.desc())
+        .limit(HANDOFFS_READ)
+    )
+    seen: dict[int, Any] = {}
+    for row in conn.execute(query):
+        seen.setdefault(row.task_id, row)
+    return list(seen.values())[:limit]
+
+
+def newest(conn: Connection, *, limit: int) -> list[TaskRow]:
+    """The newest open tasks: work added (often found) lately."""
+    query = select(*TASK_ROW).where(T.status.in_(OPEN_STATUSES)).order_by(T.id.desc())
+    return list(conn.execute(query.limit(limit)))
