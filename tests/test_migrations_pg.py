@@ -14,9 +14,10 @@ from alembic import command
 from alembic.config import Config
 
 from task_tracker.migrate import migrations_dir
+from task_tracker.revisions import KNOWN_REVISIONS
 
 # Every revision, oldest first.
-PORTED = tuple(f"{n:04d}" for n in range(1, 21))
+PORTED = KNOWN_REVISIONS
 
 
 def config(url: str) -> Config:
