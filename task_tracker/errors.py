@@ -88,6 +88,22 @@ class ClaimHeld(Refused):
         self.until = until
 
 
+class PathsHeld(Refused):
+    """A claim whose path patterns overlap another running claim's."""
+
+    def __init__(
+        self, task_id: int, mine: str, theirs: str, holder: str, held_task: int, until: str
+    ) -> None:
+        super().__init__(
+            f"Cannot claim #{task_id} for {mine!r}: {holder!r} holds {theirs!r} (task "
+            f"#{held_task}) until {until}, and both can name the same files; nothing was "
+            "changed. Claim without those paths, narrow them, work on something else, or wait "
+            "for that lease to end."
+        )
+        self.holder = holder
+        self.held_task = held_task
+
+
 class HeldByAnother(Refused):
     """A change to a task another actor holds under a running lease."""
 

@@ -44,6 +44,7 @@ KNOWN_REVISIONS = (
     "0019",
     "0020",
     "0021",
+    "0022",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -20,6 +20,7 @@ FORBIDDEN = {
     "task_tracker.models": ("db", "store", "server", "runtime", "cli"),
     "task_tracker.schemas": ("db", "models", "store", "server", "runtime", "cli"),
     "task_tracker.errors": ("db", "models", "store", "server", "runtime", "cli"),
+    "task_tracker.paths": ("db", "models", "store", "server", "runtime", "cli", "operations"),
     "task_tracker.vocabulary": ("schemas", "errors", "db", "models", "store", "server", "cli"),
     "task_tracker.revisions": ("migrate", "db", "postgres", "store", "server", "runtime", "cli"),
     "task_tracker.dbfile": ("migrate", "store", "server", "runtime", "cli"),

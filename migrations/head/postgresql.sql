@@ -47,6 +47,7 @@ tasks.parent_id: bigint
 tasks.claimed_by: character varying
 tasks.claimed_until: timestamp with time zone
 tasks.search: tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('task_search'::regconfig, task_words((title)::text)), 'A'::"char") || setweight(to_tsvector('task_search'::regconfig, task_words(tags)), 'B'::"char")) || setweight(to_tsvector('task_search'::regconfig, task_words(description)), 'C'::"char"))) STORED
+tasks.claimed_paths: text
 trash.id: bigint NOT NULL DEFAULT nextval('trash_id_seq'::regclass)
 trash.task_id: bigint NOT NULL
 trash.title: character varying NOT NULL

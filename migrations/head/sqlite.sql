@@ -188,6 +188,7 @@ CREATE TABLE "tasks" (
     parent_id INTEGER,
     claimed_by VARCHAR(100),
     claimed_until VARCHAR(32),
+    claimed_paths TEXT,
     CONSTRAINT ck_tasks_completed_at CHECK ((status = 'complete') = (completed_at IS NOT NULL) AND (completed_at IS NULL OR completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(completed_at, 1, 10), '+0 days') IS substr(completed_at, 1, 10) AND time(substr(completed_at, 12, 8)) IS substr(completed_at, 12, 8))),
     CONSTRAINT ck_tasks_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(created_at, 1, 10), '+0 days') IS substr(created_at, 1, 10) AND time(substr(created_at, 12, 8)) IS substr(created_at, 12, 8)),
     CONSTRAINT ck_tasks_description CHECK (length(description) <= 10000),

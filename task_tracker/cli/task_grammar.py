@@ -182,6 +182,14 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
         action="store_true",
         help="take it from another holder whose lease still runs (history records it)",
     )
+    claim.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        metavar="GLOB",
+        help="a file pattern the claim covers, e.g. 'src/auth/**' (repeatable); refused if "
+        "another running claim's overlap",
+    )
 
     edit = made["edit"]
     edit.add_argument("id", type=int)

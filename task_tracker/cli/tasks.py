@@ -126,6 +126,7 @@ def claim(session: Session, args: argparse.Namespace) -> int:
             lease_minutes=args.minutes,
             release=args.release,
             take_over=args.take_over,
+            paths=args.paths,
         )
     )
     return show(args, task, lambda: [views.claim_line(task, released=args.release)])

@@ -177,7 +177,8 @@ def history_lines(page: dict[str, Any], projects: dict[int, str]) -> list[str]:
 def claim_line(task: dict[str, Any], *, released: bool) -> str:
     if released:
         return f"Released #{task['id']}: {task['title']}"
-    return f"Claimed #{task['id']}: {task['title']} until {task['claimed_until'][:19]} UTC"
+    paths = f" (paths: {', '.join(task['paths'])})" if task.get("paths") else ""
+    return f"Claimed #{task['id']}: {task['title']} until {task['claimed_until'][:19]} UTC{paths}"
 
 
 def deleted_lines(deleted: list[dict[str, Any]], *, permanent: bool) -> list[str]:

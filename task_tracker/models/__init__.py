@@ -212,9 +212,10 @@ class Task(Base):
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     # Deleting a task deletes its subtasks (the tools refuse unless asked to).
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="CASCADE"))
-    # Who holds the task, until when (revision 0010); a lease in the past holds nothing.
+    # Who holds it until when (0010; a lease past holds nothing), for which files (0022).
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_paths: Mapped[str | None] = mapped_column(Text())
 
 
 class Project(Base):

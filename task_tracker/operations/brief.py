@@ -26,10 +26,11 @@ BRIEF_MAX = 8_000
 # What each section shows, cut so that all of them at their longest fit in BRIEF_MAX
 # (tests/server/test_brief.py fills every one to the limit).
 SHOWN = 5  # tasks per section
-HELD_SHOWN = 8
+HELD_SHOWN = 7
 TITLE_MAX = 80
 NOTE_SHOWN = 160
 ACTOR_SHOWN = 40
+PATHS_SHOWN = 80
 
 
 def _cut(text: str, most: int) -> str:
@@ -61,6 +62,8 @@ def brief(*, actor: str) -> Call[str]:
         mine = []
         for row in held:
             mine.append(f"  {_task(row)} ({row.status}; yours until {stamp(row.claimed_until)})")
+            if paths := store.claimed_paths(row):
+                mine.append(f"    paths: {_cut(', '.join(paths), PATHS_SHOWN)}")
             if row.id in handoffs:
                 mine.append(f"    {_note(handoffs[row.id])}")
         waiting = [

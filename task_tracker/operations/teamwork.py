@@ -10,6 +10,7 @@ from pydantic import Field
 from task_tracker.operations.calls import Call, operation, reading, writing
 from task_tracker.operations.cursors import decode_cursor, encode_cursor
 from task_tracker.operations.shaping import detailed, event_out
+from task_tracker.paths import PATH_MAX, PATHS_MAX, check_patterns
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import NOTE_MAX, Cursor, ExpectedVersion, IdRange, TaskId, Total
 from task_tracker.schemas.structure import (
@@ -34,6 +35,9 @@ HistoryLimit = Annotated[int, Field(ge=1, le=HISTORY_LIMIT_MAX)]
 Version = Annotated[int, Field(ge=1), IdRange]
 NoteText = Annotated[str, Field(min_length=1, max_length=NOTE_MAX)]
 NoteKind = Literal["note", "handoff"]
+PathPatterns = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=PATH_MAX)]], Field(max_length=PATHS_MAX)
+]
 
 
 @operation
@@ -44,7 +48,10 @@ def claim_task(
     lease_minutes: LeaseMinutes = LEASE_MINUTES_DEFAULT,
     release: bool = False,
     take_over: bool = False,
+    paths: PathPatterns | None = None,
 ) -> Call[ClaimedOut]:
+    patterns = check_patterns(paths) if paths else None
+
     def run(conn: Connection) -> ClaimedOut:
         task = store.claim_task(
             conn,
@@ -53,6 +60,7 @@ def claim_task(
             lease_minutes=lease_minutes,
             release=release,
             take_over=take_over,
+            paths=patterns,
         )
         shown = detailed(conn, task)
         reminder = None
@@ -61,7 +69,8 @@ def claim_task(
                 f"You left no handoff on #{task_id}: if someone picks it up after you, "
                 f"add_note(task_id={task_id}, text=..., kind='handoff') says where you stopped."
             )
-        return ClaimedOut(**shown.model_dump(), reminder=reminder)
+        held = store.claimed_paths(task) if shown.claimed_by else []
+        return ClaimedOut(**shown.model_dump(), reminder=reminder, paths=held)
 
     return writing(run, actor=actor)
 

@@ -107,6 +107,7 @@ class ClaimedOut(TaskDetailOut):
     reminder: str | None = Field(
         default=None, description="On release without a handoff note: leave one."
     )
+    paths: list[str] = Field(default=[], description="The files your claim covers.")
 
 
 class RestoredOut(TaskDetailOut):

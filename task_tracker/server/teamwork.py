@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from task_tracker import operations
+from task_tracker.paths import PATH_MAX, PATHS_MAX
 from task_tracker.schemas import (
     ACTOR_MAX,
     NOTE_MAX,
@@ -47,6 +48,14 @@ async def claim_task(
         str | Omitted,
         Field(description="Claim as this name (default: your client's).", max_length=ACTOR_MAX),
     ] = None,
+    paths: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=PATH_MAX)]] | None,
+        Field(
+            description="Files you will edit, as globs (src/auth/**): refused if another "
+            "running claim's paths overlap.",
+            max_length=PATHS_MAX,
+        ),
+    ] = None,
 ) -> ClaimedOut:
     """Claim an open task for yourself until the lease ends (it becomes in_progress), renew
     your claim, or release it. A task someone else holds is refused with who and until when
@@ -59,6 +68,7 @@ async def claim_task(
             lease_minutes=lease_minutes,
             release=release,
             take_over=take_over,
+            paths=paths,
         )
     )
 

@@ -4,7 +4,7 @@ The MCP layer, the CLI and the transfer commands all use these names; each lives
 of its concept (tasks, listing, search, transfer).
 """
 
-from task_tracker.store.claims import claim_task, holder, refuse_others_claim
+from task_tracker.store.claims import claim_task, claimed_paths, holder, refuse_others_claim
 from task_tracker.store.copy import copy_database
 from task_tracker.store.filters import Filters, status_values
 from task_tracker.store.history import Event, revert_task, set_actor, task_history
@@ -56,6 +56,7 @@ __all__ = [
     "set_actor",
     "task_history",
     "claim_task",
+    "claimed_paths",
     "holder",
     "refuse_others_claim",
     "subtree_rows",

@@ -8,13 +8,15 @@ passed holds nothing; no process needs to clear it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, or_, select
 
-from task_tracker.errors import ClaimHeld, HeldByAnother, NotOpen
+from task_tracker.errors import ClaimHeld, HeldByAnother, NotOpen, PathsHeld
+from task_tracker.paths import first_overlap
 from task_tracker.schemas import OPEN_STATUSES, Status, stamp, utcnow
 from task_tracker.schemas.structure import LEASE_MINUTES_DEFAULT
 from task_tracker.store.structure import T
@@ -63,6 +65,32 @@ def refuse_others_claim(conn: Any, *, task_ids: Iterable[int], actor: str) -> No
         raise HeldByAnother(held.id, held.claimed_by, stamp(held.claimed_until))
 
 
+def claimed_paths(task: TaskRow) -> list[str]:
+    """The path patterns of the task's claim ([] for none)."""
+    raw = getattr(task, "claimed_paths", None)
+    return list(json.loads(raw)) if raw else []
+
+
+def _refuse_overlap(conn: Any, task_id: int, actor: str, paths: list[str], now: datetime) -> None:
+    """Refuse paths that another running claim's patterns can name too. Reads every running
+    claim that has paths (the claims index's rows): on PostgreSQL, two such claims made at
+    once read each other's row, so one of them is retried and then sees the other."""
+    others = conn.execute(
+        select(T.id, T.claimed_by, T.claimed_until, T.claimed_paths).where(
+            T.claimed_by.is_not(None),
+            T.claimed_until > now,
+            T.claimed_by != actor,
+            T.claimed_paths.is_not(None),
+            T.id != task_id,
+        )
+    )
+    for other in others:
+        hit = first_overlap(paths, json.loads(other.claimed_paths))
+        if hit is not None:
+            until = stamp(other.claimed_until)
+            raise PathsHeld(task_id, hit[0], hit[1], other.claimed_by, other.id, until)
+
+
 def claim_task(
     conn: Any,
     *,
@@ -71,10 +99,13 @@ def claim_task(
     lease_minutes: int = LEASE_MINUTES_DEFAULT,
     release: bool = False,
     take_over: bool = False,
+    paths: list[str] | None = None,
 ) -> TaskRow:
     """Take, renew (the holder again) or release (release=True) a claim on an open task;
     take_over: take it from another holder whose lease still runs (history records the
-    claim moving from them).
+    claim moving from them). paths: the files the claim covers (task_tracker.paths), refused
+    when another running claim's can name the same files; a renewal without paths keeps
+    the claim's own.
 
     Taking it makes a pending task in_progress; releasing it makes it pending again. A claim
     held by someone else is refused with who holds it and until when."""
@@ -86,7 +117,11 @@ def claim_task(
     if release:
         if held_by is None:
             return task  # nothing to release: already free
-        values: dict[str, Any] = {"claimed_by": None, "claimed_until": None}
+        values: dict[str, Any] = {
+            "claimed_by": None,
+            "claimed_until": None,
+            "claimed_paths": None,
+        }
         if task.status == Status.IN_PROGRESS.value:
             values["status"] = Status.PENDING.value
     else:
@@ -97,5 +132,10 @@ def claim_task(
             "claimed_until": now + timedelta(minutes=lease_minutes),
             "status": Status.IN_PROGRESS.value,
         }
+        if paths:
+            _refuse_overlap(conn, task_id, actor, paths, now)
+            values["claimed_paths"] = json.dumps(paths)
+        elif held_by != actor:  # a new holder's claim covers only the paths it names
+            values["claimed_paths"] = None
     values.update(updated_at=now, version=task.version + 1)
     return conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()

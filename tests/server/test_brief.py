@@ -74,12 +74,14 @@ async def test_the_brief_stays_under_its_bound_with_every_text_at_its_longest(
         for n in range(30):
             task = await call(alice, "add_task", title=f"{n} " + "x" * 190, priority="high")
             if n < 12:  # more than the brief shows
-                await call(alice, "claim_task", task_id=task["id"])
+                paths = [f"src/{n}/{'p' * 150}/{m}/**" for m in range(20)]
+                await call(alice, "claim_task", task_id=task["id"], paths=paths)
             await call(alice, "add_note", task_id=task["id"], text="y" * 2000, kind="handoff")
         told = await brief_of(alice)
     assert len(told) <= BRIEF_MAX
-    assert told.count("handoff by ") == 8 + 5  # eight held shown, five waiting
+    assert told.count("handoff by ") == 7 + 5  # seven held shown, five waiting
+    assert told.count("    paths: src/") == 7
     assert told.endswith("says where you stopped.")  # nothing cut off the end
-    assert told.count("\n  #") == 8 + 5 + 5 + 5  # held, waiting, ready, newest
+    assert told.count("\n  #") == 7 + 5 + 5 + 5  # held, waiting, ready, newest
     for section in ("You hold:", "Ready to do next:", "Newest open tasks:"):
         assert section in told
