@@ -1,5 +1,6 @@
-"""Handing work over, for people at a terminal: `note ID TEXT [--handoff]` and `brief`
-(where to pick up), through the same operations as add_note and tasks://brief."""
+"""Handing work over, for people at a terminal: `note ID TEXT [--handoff]`, `brief` (where
+to pick up) and `graph` (a project's structure to look at), through the same operations as
+add_note and tasks://brief."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import argparse
 from typing import Any
 
 from task_tracker import operations as ops
+from task_tracker.cli.output import emit
 from task_tracker.cli.session import Session
 from task_tracker.cli.shown import show
 
@@ -22,3 +24,9 @@ def note(session: Session, args: argparse.Namespace) -> int:
 def brief(session: Session, args: argparse.Namespace) -> int:
     text = session.run(ops.brief(actor=session.actor))
     return show(args, {"brief": text}, lambda: text.splitlines())
+
+
+def graph(session: Session, args: argparse.Namespace) -> int:
+    call = ops.project_graph(project=args.project, style=args.format, include_closed=args.all)
+    emit(session.run(call))
+    return 0

@@ -65,6 +65,11 @@ COMMANDS = [
     ("projects", "projects and their task counts", "task-tracker projects --archived"),
     ("history", "a task's changes, newest first", "task-tracker history 12 --limit 50"),
     (
+        "graph",
+        "draw a project's tasks, subtasks and dependencies (Mermaid or Graphviz DOT)",
+        "task-tracker graph --project web --format dot | dot -Tsvg > web.svg",
+    ),
+    (
         "brief",
         "where to pick up: what you hold, handoffs, ready work, blockers",
         "TASK_TRACKER_ACTOR=agent-2 task-tracker brief",
@@ -209,6 +214,11 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     revert.add_argument("id", type=int)
     revert.add_argument("version", type=int, help="the version to go back to")
     revert.add_argument("--expected-version", type=int, help="refuse if the task changed since")
+
+    drawn = made["graph"]
+    drawn.add_argument("--project", required=True, help="the project to draw")
+    drawn.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    drawn.add_argument("--all", action="store_true", help="closed tasks too")
 
     note = made["note"]
     note.add_argument("id", type=int)

@@ -16,7 +16,7 @@ from typing import Any
 
 from task_tracker import operations as ops
 from task_tracker.cli import views
-from task_tracker.cli.handoff import brief, note
+from task_tracker.cli.handoff import brief, graph, note
 from task_tracker.cli.render import make_visible, page_out, visible
 from task_tracker.cli.session import Refusal, Session
 from task_tracker.cli.shown import show
@@ -280,5 +280,6 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "projects": projects,
     "history": history,
     "brief": brief,
+    "graph": graph,
     "summary": summary,
 }

@@ -9,6 +9,7 @@ terminal) and the board; each parses its own input and words answers in its own 
 
 from task_tracker.operations.brief import brief
 from task_tracker.operations.calls import Call, reading, writing
+from task_tracker.operations.drawing import project_graph
 from task_tracker.operations.finding import count_tasks, list_tasks, next_task, search_tasks
 from task_tracker.operations.planning import (
     add_tasks,
@@ -47,6 +48,7 @@ __all__ = [
     "list_projects",
     "list_tasks",
     "next_task",
+    "project_graph",
     "project_names",
     "reading",
     "restore_task",

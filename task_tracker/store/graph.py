@@ -3,7 +3,9 @@ which path. Linear in tasks and dependencies, whatever the number of paths."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, text
+from typing import Any
+
+from sqlalchemy import Connection, select, text
 
 # Every task :start waits on, at any depth, each once (UNION keeps a task reached by many
 # paths once: the walk is linear in tasks and dependencies, never in paths, which a graph of
@@ -47,3 +49,26 @@ def dependency_path(conn: Connection, *, start: int, goal: int) -> str | None:
         steps.append(at)
         at = came_from.get(at)
     return " → ".join(f"#{i}" for i in reversed(steps))
+
+
+def project_graph(
+    conn: Connection, project_id: int, *, open_only: bool, limit: int
+) -> tuple[list[Any], list[tuple[int, int]]]:
+    """A project's tasks (id, title, status, parent_id), oldest first, up to limit + 1, and
+    the dependencies among them as (task, depends_on) pairs."""
+    from task_tracker.store.structure import DEPS, T  # (structure imports this module)
+    from task_tracker.vocabulary import OPEN_STATUSES
+
+    query = select(T.id, T.title, T.status, T.parent_id).where(T.project_id == project_id)
+    if open_only:
+        query = query.where(T.status.in_(OPEN_STATUSES))
+    rows = list(conn.execute(query.order_by(T.id).limit(limit + 1)))
+    ids = [row.id for row in rows[:limit]]
+    if not ids:
+        return rows, []
+    edges = conn.execute(
+        select(DEPS.c.task_id, DEPS.c.depends_on_id)
+        .where(DEPS.c.task_id.in_(ids), DEPS.c.depends_on_id.in_(ids))
+        .order_by(DEPS.c.task_id, DEPS.c.depends_on_id)
+    )
+    return rows, [(a, b) for a, b in edges]
