@@ -155,15 +155,16 @@ class Board:
             result = await self.change(make(form))
         except VersionConflict as exc:
             return await self.conflict(visitor, exc, wants_json)
-        except (TaskTrackerError, ValidationError, Exception) as exc:
-            meaning = exc if isinstance(exc, TaskTrackerError | ValidationError) else None
-            meaning = meaning or domain_error(exc)
+        except Exception as exc:  # a refusal, bad input, or what a database failure means
+            known = isinstance(exc, TaskTrackerError | ValidationError)
+            meaning = exc if known else domain_error(exc)
             if meaning is None:
                 raise
             message = self.reason(meaning)
             if wants_json:
                 return JSONResponse({"error": message}, status_code=400)
-            return self.html("message.html", visitor, 400, message=message, back=form.get("next"))
+            back = self.safe_next(form.get("next"))
+            return self.html("message.html", visitor, 400, message=message, back=back)
         if wants_json:
             card = await self.read(lambda conn: self._cards(conn, [result.id]))
             return JSONResponse(card.get(result.id, {"id": result.id, "gone": True}))

@@ -226,6 +226,9 @@ def test_the_redirect_after_a_change_stays_on_the_board(board: Board) -> None:
     for target in ("https://evil.example/", "//evil.example/x", "/\\evil.example"):
         answer = board.post(f"/task/{task.id}/note", {"text": "n", "next": target})
         assert answer.headers["location"] == "/", target
+    refused = board.post(f"/task/{task.id}/note", {"text": " ", "next": "javascript:alert(1)"})
+    assert refused.status_code == 400
+    assert 'href="javascript:' not in refused.text and '<a href="/">Back</a>' in refused.text
 
 
 def test_the_read_only_board_has_no_write_controls_and_refuses_writes(
