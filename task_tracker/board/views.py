@@ -124,7 +124,7 @@ def cards(conn: Connection, tasks: list[TaskOut]) -> list[dict[str, Any]]:
 
 def card_html(conn: Connection, ids: list[int], *, prefix: str, writable: bool) -> dict[int, Any]:
     """Rendered cards of these tasks with what a live board needs to place them."""
-    rows = store_board.tasks_by_id(conn, ids)
+    rows = sorted(store.tasks_by_id(conn, ids).values(), key=lambda row: row.id)
     placed = {}
     for card in cards(conn, [shaped(TaskOut, row, preview=True) for row in rows]):
         task = card["task"]

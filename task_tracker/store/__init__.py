@@ -30,6 +30,7 @@ from task_tracker.store.tasks import (
     delete_task,
     get_task,
     schema_revision,
+    tasks_by_id,
     update_task,
 )
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
@@ -83,6 +84,7 @@ __all__ = [
     "due_window",
     "export_lines",
     "get_task",
+    "tasks_by_id",
     "import_records",
     "iter_tasks",
     "list_tasks",

@@ -67,13 +67,6 @@ def card_facts(conn: Connection, ids: list[int]) -> dict[int, CardFacts]:
     return facts
 
 
-def tasks_by_id(conn: Connection, ids: list[int]) -> list[TaskRow]:
-    """The tasks with these ids that exist (a task in the trash is not among them)."""
-    if not ids:
-        return []
-    return list(conn.execute(select(*TASK_ROW).where(T.id.in_(ids)).order_by(T.id)))
-
-
 def last_event_id(conn: Connection) -> int:
     """The newest history event's id (0 in an empty database): an index's last entry."""
     return conn.scalar(select(func.max(EVENTS.c.id))) or 0

@@ -7,11 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
 from task_tracker.schemas import COUNT_CAP, Total
 from task_tracker.store.filters import Filters
-from task_tracker.store.tasks import TASK_ROW, T, TaskRow
+from task_tracker.store.tasks import TaskRow, tasks_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,9 +58,6 @@ def window_total(in_window: int, known_total: Total | None) -> Total:
     return Total(COUNT_CAP, capped=True)
 
 
-_ROWS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
-
-
 def ranked_page(
     conn: Connection,
     ranked: Sequence[Any],
@@ -76,7 +73,7 @@ def ranked_page(
     page = ranked[:limit]
     ids = [row.id for row in page]
     shown = snippets(ids)
-    tasks = {task.id: task for task in conn.execute(_ROWS, {"ids": ids})}
+    tasks = tasks_by_id(conn, ids)
     hits = [
         SearchHit(task=tasks[row.id], snippet=shown.get(row.id, ""), score=row.tier)
         for row in page

@@ -41,6 +41,7 @@ _INSERT_TASK = insert(TASKS).returning(*TASK_ROW)
 UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
 _DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
 _IN_TRASH = select(TrashTask.task_id).where(TrashTask.task_id == bindparam("task_id"))
+_BY_IDS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
 def normalize_title(title: str) -> str:
@@ -103,6 +104,11 @@ def add_task(
     if depends_on:
         structure.set_dependencies(conn, task_id=task.id, depends_on=depends_on, replace=False)
     return task
+
+
+def tasks_by_id(conn: Connection, ids: list[int]) -> dict[int, TaskRow]:
+    """The tasks with these ids that exist, by id (a task in the trash is not among them)."""
+    return {task.id: task for task in conn.execute(_BY_IDS, {"ids": ids})} if ids else {}
 
 
 def get_task(conn: Connection, *, task_id: int) -> TaskRow:
