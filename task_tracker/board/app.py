@@ -28,7 +28,7 @@ from task_tracker import operations
 from task_tracker.backends import domain_error
 from task_tracker.board import views
 from task_tracker.board.forms import changes
-from task_tracker.board.guard import Access, Visitor, guarded, with_headers
+from task_tracker.board.guard import COOKIE, Access, Visitor, guarded, with_headers
 from task_tracker.board.live import ChangeFeed
 from task_tracker.board.render import COLUMN_NAMES, page
 from task_tracker.database import Database
@@ -259,13 +259,13 @@ def sign_in_routes(board: Board) -> list[Route]:
             wrong = board.html("signin.html", None, 401, message="That token is not a member's.")
             return with_headers(wrong)
         response = RedirectResponse(prefix + "/", 303)
-        access.set_session(request, response, name)
+        access.set_session(request, response, access.session_value(name))
         log.info("board: %s signed in", name)
         return with_headers(response)
 
     async def sign_out(request: Request, visitor: Visitor) -> Response:
         response = RedirectResponse(prefix + "/signin", 303)
-        response.delete_cookie("task_tracker_board", path=prefix or "/")
+        response.delete_cookie(COOKIE, path=prefix or "/")
         return response
 
     return [

@@ -119,10 +119,11 @@ class Access:
                 found = name
         return found
 
-    def set_session(self, request: Request, response: Response, name: str) -> None:
+    def set_session(self, request: Request, response: Response, value: str) -> None:
+        """The session cookie (a session_value) on response."""
         response.set_cookie(
             COOKIE,
-            self.session_value(name),
+            value,
             max_age=SESSION_S,
             path=self.prefix or "/",
             httponly=True,
@@ -191,14 +192,7 @@ def guarded(access: Access, endpoint: Endpoint) -> Callable[[Request], Awaitable
                 )
         response = await endpoint(request, visitor)
         if new_session is not None:
-            response.set_cookie(
-                COOKIE,
-                new_session,
-                max_age=SESSION_S,
-                path=access.prefix or "/",
-                httponly=True,
-                samesite="strict",
-            )
+            access.set_session(request, response, new_session)
         return with_headers(response)
 
     return checked

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, case, func, select
 
 from task_tracker.schemas import TaskRow
+from task_tracker.store.claims import held_by as held_by_condition
 from task_tracker.store.hints import unindexed
 from task_tracker.store.history import EVENTS
 from task_tracker.store.structure import DEPS
@@ -114,9 +115,7 @@ def held_by(conn: Connection, name: str, status: str, now: datetime) -> list[Tas
     query = (
         select(*TASK_ROW)
         .where(
-            T.claimed_by.is_not(None),  # (the partial index's own condition)
-            T.claimed_by == name,
-            T.claimed_until > now,
+            held_by_condition(name, now),
             unindexed(T.status) == status,  # kept off (status, id): a holder has few rows
         )
         .order_by(T.id.desc())

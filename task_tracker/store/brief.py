@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from task_tracker.schemas import TaskRow
+from task_tracker.store.claims import held_by
 from task_tracker.store.notes import NOTES
 from task_tracker.store.tasks import TASK_ROW, TASKS, T
 from task_tracker.vocabulary import OPEN_STATUSES
@@ -21,12 +22,7 @@ def held(conn: Connection, actor: str, now: datetime, *, limit: int) -> list[Tas
     """Open tasks whose running claim actor holds, the soonest to run out first."""
     query = (
         select(*TASK_ROW)
-        .where(
-            T.claimed_by.is_not(None),
-            T.claimed_by == actor,
-            T.claimed_until > now,
-            T.status.in_(OPEN_STATUSES),
-        )
+        .where(held_by(actor, now), T.status.in_(OPEN_STATUSES))
         .order_by(T.claimed_until, T.id)
         .limit(limit)
     )
