@@ -77,6 +77,20 @@ class SubtasksInTheWay(Refused):
         self.action = action
 
 
+class CriteriaUnchecked(Refused):
+    """Completing a task whose acceptance criteria are not all checked."""
+
+    def __init__(self, task_id: int, numbers: list[int], shown: str) -> None:
+        super().__init__(
+            f"Task #{task_id} has unchecked acceptance criteria: {shown}. Once they are met, "
+            f"tick them with update_task(task_id={task_id}, checked={numbers}); to complete "
+            "it anyway, pass with_unchecked=true (recorded)."
+        )
+        self.task_id = task_id
+        self.numbers = numbers
+        self.shown = shown
+
+
 class ClaimHeld(Refused):
     def __init__(self, task_id: int, holder: str, until: str) -> None:
         super().__init__(

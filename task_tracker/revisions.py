@@ -45,6 +45,7 @@ KNOWN_REVISIONS = (
     "0020",
     "0021",
     "0022",
+    "0023",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from task_tracker.schemas import TAG_MAX, TAGS_FILTER_MAX, TAGS_FILTER_PATTERN
+from task_tracker.schemas.structure import REPEAT_PATTERN
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
@@ -42,6 +43,11 @@ def _explain(error: ErrorDetails) -> str:
             f"{_shown(value)} is not a tag filter; use one tag, or up to "
             f"{TAGS_FILTER_MAX} joined by commas (a,b), each 1-{TAG_MAX} characters without "
             "spaces or control characters"
+        )
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == REPEAT_PATTERN:
+        return (
+            f"{_shown(value)} is not a repeat; use daily, weekly, monthly, weekdays, "
+            "'every N days' (N up to 999) or 'every N weeks' (up to 99), or '' to stop"
         )
     if kind == "string_pattern_mismatch":
         return (

@@ -340,3 +340,44 @@ def test_0021_makes_every_note_a_note_and_keeps_them_through_down_and_up(db_path
     upgrade_to_head(db_path)
     with sqlite3.connect(db_path) as conn:
         assert [r[0] for r in conn.execute("SELECT kind FROM task_notes")] == ["note", "note"]
+
+
+def test_0023_adds_what_work_asks_records_it_and_goes_down_and_up(db_path: Path) -> None:
+    up = alembic_cli("upgrade", "0022", db_path=db_path)
+    assert up.returncode == 0, up.stderr
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO tasks (title) VALUES ('kept'), ('found')")
+    upgrade_to_head(db_path)
+    listed = "SELECT id, criteria, defer_until, repeat, discovered_from FROM tasks ORDER BY id"
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        assert conn.execute(listed).fetchall() == [
+            (1, None, None, None, None),
+            (2, None, None, None, None),
+        ]
+        conn.execute(
+            'UPDATE tasks SET criteria = \'[{"text":"a","checked":false}]\', '
+            "discovered_from = 1, repeat = 'weekdays' WHERE id = 2"
+        )
+        changes = "SELECT changes FROM task_events WHERE task_id = 2 ORDER BY id DESC LIMIT 1"
+        assert json.loads(conn.execute(changes).fetchone()[0]) == {
+            "criteria": [None, [{"text": "a", "checked": False}]],
+            "repeat": [None, "weekdays"],
+            "discovered_from": [None, 1],
+        }
+        for bad, check in (
+            ("repeat = 'every 100 weeks'", "ck_tasks_repeat"),
+            ("criteria = '{}'", "ck_tasks_criteria"),
+            ("defer_until = '2026-12-01'", "ck_tasks_defer_until"),
+            ("duplicate_of = 2", "ck_tasks_duplicate_of"),
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match=check):
+                conn.execute(f"UPDATE tasks SET {bad} WHERE id = 2")
+        conn.execute("DELETE FROM tasks WHERE id = 1")
+        assert conn.execute("SELECT discovered_from FROM tasks").fetchall() == [(None,)]
+    down = alembic_cli("downgrade", "0022", db_path=db_path)
+    assert down.returncode == 0, down.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT id, title FROM tasks").fetchall() == [(2, "found")]
+    upgrade_to_head(db_path)
+    assert current_revision(db_path) == head_revision()

@@ -251,3 +251,31 @@ def test_0020_down_writes_each_compact_change_out_whole(pg_url: str) -> None:
     ]
     rows(pg_url, "UPDATE tasks SET description = 'four', version = 4")  # 0011's function
     assert rows(pg_url, events)[-1][0] == {"description": ["three", "four"]}
+
+
+def test_0023_records_criteria_and_links_and_clears_a_deleted_tasks_links(pg_url: str) -> None:
+    cfg = config(pg_url)
+    command.upgrade(cfg, "0022")
+    rows(pg_url, "INSERT INTO tasks (title) VALUES ('kept'), ('found')")
+    command.upgrade(cfg, "head")
+    listed = "SELECT id, criteria, defer_until, repeat, discovered_from FROM tasks ORDER BY id"
+    assert rows(pg_url, listed) == [(1, None, None, None, None), (2, None, None, None, None)]
+    rows(
+        pg_url,
+        'UPDATE tasks SET criteria = \'[{"text": "a", "checked": false}]\', '
+        "discovered_from = 1, repeat = 'every 2 weeks' WHERE id = 2",
+    )
+    changes = "SELECT changes::jsonb FROM task_events WHERE task_id = 2 ORDER BY id"
+    assert rows(pg_url, changes)[-1][0] == {
+        "criteria": [None, [{"text": "a", "checked": False}]],
+        "discovered_from": [None, 1],
+        "repeat": [None, "every 2 weeks"],
+    }
+    for bad in ("repeat = 'every 100 weeks'", "criteria = '{}'", "duplicate_of = 2"):
+        with pytest.raises(sa.exc.IntegrityError):
+            rows(pg_url, f"UPDATE tasks SET {bad} WHERE id = 2")
+    rows(pg_url, "DELETE FROM tasks WHERE id = 1")
+    assert rows(pg_url, "SELECT discovered_from FROM tasks WHERE id = 2") == [(None,)]
+    command.downgrade(cfg, "0022")
+    assert rows(pg_url, "SELECT id, title FROM tasks") == [(2, "found")]
+    command.upgrade(cfg, "head")

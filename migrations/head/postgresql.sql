@@ -48,6 +48,12 @@ tasks.claimed_by: character varying
 tasks.claimed_until: timestamp with time zone
 tasks.search: tsvector GENERATED ALWAYS AS (((setweight(to_tsvector('task_search'::regconfig, task_words((title)::text)), 'A'::"char") || setweight(to_tsvector('task_search'::regconfig, task_words(tags)), 'B'::"char")) || setweight(to_tsvector('task_search'::regconfig, task_words(description)), 'C'::"char"))) STORED
 tasks.claimed_paths: text
+tasks.criteria: text
+tasks.defer_until: timestamp with time zone
+tasks.repeat: character varying
+tasks.repeat_of: bigint
+tasks.discovered_from: bigint
+tasks.duplicate_of: bigint
 trash.id: bigint NOT NULL DEFAULT nextval('trash_id_seq'::regclass)
 trash.task_id: bigint NOT NULL
 trash.title: character varying NOT NULL
@@ -76,6 +82,11 @@ task_notes.fk_task_notes_task_id_tasks: FOREIGN KEY (task_id) REFERENCES tasks(i
 task_notes.pk_task_notes: PRIMARY KEY (id)
 task_tags.fk_task_tags_task_id_tasks: FOREIGN KEY (task_id) REFERENCES tasks(id) ON DELETE CASCADE
 task_tags.pk_task_tags: PRIMARY KEY (task_id, tag)
+tasks.ck_tasks_ck_tasks_criteria: CHECK (((criteria IS NULL) OR ((jsonb_typeof((criteria)::jsonb) = 'array'::text) AND ((jsonb_array_length((criteria)::jsonb) >= 1) AND (jsonb_array_length((criteria)::jsonb) <= 20)))))
+tasks.ck_tasks_ck_tasks_discovered_from: CHECK ((discovered_from <> id))
+tasks.ck_tasks_ck_tasks_duplicate_of: CHECK ((duplicate_of <> id))
+tasks.ck_tasks_ck_tasks_repeat: CHECK (((repeat IS NULL) OR ((repeat)::text = ANY ((ARRAY['daily'::character varying, 'weekly'::character varying, 'monthly'::character varying, 'weekdays'::character varying])::text[])) OR ((repeat)::text ~ '^every [1-9][0-9]{0,2} days$'::text) OR ((repeat)::text ~ '^every [1-9][0-9]? weeks$'::text)))
+tasks.ck_tasks_ck_tasks_repeat_of: CHECK ((repeat_of <> id))
 tasks.ck_tasks_completed_at: CHECK ((((status)::text = 'complete'::text) = (completed_at IS NOT NULL)))
 tasks.ck_tasks_description: CHECK ((length(description) <= 10000))
 tasks.ck_tasks_id: CHECK (((id >= 1) AND (id <= '9007199254740991'::bigint)))
@@ -85,8 +96,11 @@ tasks.ck_tasks_status: CHECK (((status)::text = ANY ((ARRAY['pending'::character
 tasks.ck_tasks_tags: CHECK (((jsonb_typeof((tags)::jsonb) = 'array'::text) AND (jsonb_array_length((tags)::jsonb) <= 20)))
 tasks.ck_tasks_title: CHECK ((((length((title)::text) >= 1) AND (length((title)::text) <= 200)) AND ((title)::text = TRIM(BOTH FROM title))))
 tasks.ck_tasks_version: CHECK (((version >= 1) AND (version <= '9007199254740991'::bigint)))
+tasks.fk_tasks_discovered_from_tasks: FOREIGN KEY (discovered_from) REFERENCES tasks(id) ON DELETE SET NULL
+tasks.fk_tasks_duplicate_of_tasks: FOREIGN KEY (duplicate_of) REFERENCES tasks(id) ON DELETE SET NULL
 tasks.fk_tasks_parent_id_tasks: FOREIGN KEY (parent_id) REFERENCES tasks(id) ON DELETE CASCADE
 tasks.fk_tasks_project_id_projects: FOREIGN KEY (project_id) REFERENCES projects(id) ON DELETE SET NULL
+tasks.fk_tasks_repeat_of_tasks: FOREIGN KEY (repeat_of) REFERENCES tasks(id) ON DELETE SET NULL
 tasks.pk_tasks: PRIMARY KEY (id)
 trash.pk_trash: PRIMARY KEY (id)
 trash_tasks.fk_trash_tasks_trash_id_trash: FOREIGN KEY (trash_id) REFERENCES trash(id) ON DELETE CASCADE
@@ -103,9 +117,14 @@ ix_task_notes_task_id_id: CREATE INDEX ix_task_notes_task_id_id ON public.task_n
 ix_task_tags_tag_task_id: CREATE INDEX ix_task_tags_tag_task_id ON public.task_tags USING btree (tag, task_id)
 ix_tasks_claimed_by: CREATE INDEX ix_tasks_claimed_by ON public.tasks USING btree (claimed_by, id) WHERE (claimed_by IS NOT NULL)
 ix_tasks_completed_at: CREATE INDEX ix_tasks_completed_at ON public.tasks USING btree (completed_at, id)
+ix_tasks_defer_until: CREATE INDEX ix_tasks_defer_until ON public.tasks USING btree (defer_until) WHERE (defer_until IS NOT NULL)
+ix_tasks_discovered: CREATE INDEX ix_tasks_discovered ON public.tasks USING btree (id) WHERE (discovered_from IS NOT NULL)
+ix_tasks_discovered_from: CREATE INDEX ix_tasks_discovered_from ON public.tasks USING btree (discovered_from) WHERE (discovered_from IS NOT NULL)
 ix_tasks_due_date: CREATE INDEX ix_tasks_due_date ON public.tasks USING btree (due_date, id)
+ix_tasks_duplicate_of: CREATE INDEX ix_tasks_duplicate_of ON public.tasks USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL)
 ix_tasks_parent_id: CREATE INDEX ix_tasks_parent_id ON public.tasks USING btree (parent_id, id)
 ix_tasks_project_id: CREATE INDEX ix_tasks_project_id ON public.tasks USING btree (project_id, id)
+ix_tasks_repeat_of: CREATE INDEX ix_tasks_repeat_of ON public.tasks USING btree (repeat_of) WHERE (repeat_of IS NOT NULL)
 ix_tasks_search: CREATE INDEX ix_tasks_search ON public.tasks USING gin (search)
 ix_tasks_status_due_date: CREATE INDEX ix_tasks_status_due_date ON public.tasks USING btree (status, due_date, id)
 ix_tasks_status_id: CREATE INDEX ix_tasks_status_id ON public.tasks USING btree (status, id)
@@ -175,8 +194,8 @@ CREATE OR REPLACE FUNCTION public.task_event_value(field text, value jsonb)
  LANGUAGE sql
  IMMUTABLE
 AS $function$
-        SELECT CASE WHEN field = 'tags' AND value != 'null' THEN (value #>> '{}')::jsonb
-                    ELSE value END
+        SELECT CASE WHEN field IN ('tags', 'criteria') AND value != 'null'
+                    THEN (value #>> '{}')::jsonb ELSE value END
     $function$
 -- task_events_forget
 CREATE OR REPLACE FUNCTION public.task_events_forget()
@@ -207,7 +226,7 @@ AS $function$
             SELECT coalesce(jsonb_object_agg(
                        key, jsonb_build_array(NULL, task_event_value(key, value))), '{}')
             INTO changed FROM jsonb_each(to_jsonb(NEW))
-            WHERE key IN ('title', 'description', 'status', 'priority', 'tags', 'due_date', 'project_id', 'parent_id', 'claimed_by', 'claimed_until', 'completed_at') AND value != 'null';
+            WHERE key IN ('title', 'description', 'status', 'priority', 'tags', 'due_date', 'project_id', 'parent_id', 'claimed_by', 'claimed_until', 'completed_at', 'criteria', 'defer_until', 'repeat', 'repeat_of', 'discovered_from', 'duplicate_of') AND value != 'null';
             INSERT INTO task_events (task_id, version, at, actor, kind, changes)
             VALUES (NEW.id, NEW.version, NEW.created_at, who, coalesce(named, 'create'),
                     changed::text);
@@ -219,7 +238,7 @@ AS $function$
                    THEN jsonb_build_array(n.value) ELSE jsonb_build_array(task_event_value(n.key, o.value), task_event_value(n.key, n.value)) END)
         INTO changed
         FROM jsonb_each(to_jsonb(NEW)) AS n JOIN jsonb_each(to_jsonb(OLD)) AS o USING (key)
-        WHERE n.key IN ('title', 'description', 'status', 'priority', 'tags', 'due_date', 'project_id', 'parent_id', 'claimed_by', 'claimed_until', 'completed_at') AND n.value IS DISTINCT FROM o.value;
+        WHERE n.key IN ('title', 'description', 'status', 'priority', 'tags', 'due_date', 'project_id', 'parent_id', 'claimed_by', 'claimed_until', 'completed_at', 'criteria', 'defer_until', 'repeat', 'repeat_of', 'discovered_from', 'duplicate_of') AND n.value IS DISTINCT FROM o.value;
         IF changed IS NULL THEN
             RETURN NULL;
         END IF;

@@ -24,14 +24,29 @@ CREATE INDEX ix_tasks_claimed_by ON tasks (claimed_by) WHERE claimed_by IS NOT N
 -- index ix_tasks_completed_at
 CREATE INDEX ix_tasks_completed_at ON tasks (completed_at);
 
+-- index ix_tasks_defer_until
+CREATE INDEX ix_tasks_defer_until ON tasks (defer_until) WHERE defer_until IS NOT NULL;
+
+-- index ix_tasks_discovered
+CREATE INDEX ix_tasks_discovered ON tasks (id) WHERE discovered_from IS NOT NULL;
+
+-- index ix_tasks_discovered_from
+CREATE INDEX ix_tasks_discovered_from ON tasks (discovered_from) WHERE discovered_from IS NOT NULL;
+
 -- index ix_tasks_due_date
 CREATE INDEX ix_tasks_due_date ON tasks (due_date);
+
+-- index ix_tasks_duplicate_of
+CREATE INDEX ix_tasks_duplicate_of ON tasks (duplicate_of) WHERE duplicate_of IS NOT NULL;
 
 -- index ix_tasks_parent_id
 CREATE INDEX ix_tasks_parent_id ON tasks (parent_id);
 
 -- index ix_tasks_project_id
 CREATE INDEX ix_tasks_project_id ON tasks (project_id);
+
+-- index ix_tasks_repeat_of
+CREATE INDEX ix_tasks_repeat_of ON tasks (repeat_of) WHERE repeat_of IS NOT NULL;
 
 -- index ix_tasks_status_due_date
 CREATE INDEX ix_tasks_status_due_date ON tasks (status, due_date);
@@ -189,6 +204,12 @@ CREATE TABLE "tasks" (
     claimed_by VARCHAR(100),
     claimed_until VARCHAR(32),
     claimed_paths TEXT,
+    criteria TEXT CONSTRAINT ck_tasks_criteria CHECK (criteria IS NULL OR (json_valid(criteria) AND json_type(criteria) = 'array' AND json_array_length(criteria) BETWEEN 1 AND 20)),
+    defer_until VARCHAR(32) CONSTRAINT ck_tasks_defer_until CHECK (defer_until IS NULL OR (defer_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND datetime(substr(defer_until, 1, 19)) IS replace(substr(defer_until, 1, 19), 'T', ' '))),
+    repeat VARCHAR(32) CONSTRAINT ck_tasks_repeat CHECK (repeat IS NULL OR repeat IN ('daily', 'weekly', 'monthly', 'weekdays') OR repeat GLOB 'every [1-9] days' OR repeat GLOB 'every [1-9][0-9] days' OR repeat GLOB 'every [1-9][0-9][0-9] days' OR repeat GLOB 'every [1-9] weeks' OR repeat GLOB 'every [1-9][0-9] weeks'),
+    repeat_of INTEGER CONSTRAINT fk_tasks_repeat_of_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_repeat_of CHECK (repeat_of != id),
+    discovered_from INTEGER CONSTRAINT fk_tasks_discovered_from_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_discovered_from CHECK (discovered_from != id),
+    duplicate_of INTEGER CONSTRAINT fk_tasks_duplicate_of_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_duplicate_of CHECK (duplicate_of != id),
     CONSTRAINT ck_tasks_completed_at CHECK ((status = 'complete') = (completed_at IS NOT NULL) AND (completed_at IS NULL OR completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(completed_at, 1, 10), '+0 days') IS substr(completed_at, 1, 10) AND time(substr(completed_at, 12, 8)) IS substr(completed_at, 12, 8))),
     CONSTRAINT ck_tasks_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(created_at, 1, 10), '+0 days') IS substr(created_at, 1, 10) AND time(substr(created_at, 12, 8)) IS substr(created_at, 12, 8)),
     CONSTRAINT ck_tasks_description CHECK (length(description) <= 10000),
@@ -302,12 +323,12 @@ CREATE TRIGGER task_events_ai AFTER INSERT ON tasks BEGIN
             INSERT INTO task_events (task_id, version, at, actor, kind, changes)
             VALUES (
                 new.id, new.version, new.created_at, (SELECT actor FROM task_event_actor WHERE id = 1), coalesce((SELECT kind FROM task_event_actor WHERE id = 1), 'create'),
-                (SELECT json_group_object(field, json(change)) FROM (SELECT 'title' AS field, json_array(NULL, new.title) AS change WHERE new.title IS NOT NULL UNION ALL SELECT 'description' AS field, json_array(NULL, new.description) AS change WHERE new.description IS NOT NULL UNION ALL SELECT 'status' AS field, json_array(NULL, new.status) AS change WHERE new.status IS NOT NULL UNION ALL SELECT 'priority' AS field, json_array(NULL, new.priority) AS change WHERE new.priority IS NOT NULL UNION ALL SELECT 'tags' AS field, json_array(NULL, json(new.tags)) AS change WHERE new.tags IS NOT NULL UNION ALL SELECT 'due_date' AS field, json_array(NULL, new.due_date) AS change WHERE new.due_date IS NOT NULL UNION ALL SELECT 'project_id' AS field, json_array(NULL, new.project_id) AS change WHERE new.project_id IS NOT NULL UNION ALL SELECT 'parent_id' AS field, json_array(NULL, new.parent_id) AS change WHERE new.parent_id IS NOT NULL UNION ALL SELECT 'claimed_by' AS field, json_array(NULL, new.claimed_by) AS change WHERE new.claimed_by IS NOT NULL UNION ALL SELECT 'claimed_until' AS field, json_array(NULL, new.claimed_until) AS change WHERE new.claimed_until IS NOT NULL UNION ALL SELECT 'completed_at' AS field, json_array(NULL, new.completed_at) AS change WHERE new.completed_at IS NOT NULL))
+                (SELECT json_group_object(field, json(change)) FROM (SELECT 'title' AS field, json_array(NULL, new.title) AS change WHERE new.title IS NOT NULL UNION ALL SELECT 'description' AS field, json_array(NULL, new.description) AS change WHERE new.description IS NOT NULL UNION ALL SELECT 'status' AS field, json_array(NULL, new.status) AS change WHERE new.status IS NOT NULL UNION ALL SELECT 'priority' AS field, json_array(NULL, new.priority) AS change WHERE new.priority IS NOT NULL UNION ALL SELECT 'tags' AS field, json_array(NULL, json(new.tags)) AS change WHERE new.tags IS NOT NULL UNION ALL SELECT 'due_date' AS field, json_array(NULL, new.due_date) AS change WHERE new.due_date IS NOT NULL UNION ALL SELECT 'project_id' AS field, json_array(NULL, new.project_id) AS change WHERE new.project_id IS NOT NULL UNION ALL SELECT 'parent_id' AS field, json_array(NULL, new.parent_id) AS change WHERE new.parent_id IS NOT NULL UNION ALL SELECT 'claimed_by' AS field, json_array(NULL, new.claimed_by) AS change WHERE new.claimed_by IS NOT NULL UNION ALL SELECT 'claimed_until' AS field, json_array(NULL, new.claimed_until) AS change WHERE new.claimed_until IS NOT NULL UNION ALL SELECT 'completed_at' AS field, json_array(NULL, new.completed_at) AS change WHERE new.completed_at IS NOT NULL UNION ALL SELECT 'criteria' AS field, json_array(NULL, json(new.criteria)) AS change WHERE new.criteria IS NOT NULL UNION ALL SELECT 'defer_until' AS field, json_array(NULL, new.defer_until) AS change WHERE new.defer_until IS NOT NULL UNION ALL SELECT 'repeat' AS field, json_array(NULL, new.repeat) AS change WHERE new.repeat IS NOT NULL UNION ALL SELECT 'repeat_of' AS field, json_array(NULL, new.repeat_of) AS change WHERE new.repeat_of IS NOT NULL UNION ALL SELECT 'discovered_from' AS field, json_array(NULL, new.discovered_from) AS change WHERE new.discovered_from IS NOT NULL UNION ALL SELECT 'duplicate_of' AS field, json_array(NULL, new.duplicate_of) AS change WHERE new.duplicate_of IS NOT NULL))
             );
         END;
 
 -- trigger task_events_au
-CREATE TRIGGER task_events_au AFTER UPDATE ON tasks WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.tags IS NOT new.tags OR old.due_date IS NOT new.due_date OR old.project_id IS NOT new.project_id OR old.parent_id IS NOT new.parent_id OR old.claimed_by IS NOT new.claimed_by OR old.claimed_until IS NOT new.claimed_until OR old.completed_at IS NOT new.completed_at BEGIN
+CREATE TRIGGER task_events_au AFTER UPDATE ON tasks WHEN old.title IS NOT new.title OR old.description IS NOT new.description OR old.status IS NOT new.status OR old.priority IS NOT new.priority OR old.tags IS NOT new.tags OR old.due_date IS NOT new.due_date OR old.project_id IS NOT new.project_id OR old.parent_id IS NOT new.parent_id OR old.claimed_by IS NOT new.claimed_by OR old.claimed_until IS NOT new.claimed_until OR old.completed_at IS NOT new.completed_at OR old.criteria IS NOT new.criteria OR old.defer_until IS NOT new.defer_until OR old.repeat IS NOT new.repeat OR old.repeat_of IS NOT new.repeat_of OR old.discovered_from IS NOT new.discovered_from OR old.duplicate_of IS NOT new.duplicate_of BEGIN
             INSERT INTO task_events (task_id, version, at, actor, kind, changes)
             VALUES (
                 new.id,
@@ -321,7 +342,7 @@ CREATE TRIGGER task_events_au AFTER UPDATE ON tasks WHEN old.title IS NOT new.ti
     WHEN old.claimed_by IS NOT new.claimed_by AND new.claimed_by IS NULL THEN 'release'
     WHEN old.claimed_by IS NOT new.claimed_by THEN 'claim'
     ELSE 'update' END),
-                (SELECT json_group_object(field, json(change)) FROM (SELECT 'title' AS field, CASE WHEN EXISTS (SELECT 1 FROM task_events WHERE task_id = new.id AND json_type(changes, '$.title') IS NOT NULL) THEN json_array(new.title) ELSE json_array(old.title, new.title) END AS change WHERE old.title IS NOT new.title UNION ALL SELECT 'description' AS field, CASE WHEN EXISTS (SELECT 1 FROM task_events WHERE task_id = new.id AND json_type(changes, '$.description') IS NOT NULL) THEN json_array(new.description) ELSE json_array(old.description, new.description) END AS change WHERE old.description IS NOT new.description UNION ALL SELECT 'status' AS field, json_array(old.status, new.status) AS change WHERE old.status IS NOT new.status UNION ALL SELECT 'priority' AS field, json_array(old.priority, new.priority) AS change WHERE old.priority IS NOT new.priority UNION ALL SELECT 'tags' AS field, json_array(json(old.tags), json(new.tags)) AS change WHERE old.tags IS NOT new.tags UNION ALL SELECT 'due_date' AS field, json_array(old.due_date, new.due_date) AS change WHERE old.due_date IS NOT new.due_date UNION ALL SELECT 'project_id' AS field, json_array(old.project_id, new.project_id) AS change WHERE old.project_id IS NOT new.project_id UNION ALL SELECT 'parent_id' AS field, json_array(old.parent_id, new.parent_id) AS change WHERE old.parent_id IS NOT new.parent_id UNION ALL SELECT 'claimed_by' AS field, json_array(old.claimed_by, new.claimed_by) AS change WHERE old.claimed_by IS NOT new.claimed_by UNION ALL SELECT 'claimed_until' AS field, json_array(old.claimed_until, new.claimed_until) AS change WHERE old.claimed_until IS NOT new.claimed_until UNION ALL SELECT 'completed_at' AS field, json_array(old.completed_at, new.completed_at) AS change WHERE old.completed_at IS NOT new.completed_at))
+                (SELECT json_group_object(field, json(change)) FROM (SELECT 'title' AS field, CASE WHEN EXISTS (SELECT 1 FROM task_events WHERE task_id = new.id AND json_type(changes, '$.title') IS NOT NULL) THEN json_array(new.title) ELSE json_array(old.title, new.title) END AS change WHERE old.title IS NOT new.title UNION ALL SELECT 'description' AS field, CASE WHEN EXISTS (SELECT 1 FROM task_events WHERE task_id = new.id AND json_type(changes, '$.description') IS NOT NULL) THEN json_array(new.description) ELSE json_array(old.description, new.description) END AS change WHERE old.description IS NOT new.description UNION ALL SELECT 'status' AS field, json_array(old.status, new.status) AS change WHERE old.status IS NOT new.status UNION ALL SELECT 'priority' AS field, json_array(old.priority, new.priority) AS change WHERE old.priority IS NOT new.priority UNION ALL SELECT 'tags' AS field, json_array(json(old.tags), json(new.tags)) AS change WHERE old.tags IS NOT new.tags UNION ALL SELECT 'due_date' AS field, json_array(old.due_date, new.due_date) AS change WHERE old.due_date IS NOT new.due_date UNION ALL SELECT 'project_id' AS field, json_array(old.project_id, new.project_id) AS change WHERE old.project_id IS NOT new.project_id UNION ALL SELECT 'parent_id' AS field, json_array(old.parent_id, new.parent_id) AS change WHERE old.parent_id IS NOT new.parent_id UNION ALL SELECT 'claimed_by' AS field, json_array(old.claimed_by, new.claimed_by) AS change WHERE old.claimed_by IS NOT new.claimed_by UNION ALL SELECT 'claimed_until' AS field, json_array(old.claimed_until, new.claimed_until) AS change WHERE old.claimed_until IS NOT new.claimed_until UNION ALL SELECT 'completed_at' AS field, json_array(old.completed_at, new.completed_at) AS change WHERE old.completed_at IS NOT new.completed_at UNION ALL SELECT 'criteria' AS field, json_array(json(old.criteria), json(new.criteria)) AS change WHERE old.criteria IS NOT new.criteria UNION ALL SELECT 'defer_until' AS field, json_array(old.defer_until, new.defer_until) AS change WHERE old.defer_until IS NOT new.defer_until UNION ALL SELECT 'repeat' AS field, json_array(old.repeat, new.repeat) AS change WHERE old.repeat IS NOT new.repeat UNION ALL SELECT 'repeat_of' AS field, json_array(old.repeat_of, new.repeat_of) AS change WHERE old.repeat_of IS NOT new.repeat_of UNION ALL SELECT 'discovered_from' AS field, json_array(old.discovered_from, new.discovered_from) AS change WHERE old.discovered_from IS NOT new.discovered_from UNION ALL SELECT 'duplicate_of' AS field, json_array(old.duplicate_of, new.duplicate_of) AS change WHERE old.duplicate_of IS NOT new.duplicate_of))
             );
         END;
 

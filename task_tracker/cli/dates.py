@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _OFFSET = re.compile(r"\+(\d{1,4})([dw])")
@@ -42,3 +42,18 @@ def due_argument(text: str) -> date:
         return parse_due(text, local_today())
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def defer_argument(text: str) -> date | datetime:
+    """An argparse `type` for --defer: what --due takes, or an ISO time."""
+    from task_tracker.schemas import local_today
+
+    try:
+        if "T" in text:
+            return datetime.fromisoformat(text.strip())
+        return parse_due(text, local_today())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a date nor an ISO time: use {DUE_HELP}, or "
+            "YYYY-MM-DDTHH:MM (the server's local time unless it has an offset)"
+        ) from None

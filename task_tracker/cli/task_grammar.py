@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from task_tracker.cli.dates import DUE_HELP, due_argument
+from task_tracker.cli.dates import DUE_HELP, defer_argument, due_argument
 from task_tracker.vocabulary import PRIORITIES, STATUSES
 
 STATUS_FILTERS = ["open", "closed", "all", *STATUSES]
@@ -104,6 +104,26 @@ def _task_fields(cmd: argparse.ArgumentParser, *, new: bool) -> None:
         metavar="ID",
         help="a task to complete first (repeatable)" + ("" if new else "; replaces the list"),
     )
+    cmd.add_argument(
+        "--criterion",
+        action="append",
+        dest="criteria",
+        metavar="TEXT",
+        help="an acceptance criterion (repeatable)" + ("" if new else "; replaces them all"),
+    )
+    cmd.add_argument(
+        "--defer",
+        type=defer_argument,
+        metavar="WHEN",
+        help="keep it out of next and ls until this date or ISO time"
+        + ("" if new else " (a past one ends it)"),
+    )
+    cmd.add_argument(
+        "--repeat",
+        metavar="EVERY",
+        help="daily, weekly, monthly, weekdays, 'every N days' or 'every N weeks'"
+        + ("" if new else " ('' stops it)"),
+    )
 
 
 def _filters(cmd: argparse.ArgumentParser, *, status: str | None) -> None:
@@ -143,6 +163,9 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
         )
     made["add"].add_argument("title", help="what is to be done")
     _task_fields(made["add"], new=True)
+    made["add"].add_argument(
+        "--found-in", type=int, metavar="ID", help="the task you were doing when you found this"
+    )
 
     ls = made["ls"]
     _filters(ls, status="open")
@@ -150,7 +173,10 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     ls.add_argument("--due-before", type=due_argument, help="due before this date")
     ls.add_argument("--due-after", type=due_argument, help="due after this date")
     ls.add_argument("--claimed-by", metavar="NAME", help="held by NAME ('' for nobody)")
-    ls.add_argument("--all", action="store_true", help="every status (the same as --status all)")
+    ls.add_argument(
+        "--all", action="store_true", help="every status, deferred tasks too (--status all)"
+    )
+    ls.add_argument("--deferred", action="store_true", help="only tasks deferred until later")
     ls.add_argument(
         "--sort",
         type=sort_argument,
@@ -172,11 +198,21 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     nxt.add_argument("--project", help="project name")
     nxt.add_argument("--claimed-by", metavar="NAME", help="held by NAME ('' for nobody)")
     nxt.add_argument("--claim", action="store_true", help="claim the best one for yourself")
+    nxt.add_argument(
+        "--path",
+        action="append",
+        dest="paths",
+        metavar="GLOB",
+        help="with --claim: a file pattern the claim covers (repeatable), as claim --path",
+    )
 
     done = made["done"]
     done.add_argument("ids", type=int, nargs="+", metavar="ID")
     done.add_argument("--with-subtasks", action="store_true", help="close open subtasks too")
     done.add_argument("--cancel", action="store_true", help="cancel instead of complete")
+    done.add_argument(
+        "--with-unchecked", action="store_true", help="complete despite unchecked criteria"
+    )
 
     claim = made["claim"]
     claim.add_argument("id", type=int)
@@ -207,6 +243,13 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
     )
     edit.add_argument("--no-due", action="store_true", help="remove the due date")
     edit.add_argument("--no-deps", action="store_true", help="remove every dependency")
+    edit.add_argument("--no-criteria", action="store_true", help="remove the criteria")
+    edit.add_argument(
+        "--check", type=int, action="append", metavar="N", help="tick criterion N (repeatable)"
+    )
+    edit.add_argument(
+        "--duplicate-of", type=int, metavar="ID", help="close it as a duplicate of task ID"
+    )
     edit.add_argument("--with-subtasks", action="store_true", help="closing: subtasks too")
     edit.add_argument("--expected-version", type=int, help="refuse if the task changed since")
 

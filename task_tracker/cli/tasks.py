@@ -43,6 +43,10 @@ def add(session: Session, args: argparse.Namespace) -> int:
             create_project=args.create_project,
             parent_id=args.parent,
             depends_on=args.depends_on,
+            criteria=args.criteria,
+            defer_until=args.defer,
+            repeat=args.repeat,
+            discovered_from=args.found_in,
         )
     )
     return show(args, task, lambda: [f"Added #{task['id']}: {task['title']}"])
@@ -60,6 +64,9 @@ def ls(session: Session, args: argparse.Namespace) -> int:
         "due_after": args.due_after,
         "project": args.project,
         "claimed_by": args.claimed_by,
+        # Deferred work stays out of the default listing until its time; --deferred lists
+        # only it, --all everything.
+        "deferred": True if args.deferred else (None if args.all else False),
         "sort": args.sort,
         "order": args.order,
     }
@@ -93,6 +100,7 @@ def next_tasks(session: Session, args: argparse.Namespace) -> int:
             project=args.project,
             claimed_by=args.claimed_by,
             claim=args.claim,
+            paths=args.paths,
         )
     )
     return show(args, found, lambda: views.suggestions(found, claimed=args.claim))
@@ -105,6 +113,7 @@ def done(session: Session, args: argparse.Namespace) -> int:
             task_ids=args.ids,
             status="cancelled" if args.cancel else "complete",
             with_subtasks=args.with_subtasks,
+            with_unchecked=args.with_unchecked,
         )
     )
     verb = "Cancelled" if args.cancel else "Completed"
@@ -133,7 +142,8 @@ def claim(session: Session, args: argparse.Namespace) -> int:
 
 
 EDIT_FIELDS = (
-    "title desc priority status tag add_tag remove_tag due no_due project parent depends_on no_deps"
+    "title desc priority status tag add_tag remove_tag due no_due project parent depends_on "
+    "no_deps criteria no_criteria check defer repeat duplicate_of"
 ).split()
 
 
@@ -166,6 +176,11 @@ def edit(session: Session, args: argparse.Namespace) -> int:
             depends_on=[] if args.no_deps else args.depends_on,
             with_subtasks=args.with_subtasks,
             expected_version=args.expected_version,
+            criteria=[] if args.no_criteria else args.criteria,
+            checked=args.check,
+            defer_until=args.defer,
+            repeat=args.repeat,
+            duplicate_of=args.duplicate_of,
         )
     )
     if task["version"] == before["version"]:

@@ -90,6 +90,9 @@ def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
         ("project", task.get("project") or ""),
         ("tags", ", ".join(task["tags"])),
         ("parent", _ref(task["parent"]) if task.get("parent") else ""),
+        ("deferred", f"until {task['defer_until'][:16]}" if task.get("defer_until") else ""),
+        ("repeats", task.get("repeat") or ""),
+        *((kind.replace("_", " "), f"#{target}") for kind, target in task.get("links", {}).items()),
         ("ready", "yes" if task.get("ready") else "no (waiting on dependencies or subtasks)"),
         ("created", task["created_at"][:19]),
         ("updated", f"{task['updated_at'][:19]} (version {task['version']})"),
@@ -98,6 +101,12 @@ def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
     lines += [f"  {name:<9} {value}" for name, value in fields if value]
     if task["description"]:
         lines += ["", *(f"  {line}" for line in task["description"].splitlines())]
+    if task.get("criteria"):
+        lines += ["", "acceptance criteria:"]
+        lines += [
+            f"  {n}. [{'x' if item['checked'] else ' '}] {item['text']}"
+            for n, item in enumerate(task["criteria"], 1)
+        ]
     for key, heading in (
         ("subtasks", "subtasks"),
         ("depends_on", "depends on"),

@@ -91,6 +91,14 @@ def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
                 f"first, or add --with-subtasks to {exc.action} them too.",
                 REFUSED,
             )
+        case errors.CriteriaUnchecked():
+            ticks = " ".join(f"--check {n}" for n in exc.numbers)
+            return (
+                f"Task #{exc.task_id} has unchecked acceptance criteria: {exc.shown}. Once "
+                f"they are met: `task-tracker edit {exc.task_id} {ticks}`; to complete it "
+                f"anyway (recorded): `task-tracker done {exc.task_id} --with-unchecked`.",
+                REFUSED,
+            )
         case errors.ClaimHeld():
             return (
                 f"Task #{exc.task_id} is claimed by {exc.holder!r} until {exc.until}: pick "

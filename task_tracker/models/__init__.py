@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, date, datetime
-from typing import Any, cast
+from datetime import datetime
+from typing import cast
 
 from sqlalchemy import (
-    TIMESTAMP,
     BigInteger,
     Boolean,
     CheckConstraint,
-    Date,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
@@ -20,13 +17,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    TypeDecorator,
     func,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeEngine
 
+# The column types of days and moments live in their own module; re-exported from here.
+from task_tracker.models.types import SQL_NOW, ISODate, UTCDateTime, iso_utc_check
 from task_tracker.schemas import (
     DESCRIPTION_MAX,
     ID_MAX,
@@ -51,85 +49,6 @@ NAMING_CONVENTION = {
 
 def _sql_in(column: str, values: type[enum.StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
-# The one stored timestamp format, YYYY-MM-DDTHH:MM:SS.ffffff+00:00: fixed width, so text order
-# is time order (the stand-up compares timestamps as text), and a real day and time.
-ISO_UTC_GLOB = (
-    "[0-9]" * 4
-    + "-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]."
-    + ("[0-9]" * 6 + "+00:00")
-)
-# What a hand insert in sqlite3 gets when it leaves a timestamp out.
-SQL_NOW = "(strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now'))"
-
-
-def iso_utc_check(column: str) -> str:
-    return (
-        f"{column} GLOB '{ISO_UTC_GLOB}' "
-        f"AND date(substr({column}, 1, 10), '+0 days') IS substr({column}, 1, 10) "
-        f"AND time(substr({column}, 12, 8)) IS substr({column}, 12, 8)"
-    )
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A UTC-aware datetime stored as ISO-8601 text on SQLite (readable in the sqlite3 CLI),
-    as `timestamptz` on PostgreSQL.
-
-    One fixed format (microseconds, +00:00) keeps text order equal to time order.
-    A naive value written by hand is read as UTC.
-    """
-
-    impl = String(32)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(TIMESTAMP(timezone=True))
-        return dialect.type_descriptor(String(32))
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime; use a UTC-aware one")
-        if dialect.name == "postgresql":
-            return value.astimezone(UTC)
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if isinstance(value, datetime):  # PostgreSQL's own
-            return value.astimezone(UTC)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            # Not a timestamp (a row written around the CHECK constraints): reading one odd
-            # row must not fail a whole page, so it is read as missing.
-            return None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-class ISODate(TypeDecorator[str]):
-    """A calendar day as 'YYYY-MM-DD' text to the code: stored so on SQLite, as `date` on
-    PostgreSQL."""
-
-    impl = String(10)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "postgresql":
-            return dialect.type_descriptor(Date())
-        return dialect.type_descriptor(String(10))
-
-    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
-        if value is None or dialect.name != "postgresql":
-            return value
-        return value if isinstance(value, date) else date.fromisoformat(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> str | None:
-        return value.isoformat() if isinstance(value, date) else value
 
 
 # Ids and versions go up to ID_MAX (2^53 - 1): SQLite's INTEGER holds 64 bits, PostgreSQL's
@@ -194,6 +113,23 @@ class Task(Base):
         # The tasks a name holds (claimed tasks only: most never are; revision 0015).
         Index("ix_tasks_claimed_by", "claimed_by", sqlite_where=text("claimed_by IS NOT NULL")),
         CheckConstraint("parent_id != id", name="parent_id"),
+        # What links to a task (a deleted one's links are cleared), what comes back when
+        # (revision 0023): few tasks have them, so only those are indexed.
+        *(
+            Index(
+                f"ix_tasks_{name}",
+                name,
+                sqlite_where=text(f"{name} IS NOT NULL"),
+                postgresql_where=text(f"{name} IS NOT NULL"),
+            )
+            for name in ("repeat_of", "discovered_from", "duplicate_of", "defer_until")
+        ),
+        Index(
+            "ix_tasks_discovered",
+            "id",
+            sqlite_where=text("discovered_from IS NOT NULL"),
+            postgresql_where=text("discovered_from IS NOT NULL"),
+        ),
         {"sqlite_autoincrement": True},  # ids are never reused, also after deletes
     )
 
@@ -216,6 +152,15 @@ class Task(Base):
     claimed_by: Mapped[str | None] = mapped_column(String(100))
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_paths: Mapped[str | None] = mapped_column(Text())
+    # Revision 0023: the definition of done (a JSON array of {"text", "checked"}), when the
+    # task comes back to next_task, how it repeats, and the tasks it links to (a link to a
+    # deleted task is cleared).
+    criteria: Mapped[str | None] = mapped_column(Text())
+    defer_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    repeat: Mapped[str | None] = mapped_column(String(32))
+    repeat_of: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    discovered_from: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
 
 
 class Project(Base):
@@ -297,4 +242,14 @@ from task_tracker.models.teamwork import (  # noqa: E402
     TrashTask,
 )
 
-__all__ = ["TaskEvent", "TaskEventActor", "TaskNote", "TrashEntry", "TrashTask"]
+__all__ = [
+    "SQL_NOW",
+    "ISODate",
+    "TaskEvent",
+    "TaskEventActor",
+    "TaskNote",
+    "TrashEntry",
+    "TrashTask",
+    "UTCDateTime",
+    "iso_utc_check",
+]

@@ -1,11 +1,13 @@
 """The brief: where a new session picks up for one agent, in one short text (tasks://brief,
 the `brief` prompt, `task-tracker brief`). What it holds and the handoffs on it, handoffs
-waiting on free tasks, the best ready work, what blocks the most, the newest open tasks.
+waiting on free tasks, the best ready work, what blocks the most, the newest open tasks and
+the work found while doing other work (add_task's discovered_from).
 Every section is bounded and every text cut, so it stays under BRIEF_MAX characters
 whatever the database holds."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from task_tracker.operations.calls import Call, operation, reading
@@ -31,6 +33,7 @@ TITLE_MAX = 80
 NOTE_SHOWN = 160
 ACTOR_SHOWN = 40
 PATHS_SHOWN = 80
+DISCOVERED_SINCE = timedelta(days=7)
 
 
 def _cut(text: str, most: int) -> str:
@@ -70,12 +73,12 @@ def brief(*, actor: str) -> Call[str]:
             f"  #{n.task_id} {_cut(n.title, TITLE_MAX)}\n    {_note(n)}"
             for n in brief_reads.free_handoffs(conn, now, limit=SHOWN)
         ]
-        yours = {row.id for row in held}
+        # Free work only: what the agent holds is listed above (actor None leaves out every
+        # held task, the agent's own beyond the ones shown too).
         ready = [
-            f"  {_task(row)}: {why_next(row, today, actor=actor)}"
-            for row in store.next_tasks(conn, tag=None, limit=SHOWN + len(yours), actor=actor)
-            if row.id not in yours
-        ][:SHOWN]
+            f"  {_task(row)}: {why_next(row, today)}"
+            for row in store.next_tasks(conn, tag=None, limit=SHOWN, actor=None)
+        ]
         blocking = [
             f"  #{row.id} {_cut(row.title, TITLE_MAX)} ({row.status}) blocks {n} open task(s)"
             for row, n in store.top_blockers(conn, limit=SHOWN)
@@ -84,12 +87,20 @@ def brief(*, actor: str) -> Call[str]:
             f"  {_task(row)} added {stamp(row.created_at)}"
             for row in brief_reads.newest(conn, limit=SHOWN)
         ]
+        found, count = brief_reads.discovered(conn, now - DISCOVERED_SINCE, limit=SHOWN)
+        discovered = [
+            f"  {_task(row)} ({row.status}) while doing #{row.discovered_from}" for row in found
+        ]
+        if discovered:
+            many = f"{count - 1}+" if count >= brief_reads.DISCOVERED_READ else str(count)
+            discovered.insert(0, f"  {many} in the last {DISCOVERED_SINCE.days} days; newest:")
         lines = [f"Brief for {actor}, {stamp(now)}."]
         lines += _section("You hold", mine, "nothing: next_task(claim=true) takes the best")
         lines += _section("Handoffs waiting on free tasks", waiting, "none")
         lines += _section("Ready to do next", ready, "nothing ready")
         lines += _section("Blocking the most work", blocking, "nothing blocks open work")
         lines += _section("Newest open tasks", newest, "none")
+        lines += _section("Found while doing other work", discovered, "none lately")
         lines += [
             "",
             "get_task(id) shows a task in full; claim_task(id) takes it; before you stop, "

@@ -17,6 +17,8 @@ from task_tracker.operations.shaping import (
     task_page,
     why_next,
 )
+from task_tracker.operations.teamwork import PathPatterns
+from task_tracker.paths import check_patterns
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import (
     LIST_LIMIT_DEFAULT,
@@ -73,6 +75,7 @@ def list_tasks(
     due_after: date | None = None,
     project: ProjectName | None = None,
     claimed_by: ClaimedBy | None = None,
+    deferred: bool | None = None,
     sort: SortName = "id",
     order: OrderName | None = None,
     limit: ListLimit = LIST_LIMIT_DEFAULT,
@@ -99,6 +102,7 @@ def list_tasks(
             due_after=due_after,
             project=project,
             claimed_by=claimed_by,
+            deferred=deferred,
             sort=sort,
             order=chosen_order,
             after_key=after_key,
@@ -156,9 +160,17 @@ def next_task(
     project: ProjectName | None = None,
     claimed_by: ClaimedBy | None = None,
     claim: bool = False,
+    paths: PathPatterns | None = None,
 ) -> Call[NextTasksOut]:
-    """The best ready tasks for `actor`; claim: take the best free one for them."""
+    """The best ready tasks for `actor`; claim: take the best free one for them (paths: for
+    those files, as claim_task's)."""
     today = local_today()
+    if paths and not claim:
+        raise InvalidInput(
+            "paths name the files a claim covers: pass claim=true with them, or leave them "
+            "out to only see what is next."
+        )
+    patterns = check_patterns(paths) if paths else None
     if claim and claimed_by:
         raise InvalidInput(
             "claim=true takes a task no one holds: leave out claimed_by, or call "
@@ -180,7 +192,7 @@ def next_task(
             lock=claim,
         )
         if claim and rows:
-            rows = [store.claim_task(conn, task_id=rows[0].id, actor=actor)]
+            rows = [store.claim_task(conn, task_id=rows[0].id, actor=actor, paths=patterns)]
         tasks = [
             shaped(SuggestedTaskOut, row, preview=True, reason=why_next(row, today, actor=actor))
             for row in rows

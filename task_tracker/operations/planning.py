@@ -108,11 +108,17 @@ def close_tasks(
     task_ids: Annotated[list[TaskId], Field(min_length=1, max_length=PLAN_MAX)],
     status: ClosedStatus = "complete",
     with_subtasks: bool = False,
+    with_unchecked: bool = False,
 ) -> Call[TasksOut]:
     def run(conn: Connection) -> TasksOut:
         store.refuse_others_claim(conn, task_ids=task_ids, actor=actor)
         closed = store.close_tasks(
-            conn, task_ids=task_ids, status=status, with_subtasks=with_subtasks
+            conn,
+            task_ids=task_ids,
+            status=status,
+            with_subtasks=with_subtasks,
+            with_unchecked=with_unchecked,
+            actor=actor,
         )
         return TasksOut(tasks=[shaped(TaskOut, task) for task in closed])
 

@@ -8,6 +8,7 @@ never fails a whole page, resource or prompt.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from task_tracker.store import SearchPage, TaskRow
 
 LINE_TAGS_SHOWN = 5
+PATHS_SHOWN = 80  # characters of a claim's paths a reason shows
 Shaped = TypeVar("Shaped", bound=TaskOut)
 
 
@@ -89,6 +91,7 @@ def search_page(page: SearchPage, *, offset: int) -> SearchPageOut:
 def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
     """get_task's view: the task with its parent, subtasks and dependencies both ways."""
     from task_tracker import store  # (loaded by now: the caller holds a connection)
+    from task_tracker.store import workflow
 
     related = store.related(conn, task)
     held_by = store.holder(task, utcnow())
@@ -99,6 +102,10 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
     return shaped(
         TaskDetailOut,
         task,
+        criteria=workflow.criteria_of(task),
+        defer_until=workflow.deferral(getattr(task, "defer_until", None)),
+        repeat=getattr(task, "repeat", None),
+        links=workflow.links_of(task),
         parent=refs([related.parent])[0] if related.parent is not None else None,
         subtasks=refs(related.subtasks),
         depends_on=refs(related.depends_on),
@@ -228,7 +235,11 @@ def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     if actor is not None and task.claimed_by == actor and task.claimed_until is not None:
         until = stamp(task.claimed_until)
         if task.claimed_until > utcnow():
-            parts.insert(0, f"claimed by you ({actor}) until {until}")
+            covered = ", ".join(json.loads(task.claimed_paths)) if task.claimed_paths else ""
+            if len(covered) > PATHS_SHOWN:
+                covered = covered[: PATHS_SHOWN - 1] + "…"
+            files = f", covering {covered}" if covered else ""
+            parts.insert(0, f"claimed by you ({actor}) until {until}{files}")
     parts.append(f"{task.priority} priority")
     if task.due_date is None:
         parts.append("no due date")

@@ -6,7 +6,7 @@ argument), then hands back the one transaction that does it and shapes the resul
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from task_tracker.errors import InvalidInput
@@ -22,17 +22,25 @@ from task_tracker.schemas import (
     Tags,
     TaskId,
     TaskOut,
+    TaskRow,
     Title,
     parse_tags,
     shaped,
 )
 from task_tracker.schemas.structure import (
+    Checked,
+    Criteria,
+    DeferUntil,
     DependsOn,
+    DiscoveredFrom,
+    DuplicateOf,
     ParentChange,
     ParentId,
     ProjectChange,
     ProjectName,
+    Repeat,
     TaskDetailOut,
+    WrittenOut,
 )
 
 if TYPE_CHECKING:
@@ -57,7 +65,12 @@ def add_task(
     create_project: bool = False,
     parent_id: ParentId | None = None,
     depends_on: DependsOn | None = None,
+    criteria: Criteria | None = None,
+    defer_until: DeferUntil | None = None,
+    repeat: Repeat | None = None,
+    discovered_from: DiscoveredFrom | None = None,
 ) -> Call[TaskOut]:
+    moment = moment_of(defer_until)
     return writing(
         lambda conn: shaped(
             TaskOut,
@@ -73,10 +86,24 @@ def add_task(
                 create_project=create_project,
                 parent_id=parent_id,
                 depends_on=depends_on or (),
+                criteria=criteria or (),
+                defer_until=moment,
+                repeat=repeat,
+                discovered_from=discovered_from,
             ),
         ),
         actor=actor,
     )
+
+
+def moment_of(value: datetime | date | None) -> datetime | None:
+    """defer_until as a moment: a day means its start, and a time without an offset means
+    that time, both in the server's time zone (as due dates are its local days)."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time.min)
+    return value.astimezone(UTC)  # (a naive value is read as the server's local time)
 
 
 @operation
@@ -116,6 +143,12 @@ def update_task(
     parent_id: ParentChange | None = None,
     depends_on: DependsOn | None = None,
     with_subtasks: bool = False,
+    criteria: Criteria | None = None,
+    checked: Checked | None = None,
+    defer_until: DeferUntil | None = None,
+    repeat: Repeat | None = None,
+    duplicate_of: DuplicateOf | None = None,
+    with_unchecked: bool = False,
 ) -> Call[TaskOut]:
     """Only the fields given change. tags replaces them all; add_tags and remove_tags change
     them in the same transaction (so a tag added meanwhile by another is kept)."""
@@ -146,21 +179,43 @@ def update_task(
             parent_id=parent_id,
             depends_on=depends_on,
             with_subtasks=with_subtasks,
+            criteria=criteria,
+            checked=checked,
+            defer_until=store.KEEP if defer_until is None else moment_of(defer_until),
+            repeat=repeat,
+            duplicate_of=duplicate_of,
+            with_unchecked=with_unchecked,
+            actor=actor,
         )
-        return shaped(TaskOut, task)
+        return written(conn, task)
 
     return writing(run, actor=actor)
 
 
 @operation
-def complete_task(*, actor: str, task_id: TaskId, with_subtasks: bool = False) -> Call[TaskOut]:
+def complete_task(
+    *, actor: str, task_id: TaskId, with_subtasks: bool = False, with_unchecked: bool = False
+) -> Call[TaskOut]:
     def run(conn: Connection) -> TaskOut:
         store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
-        return shaped(
-            TaskOut, store.complete_task(conn, task_id=task_id, with_subtasks=with_subtasks)
+        task = store.update_task(
+            conn,
+            task_id=task_id,
+            status="complete",
+            with_subtasks=with_subtasks,
+            with_unchecked=with_unchecked,
+            actor=actor,
         )
+        return written(conn, task)
 
     return writing(run, actor=actor)
+
+
+def written(conn: Connection, task: TaskRow) -> TaskOut:
+    """A changed task as the write tools answer: with the id of the occurrence its
+    completion opened, when it repeats."""
+    upcoming = store.next_occurrence(conn, task) if task.repeat else None
+    return shaped(WrittenOut, task, next_occurrence=upcoming)
 
 
 @operation

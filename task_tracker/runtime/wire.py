@@ -5,12 +5,12 @@ What it buys (`bench/run.py --tricks`, three runs):
   builds the same ToolResult (text and structuredContent identical) with two dumps. Off,
   list_tasks p50 (a page of 50 tasks) is 1.0-2.0x what it is on.
 - compact_schemas: {"anyOf": [{"type": T}, {"type": "null"}]} becomes {"type": [T, "null"]}
-  and optional arguments lose `"default": null`; output schemas lose their "required"
-  lists, string formats and enums (they describe what comes back; the arguments list the
-  values). Tools without tags are listed without FastMCP's `"_meta":{"fastmcp":{"tags":[]}}`
-  (31 bytes a tool that tell a client nothing). The default toolset's tools/list answer,
-  which sits in the model's context for the whole conversation, is 13,997 bytes instead of
-  18,564.
+  and optional arguments lose `"default": null` (flags `"default": false`); output schemas
+  lose their "required" lists, string formats and enums (they describe what comes back;
+  the arguments list the values). Tools without tags are listed without FastMCP's
+  `"_meta":{"fastmcp":{"tags":[]}}` (31 bytes a tool that tell a client nothing). The
+  default toolset's tools/list answer, which sits in the model's context for the whole
+  conversation, is 13,825 bytes instead of 17,287.
 - plain descriptions: the docstring is handed to FastMCP as the description, so it does not
   load a docstring parser to look for parameter sections (our parameters are described by
   their Field annotations); off, spawn -> `initialize` takes 0.9-1.1x as long (within noise).
@@ -73,6 +73,8 @@ def _compact(schema: Any) -> Any:
         schema = {**options[0], **schema, "type": [options[0]["type"], "null"]}
     if schema.get("default", ...) is None:
         del schema["default"]
+    if schema.get("type") == "boolean" and schema.get("default") is False:
+        del schema["default"]  # a flag left out is off: saying so took 16 bytes a flag
     return schema
 
 

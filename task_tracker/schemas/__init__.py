@@ -121,7 +121,8 @@ Description = Annotated[str, Field(max_length=DESCRIPTION_MAX)]
 Tag = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=TAG_PATTERN)]
 TAGS_FILTER_MAX = 5
 # One tag, or several joined by commas (a comma cannot be in a tag): all of them must be there.
-_ONE_TAG = rf"[^\s,\x00-\x1f\x7f]{{1,{TAG_MAX}}}"
+# (A control character, which no tag holds, makes a filter that matches nothing.)
+_ONE_TAG = rf"[^\s,]{{1,{TAG_MAX}}}"
 TAGS_FILTER_PATTERN = rf"^{_ONE_TAG}(,{_ONE_TAG}){{0,{TAGS_FILTER_MAX - 1}}}$"
 TAGS_FILTER_HELP = "A tag, or a,b for tasks with all of them."
 TagsFilter = Annotated[str, Field(description=TAGS_FILTER_HELP, pattern=TAGS_FILTER_PATTERN)]

@@ -21,6 +21,7 @@ from task_tracker.schemas import (
     Tag,
     TaskOut,
 )
+from task_tracker.schemas.structure import CRITERIA_MAX, CRITERION_MAX, Repeat
 
 EXPORT_FORMAT = "task-tracker/1"
 
@@ -37,11 +38,29 @@ class NoteRecord(BaseModel):
     kind: Literal["note", "handoff"] = Field(default="note", exclude_if=lambda k: k == "note")
 
 
+class CriterionRecord(BaseModel):
+    """One acceptance criterion, in an export file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(min_length=1, max_length=CRITERION_MAX)
+    checked: bool = False
+
+
+LinkKind = Literal["discovered_from", "duplicate_of", "repeat_of"]
+
+
 class ExportedTask(TaskOut):
-    """A task as export writes it: as the tools show it, with its dependencies and notes."""
+    """A task as export writes it: as the tools show it, with its dependencies and notes.
+    What its work asks (revision 0023) is left out when it has none, so a file of tasks
+    without any reads as before."""
 
     depends_on: list[int]
     notes: list[NoteRecord]
+    criteria: list[CriterionRecord] = Field(default=[], exclude_if=lambda v: not v)
+    defer_until: AwareDatetime | None = Field(default=None, exclude_if=lambda v: v is None)
+    repeat: str | None = Field(default=None, exclude_if=lambda v: v is None)
+    links: dict[LinkKind, int] = Field(default={}, exclude_if=lambda v: not v)
 
 
 class TaskRecord(TaskOut):
@@ -66,3 +85,8 @@ class TaskRecord(TaskOut):
     parent_id: int | None = Field(default=None, ge=1, le=ID_MAX)
     depends_on: list[Annotated[int, Field(ge=1, le=ID_MAX)]] = []
     notes: list[NoteRecord] = []
+    criteria: Annotated[list[CriterionRecord], Field(max_length=CRITERIA_MAX)] = []
+    defer_until: AwareDatetime | None = None
+    repeat: Repeat | None = None
+    # Ids as parent_id's are: of tasks in the file, or already in the database.
+    links: dict[LinkKind, Annotated[int, Field(ge=1, le=ID_MAX)]] = {}

@@ -20,6 +20,7 @@ from task_tracker.schemas.structure import (
     ProjectsOut,
     TasksOut,
     WithSubtasks,
+    WithUnchecked,
 )
 from task_tracker.server.calls import current_actor, perform
 
@@ -71,11 +72,16 @@ async def close_tasks(
         "complete"
     ),
     with_subtasks: WithSubtasks = False,
+    with_unchecked: WithUnchecked = False,
 ) -> TasksOut:
     """Complete or cancel several tasks at once, all or nothing (refused while one has open
-    subtasks, unless with_subtasks)."""
+    subtasks or unchecked criteria, unless with_subtasks / with_unchecked)."""
     return await perform(
         operations.close_tasks(
-            actor=current_actor(), task_ids=task_ids, status=status, with_subtasks=with_subtasks
+            actor=current_actor(),
+            task_ids=task_ids,
+            status=status,
+            with_subtasks=with_subtasks,
+            with_unchecked=with_unchecked,
         )
     )

@@ -11,6 +11,7 @@ from typing import Annotated
 from pydantic import Field
 
 from task_tracker import operations
+from task_tracker.operations.teamwork import PathPatterns
 from task_tracker.schemas import (
     LIST_LIMIT_DEFAULT,
     NEXT_LIMIT_DEFAULT,
@@ -110,6 +111,7 @@ async def next_task(
     project: ProjectName | Omitted = None,
     claimed_by: ClaimedBy | Omitted = None,
     claim: Annotated[bool, Field(description="Claim the best one for you (30 min).")] = False,
+    paths: Annotated[PathPatterns, Field(description="Files to claim (globs).")] | Omitted = None,
 ) -> NextTasksOut:
     """The best ready tasks (open, dependencies complete, no open subtasks) nobody else
     holds, each with why; if none is ready, what blocks most."""
@@ -123,5 +125,6 @@ async def next_task(
             project=project,
             claimed_by=claimed_by,
             claim=claim,
+            paths=paths,
         )
     )

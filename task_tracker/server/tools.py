@@ -30,19 +30,26 @@ from task_tracker.schemas import (
     Tag,
     Tags,
     TaskId,
-    TaskOut,
     Title,
 )
 from task_tracker.schemas.structure import (
+    Checked,
     CreateProject,
+    Criteria,
+    DeferUntil,
     DependsOn,
     DependsOnChange,
+    DiscoveredFrom,
+    DuplicateOf,
     ParentChange,
     ParentId,
     ProjectChange,
     ProjectName,
+    Repeat,
     TaskDetailOut,
     WithSubtasks,
+    WithUnchecked,
+    WrittenTask,
 )
 from task_tracker.server.calls import current_actor, perform
 
@@ -60,7 +67,11 @@ async def add_task(
     create_project: CreateProject = False,
     parent_id: ParentId | Omitted = None,
     depends_on: DependsOn | Omitted = None,
-) -> TaskOut:
+    criteria: Criteria | Omitted = None,
+    defer_until: DeferUntil | Omitted = None,
+    repeat: Repeat | Omitted = None,
+    discovered_from: DiscoveredFrom | Omitted = None,
+) -> WrittenTask:
     """Create a task (a to-do, bug or follow-up); returns it with its id."""
     return await perform(
         operations.add_task(
@@ -75,13 +86,17 @@ async def add_task(
             create_project=create_project,
             parent_id=parent_id,
             depends_on=depends_on,
+            criteria=criteria,
+            defer_until=defer_until,
+            repeat=repeat,
+            discovered_from=discovered_from,
         )
     )
 
 
 async def get_task(task_id: TaskId) -> TaskDetailOut:
-    """One task in full: parent, subtasks, depends_on, blocks (tasks waiting on it), ready
-    (can start now), last changes and notes."""
+    """One task in full: criteria, links, parent, subtasks, depends_on, blocks (waiting on
+    it), ready (can start), recent changes and notes."""
     return await perform(operations.get_task(task_id=task_id))
 
 
@@ -103,7 +118,12 @@ async def update_task(
     parent_id: ParentChange | Omitted = None,
     depends_on: DependsOnChange | Omitted = None,
     with_subtasks: Annotated[bool, Field(description="Closing: also its subtasks.")] = False,
-) -> TaskOut:
+    criteria: Criteria | Omitted = None,
+    checked: Checked | Omitted = None,
+    defer_until: DeferUntil | Omitted = None,
+    repeat: Repeat | Omitted = None,
+    duplicate_of: DuplicateOf | Omitted = None,
+) -> WrittenTask:
     """Change only the fields you pass; expected_version (the version you read) never
     overwrites another's change."""
     return await perform(
@@ -123,16 +143,26 @@ async def update_task(
             parent_id=parent_id,
             depends_on=depends_on,
             with_subtasks=with_subtasks,
+            criteria=criteria,
+            checked=checked,
+            defer_until=defer_until,
+            repeat=repeat,
+            duplicate_of=duplicate_of,
         )
     )
 
 
-async def complete_task(task_id: TaskId, with_subtasks: WithSubtasks = False) -> TaskOut:
-    """Mark a task complete; safe to repeat. Refused if it has open subtasks, unless
-    with_subtasks."""
+async def complete_task(
+    task_id: TaskId, with_subtasks: WithSubtasks = False, with_unchecked: WithUnchecked = False
+) -> WrittenTask:
+    """Mark complete; safe to repeat. Open subtasks or unchecked criteria refuse it unless
+    with_subtasks / with_unchecked."""
     return await perform(
         operations.complete_task(
-            actor=current_actor(), task_id=task_id, with_subtasks=with_subtasks
+            actor=current_actor(),
+            task_id=task_id,
+            with_subtasks=with_subtasks,
+            with_unchecked=with_unchecked,
         )
     )
 
@@ -143,9 +173,9 @@ async def delete_task(
     with_subtasks: WithSubtasks = False,
     permanent: Annotated[bool, Field(description="Also from the trash.")] = False,
     confirm: Annotated[bool, Field(description="The person agreed.")] = False,
-) -> TaskOut | InputRequiredResult:
-    """Move a task to the trash for 30 days (teamwork's restore_task undoes it).
-    permanent: for good; the person is asked if the client can, else pass confirm=true."""
+) -> WrittenTask | InputRequiredResult:
+    """To the trash for 30 days (restore_task undoes it). permanent: for good, asking the
+    person if the client can, else pass confirm=true."""
     actor = current_actor()
     if permanent and (question := await confirm_for_good(task_id, confirmed=confirm)):
         return question  # (the 2026-07-28 protocol's way to ask the person first)

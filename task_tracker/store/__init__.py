@@ -16,7 +16,7 @@ from task_tracker.store.listing import (
 )
 from task_tracker.store.notes import add_note, left_handoff, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
-from task_tracker.store.plans import add_plan
+from task_tracker.store.plans import add_plan, close_tasks
 from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
 from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
@@ -25,7 +25,6 @@ from task_tracker.store.tasks import (
     KEEP,
     TaskRow,
     add_task,
-    close_tasks,
     complete_task,
     delete_task,
     get_task,
@@ -41,6 +40,7 @@ from task_tracker.store.trash import (
     trash_entries,
     trash_task,
 )
+from task_tracker.store.workflow import next_occurrence
 
 __all__ = [
     "copy_database",
@@ -97,4 +97,5 @@ __all__ = [
     "status_values",
     "Filters",
     "update_task",
+    "next_occurrence",
 ]

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, and_, func, or_, select
 from task_tracker.schemas import TaskRow
 from task_tracker.store.claims import held_by
 from task_tracker.store.notes import NOTES
-from task_tracker.store.tasks import TASK_ROW, TASKS, T
+from task_tracker.store.tasks import TASK_ROW, TASKS, T, tasks_by_id
 from task_tracker.vocabulary import OPEN_STATUSES
 
 HANDOFFS_READ = 50  # the newest handoffs looked at for free tasks
@@ -68,3 +68,21 @@ def newest(conn: Connection, *, limit: int) -> list[TaskRow]:
     """The newest open tasks: work added (often found) lately."""
     query = select(*TASK_ROW).where(T.status.in_(OPEN_STATUSES)).order_by(T.id.desc())
     return list(conn.execute(query.limit(limit)))
+
+
+DISCOVERED_READ = 1_001  # the newest discovered tasks counted (the brief says "1000+")
+
+
+def discovered(conn: Connection, since: datetime, *, limit: int) -> tuple[list[TaskRow], int]:
+    """Tasks found while doing another (discovered_from) and created since `since`: the
+    newest `limit`, and how many (among the newest DISCOVERED_READ found at all). Read by
+    id from the partial index of found tasks (revision 0023)."""
+    newest = (
+        select(T.id, T.created_at)
+        .where(T.discovered_from.is_not(None))
+        .order_by(T.id.desc())
+        .limit(DISCOVERED_READ)
+    )
+    recent = [row.id for row in conn.execute(newest) if row.created_at >= since]
+    shown = tasks_by_id(conn, recent[:limit])
+    return [shown[i] for i in recent[:limit] if i in shown], len(recent)

@@ -17,7 +17,18 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, func, insert, literal, select, text
+from sqlalchemy import (
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+    text,
+    update,
+)
 
 from task_tracker.errors import InvalidInput
 from task_tracker.models import (
@@ -189,6 +200,26 @@ def _carry_sequences(target: Connection, highest: dict[str, int]) -> None:
             )
 
 
+# A task's typed links (revision 0023) may name a task copied after it: they are copied as
+# none and set once every task is in (foreign keys stay checked).
+_LINKS = ("repeat_of", "discovered_from", "duplicate_of")
+_RELINK = (
+    update(TASKS)
+    .where(TASKS.c.id == bindparam("task_id"))
+    .values({name: bindparam(f"to_{name}") for name in _LINKS})
+)
+
+
+def _unlinked(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The batch's rows without their links (in place); the links, as _RELINK's parameters."""
+    links = []
+    for row in batch:
+        if any(row.get(name) is not None for name in _LINKS):
+            links.append({"task_id": row["id"], **{f"to_{n}": row.get(n) for n in _LINKS}})
+            row.update(dict.fromkeys(_LINKS))
+    return links
+
+
 def copy_database(
     source: Connection,
     target: Connection,
@@ -211,12 +242,17 @@ def copy_database(
         for table in TABLES:
             if table.name == "task_events":
                 target.execute(delete(table))  # the triggers' events for the rows copied
+            links: list[dict[str, Any]] = []
             for batch in _rows(source, table):
+                if table is TASKS:
+                    links += _unlinked(batch)
                 _insert(target, table, batch)
                 if table is TASKS:
                     copied_tasks += len(batch)
                     if progress is not None:
                         progress(copied_tasks)
+            if links:
+                target.execute(_RELINK, links)
     history.set_actor(target, None)
     highest = _sequences(source)
     copied = counts(target)

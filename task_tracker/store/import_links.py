@@ -20,7 +20,7 @@ class Links:
     memory holds only the records that have links."""
 
     new_ids: bool
-    pending: list[tuple[int, int, int | None, list[int]]] = field(default_factory=list)
+    pending: list[tuple[int, int, TaskRecord]] = field(default_factory=list)
 
     def start(self, conn: Connection) -> None:
         if self.new_ids:
@@ -32,8 +32,8 @@ class Links:
             if mapped:
                 conn.execute(text("INSERT OR IGNORE INTO import_ids VALUES (:old, :new)"), mapped)
         for (index, record), task_id in zip(batch, ids, strict=True):
-            if record.parent_id is not None or record.depends_on:
-                self.pending.append((index, task_id, record.parent_id, record.depends_on))
+            if record.parent_id is not None or record.depends_on or record.links:
+                self.pending.append((index, task_id, record))
 
     def _id(self, conn: Connection, index: int, old: int) -> int:
         if not self.new_ids:
@@ -44,8 +44,15 @@ class Links:
         return new
 
     def finish(self, conn: Connection) -> None:
-        for index, task_id, parent, depends_on in self.pending:
+        for index, task_id, record in self.pending:
+            parent, depends_on = record.parent_id, record.depends_on
             try:
+                if record.links:
+                    links = {kind: self._id(conn, index, old) for kind, old in record.links.items()}
+                    if task_id in links.values():
+                        raise InvalidInput("a task cannot link to itself.")
+                    structure.require_tasks(conn, list(links.values()), role="links")
+                    conn.execute(TASKS.update().where(T.id == task_id).values(links))
                 if parent is not None:
                     parent_id = self._id(conn, index, parent)
                     structure.check_parent(conn, task_id=task_id, parent_id=parent_id)

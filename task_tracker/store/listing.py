@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, bindparam, func, or_, select
 
 from task_tracker.models import TaskCount, TaskTag, table_of
 from task_tracker.schemas import (
@@ -117,6 +117,7 @@ def list_tasks(
     due_after: date | None = None,
     project: str | None = None,
     claimed_by: str | None = None,
+    deferred: bool | None = None,
     sort: str = "id",
     order: str = "asc",
     after_key: Any = None,
@@ -126,7 +127,8 @@ def list_tasks(
 ) -> TaskPage:
     """Tasks matching the filters in id order (or by `sort`, see store.sorting), starting
     after the cursor's (after_key, after_id) (keyset pagination). tag: one tag or several
-    (all of them); the due bounds are exclusive; claimed_by: who holds them ("" nobody).
+    (all of them); the due bounds are exclusive; claimed_by: who holds them ("" nobody);
+    deferred: only tasks deferred until later (True), or none of them (False).
 
     known_total: the total a first page already counted (carried in the cursor), so later
     pages do not count again. Each filter's page is read the way its plan stays small at a
@@ -140,6 +142,9 @@ def list_tasks(
         by_column.append(T.project_id == project_id)
     # (A name's few tasks are read from ix_tasks_claimed_by, revision 0015.)
     by_claim = [claims.claimed_by(claimed_by, utcnow())] if claimed_by is not None else []
+    if deferred is not None:  # (checked per row: deferred tasks are few)
+        later = T.defer_until > bindparam("defer_now", utcnow(), type_=T.defer_until.type)
+        by_claim.append(later if deferred else or_(T.defer_until.is_(None), ~later))
     by_column += by_claim
     due_range = _due_in_range(statuses, due_before, due_after)
     tags = list(filters.tags)

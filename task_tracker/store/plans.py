@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 
 from task_tracker.errors import InvalidInput, MissingTasks, Refused
 from task_tracker.store import structure
-from task_tracker.store.tasks import TaskRow, add_task
+from task_tracker.store.tasks import TaskRow, add_task, get_task, update_task
 
 
 def _resolve(refs: dict[str, int], value: int | str, *, where: str, earlier: bool) -> int:
@@ -53,6 +53,7 @@ def add_plan(
                 project=item.get("project") or project,
                 create_project=create_project,
                 parent_id=parent_id,
+                criteria=item.get("criteria") or (),
             )
         except MissingTasks as exc:
             raise _missing(f"{where}.parent", exc) from None
@@ -97,3 +98,30 @@ def _in_items(message: str, items_by_id: dict[int, str]) -> str:
 
 
 _TASK_REF = re.compile(r"(Task )?#(\d+)")
+
+
+def close_tasks(
+    conn: Connection,
+    *,
+    task_ids: Sequence[int],
+    status: str,
+    with_subtasks: bool = False,
+    with_unchecked: bool = False,
+    actor: str | None = None,
+) -> list[TaskRow]:
+    """Give every task in task_ids the status (the caller's transaction makes it all or
+    none); each is refused or cascades to its open subtasks as in update_task."""
+    ids = list(dict.fromkeys(task_ids))
+    structure.require_tasks(conn, ids, role="task_ids")
+    # Deepest first: a subtask in the list is closed before its parent asks about it, so
+    # [parent, child] passes as [child, parent] does.
+    for task_id in sorted(ids, key=lambda i: -structure.depth_of(conn, i)):
+        update_task(
+            conn,
+            task_id=task_id,
+            status=status,
+            with_subtasks=with_subtasks,
+            with_unchecked=with_unchecked,
+            actor=actor,
+        )
+    return [get_task(conn, task_id=task_id) for task_id in ids]

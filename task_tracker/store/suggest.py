@@ -6,7 +6,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, or_, select
 
 from task_tracker.schemas import Priority, Status, utcnow
 from task_tracker.store import projects, structure
@@ -39,6 +39,11 @@ def _next_segment(
             (held_by if held else free_for)(
                 bindparam("actor"), bindparam("now", type_=T.claimed_until.type)
             ),
+            # Deferred work stays out of sight until its time (revision 0023).
+            or_(
+                T.defer_until.is_(None),
+                T.defer_until <= bindparam("now", type_=T.defer_until.type),
+            ),
         )
         .order_by(order, T.id)
         .limit(bindparam("limit"))
@@ -60,7 +65,8 @@ def next_tasks(
     first: in progress before pending, then by priority, then by due date (the earliest, so
     the overdue, first; undated last), then the oldest. Each (status, priority) is read from
     (status, priority, due_date) in that order, dated then undated, and only as far as
-    `limit` needs. Tasks someone other than `actor` holds (a running lease) are left out
+    `limit` needs. Deferred tasks (defer_until still ahead) are left out, as are tasks
+    someone other than `actor` holds (a running lease)
     (actor None: every held task); held: only tasks `actor` holds.
 
     lock: the tasks returned are locked for the caller's transaction and tasks another

@@ -10,19 +10,27 @@ several times SQLite's own cost. Statements used on every call are built once, a
 from __future__ import annotations
 
 import enum
-import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Final
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
-from task_tracker.errors import InvalidInput, TaskNotFound, VersionConflict
+from task_tracker.errors import TaskNotFound, VersionConflict
 from task_tracker.models import TrashTask
-from task_tracker.schemas import OPEN_STATUSES, Priority, Status, TaskRow, utcnow
-from task_tracker.store import projects, structure
+from task_tracker.schemas import (
+    OPEN_STATUSES,
+    Priority,
+    Status,
+    StoredRow,
+    TaskRow,
+    local_today,
+    utcnow,
+)
+from task_tracker.store import projects, structure, workflow
 from task_tracker.store.projects import PROJECT_NAME
 from task_tracker.store.structure import TASKS, T
+from task_tracker.store.values import normalize_tags, normalize_title, task_values
 
 # What every query of whole tasks selects.
 TASK_ROW = (*T, PROJECT_NAME)
@@ -44,24 +52,6 @@ _IN_TRASH = select(TrashTask.task_id).where(TrashTask.task_id == bindparam("task
 _BY_IDS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
 
-def normalize_title(title: str) -> str:
-    cleaned = title.strip()
-    if not cleaned:
-        raise InvalidInput("title must contain at least one non-space character.")
-    return cleaned
-
-
-def normalize_tags(tags: Iterable[str]) -> str:
-    """Trimmed, lower-cased, de-duplicated (first occurrence wins), as JSON array text."""
-    seen: dict[str, None] = {}
-    for tag in tags:
-        cleaned = tag.strip().lower()
-        if not cleaned:
-            raise InvalidInput("tags must not be blank.")
-        seen.setdefault(cleaned, None)
-    return json.dumps(list(seen), ensure_ascii=False, separators=(",", ":"))
-
-
 def schema_revision(conn: Connection) -> str | None:
     return conn.scalar(text("SELECT version_num FROM alembic_version"))
 
@@ -79,9 +69,13 @@ def add_task(
     create_project: bool = False,
     parent_id: int | None = None,
     depends_on: Sequence[int] = (),
+    criteria: Sequence[str] = (),
+    defer_until: datetime | None = None,
+    repeat: str | None = None,
+    discovered_from: int | None = None,
 ) -> TaskRow:
     """A new task; project by name (created only when create_project), under parent_id,
-    depending on depends_on."""
+    depending on depends_on, with what its work asks (store.workflow)."""
     now = utcnow()
     values = task_values(
         title=title,
@@ -94,6 +88,13 @@ def add_task(
         updated_at=now,
         completed_at=now if status == Status.COMPLETE.value else None,
         version=1,
+    )
+    values |= workflow.added_values(
+        conn,
+        criteria=criteria,
+        defer_until=defer_until,
+        repeat=repeat,
+        discovered_from=discovered_from,
     )
     if project is not None:
         values["project_id"] = projects.project_id(conn, project, create=create_project)
@@ -140,15 +141,26 @@ def update_task(
     parent_id: int | None = None,
     depends_on: Sequence[int] | None = None,
     with_subtasks: bool = False,
+    criteria: Sequence[str] | None = None,
+    checked: Sequence[int] | None = None,
+    defer_until: datetime | None | _Keep = KEEP,
+    repeat: str | None = None,
+    duplicate_of: int | None = None,
+    with_unchecked: bool = False,
+    actor: str | None = None,
 ) -> TaskRow:
     """Change the fields given (None: unchanged; due_date=None clears the due date;
     project="" and parent_id=0 clear those; depends_on replaces the dependencies).
 
     Closing a task with open subtasks is refused unless with_subtasks, which closes them too
-    (same status). A change to nothing (the same values) does not bump the version.
+    (same status). Completing one with unchecked criteria is refused unless with_unchecked
+    (noted, by `actor`); completing one that repeats opens its next occurrence; duplicate_of
+    cancels an open task. A change to nothing (the same values) does not bump the version.
     """
     task = get_task(conn, task_id=task_id)
     check_version(task, expected_version)
+    if duplicate_of is not None and status is None and task.status in OPEN_STATUSES:
+        status = Status.CANCELLED.value
     new_depends_on = depends_on is not None and set(depends_on) != structure.dependencies_of(
         conn, task_id
     )
@@ -176,13 +188,35 @@ def update_task(
         if parent_id:
             structure.check_parent(conn, task_id=task_id, parent_id=parent_id)
         values["parent_id"] = parent_id or None
+    values |= workflow.changed_values(
+        conn,
+        task,
+        criteria=criteria,
+        checked=checked,
+        defer_until=defer_until,
+        repeat=repeat,
+        duplicate_of=duplicate_of,
+        keep=KEEP,
+    )
+    completing = values.get("status") == Status.COMPLETE.value
+    if completing and not with_unchecked:
+        workflow.refuse_unchecked(
+            task_id, workflow.criteria_of(StoredRow({**task._mapping, **values}))
+        )
     if values.get("status") in (Status.COMPLETE.value, Status.CANCELLED.value):
         action = "complete" if values["status"] == Status.COMPLETE.value else "cancel"
         below = structure.subtasks_in_the_way(
             conn, task_id, action=action, with_subtasks=with_subtasks
         )
         if below:
-            _close(conn, [subtask.id for subtask in below], status=values["status"])
+            ids = [subtask.id for subtask in below]
+            repeating = (
+                workflow.completing_below(conn, ids, with_unchecked=with_unchecked)
+                if completing
+                else []
+            )
+            _close(conn, ids, status=values["status"])
+            workflow.opened_below(conn, repeating)
     if not values and not new_depends_on:
         return task
     now = utcnow()
@@ -195,6 +229,10 @@ def update_task(
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
     row = conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
+    if completing:
+        workflow.record_override(conn, row, actor=actor)
+        if row.repeat:
+            workflow.open_next(conn, row, today=local_today())
     if depends_on is not None and new_depends_on:
         # After the new version: the dependency events (revision 0016) are of that version.
         structure.set_dependencies(conn, task_id=task_id, depends_on=depends_on, replace=True)
@@ -206,20 +244,6 @@ def complete_task(conn: Connection, *, task_id: int, with_subtasks: bool = False
     return update_task(
         conn, task_id=task_id, status=Status.COMPLETE.value, with_subtasks=with_subtasks
     )
-
-
-def close_tasks(
-    conn: Connection, *, task_ids: Sequence[int], status: str, with_subtasks: bool = False
-) -> list[TaskRow]:
-    """Give every task in task_ids the status (the caller's transaction makes it all or
-    none); each is refused or cascades to its open subtasks as in update_task."""
-    ids = list(dict.fromkeys(task_ids))
-    structure.require_tasks(conn, ids, role="task_ids")
-    # Deepest first: a subtask in the list is closed before its parent asks about it, so
-    # [parent, child] passes as [child, parent] does.
-    for task_id in sorted(ids, key=lambda i: -structure.depth_of(conn, i)):
-        update_task(conn, task_id=task_id, status=status, with_subtasks=with_subtasks)
-    return [get_task(conn, task_id=task_id) for task_id in ids]
 
 
 def _close(conn: Connection, ids: Sequence[int], *, status: str) -> None:
@@ -259,31 +283,3 @@ def delete_task(
     else:
         conn.execute(_DELETE_TASK, {"task_id": task_id})
     return task
-
-
-def task_values(
-    *,
-    title: str,
-    description: str,
-    status: str,
-    priority: str,
-    tags: Sequence[str],
-    due_date: date | None,
-    created_at: datetime,
-    updated_at: datetime,
-    completed_at: datetime | None,
-    version: int,
-) -> dict[str, Any]:
-    """A new task's column values, normalized as stored (for add_task and import)."""
-    return {
-        "title": normalize_title(title),
-        "description": description,
-        "status": status,
-        "priority": priority,
-        "tags": normalize_tags(tags),
-        "due_date": due_date.isoformat() if due_date else None,
-        "created_at": created_at,
-        "updated_at": updated_at,
-        "completed_at": completed_at,
-        "version": version,
-    }

@@ -23,10 +23,11 @@ from sqlalchemy import (
 from task_tracker.errors import InvalidInput, refuse_nul
 from task_tracker.schemas import Status, shaped
 from task_tracker.schemas.export import EXPORT_FORMAT, ExportedTask, TaskRecord
-from task_tracker.store import history, notes, projects
+from task_tracker.store import history, notes, projects, workflow
 from task_tracker.store.import_links import Links
 from task_tracker.store.listing import count_by_status
-from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow, task_values
+from task_tracker.store.tasks import TASK_ROW, TASKS, T, TaskRow
+from task_tracker.store.values import task_values
 from task_tracker.validation import describe_validation_error
 
 # A task's dependencies as a JSON array of ids, beside its columns in an export.
@@ -66,6 +67,10 @@ def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
             task,
             depends_on=json.loads(task.depends_on),
             notes=json.loads(task.notes),
+            criteria=workflow.criteria_of(task),
+            defer_until=task.defer_until,
+            repeat=task.repeat,
+            links=workflow.links_of(task),
         )
         yield prefix + exported.model_dump_json()
     yield "\n]}\n"
@@ -136,6 +141,9 @@ def _row(
         ) from None
     # (Every row names the same columns: a batch is one multi-row INSERT.)
     values["project_id"] = project_ids[record.project] if record.project is not None else None
+    values["criteria"] = workflow.encode_criteria([item.model_dump() for item in record.criteria])
+    values["defer_until"] = record.defer_until
+    values["repeat"] = record.repeat
     return {"id": None if new_ids else record.id, **values}
 
 

@@ -21,6 +21,7 @@ from task_tracker.schemas import StoredRow, utcnow
 from task_tracker.store import notes, structure
 from task_tracker.store.structure import TASKS, D, T
 from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
+from task_tracker.store.workflow import LINKS
 
 TRASH = table_of(TrashEntry)
 TRASH_TASKS = table_of(TrashTask)
@@ -100,11 +101,16 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
     content = json.loads(entry.content)
     rows = content["tasks"]
     restored = {row["id"] for row in rows}
-    outside = {row["parent_id"] for row in rows if row.get("parent_id") not in restored | {None}}
+    pointers = ("parent_id", *LINKS)
+    outside = {
+        row[name] for row in rows for name in pointers if row.get(name) not in restored | {None}
+    }
     existing = set(conn.scalars(select(T.id).where(T.id.in_(outside))))
     for row in rows:
-        if row.get("parent_id") in outside - existing:
-            row["parent_id"] = None  # its parent is gone: it comes back top-level
+        for name in pointers:
+            if row.get(name) in outside - existing:
+                # Its parent is gone: it comes back top-level; a link to a task gone is gone.
+                row[name] = None
     columns = [c.name for c in TASKS.columns]
     names = ", ".join(columns)
     values = ", ".join(f":{c}" for c in columns)
@@ -113,7 +119,12 @@ def restore_task(conn: Connection, *, task_id: int) -> tuple[TaskRow, list[tuple
     last_event = conn.scalar(select(func.max(EVENTS.c.id))) or 0
     # Parents first: with foreign keys on, a subtask needs its parent in place. A parent has
     # the smaller id unless it was re-parented later, so put back in dependency order.
+    put_back: set[int] = set()
     for row in _parents_first(rows):
+        for name in LINKS:  # (a link to one restored after it would not hold yet: dropped)
+            if row.get(name) in restored - put_back:
+                row[name] = None
+        put_back.add(row["id"])
         conn.execute(
             text(f"INSERT INTO tasks ({names}) VALUES ({values})"),
             {c: row.get(c) for c in columns},

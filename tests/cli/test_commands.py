@@ -287,3 +287,39 @@ def test_due_dates_as_people_type_them(typed: str, expected: date) -> None:
 def test_due_dates_that_mean_nothing_say_what_to_type(typed: str) -> None:
     with pytest.raises(ValueError, match="is not a date: use YYYY-MM-DD, today, tomorrow"):
         parse_due(typed, date(2026, 11, 27))
+
+
+def test_criteria_deferral_repeats_and_links_from_the_command_line(db: Path) -> None:
+    due = local_today() + timedelta(days=3)
+    ship = ("Ship", "--criterion", "tests pass", "--criterion", "docs", "--repeat", "weekly")
+    added = ok(db, "add", *ship, "--due", due.isoformat())
+    assert added == "Added #1: Ship\n"
+    assert ok(db, "add", "Leak", "--found-in", "1") == "Added #2: Leak\n"
+    assert ok(db, "add", "Renew", "--defer", "2999-01-01") == "Added #3: Renew\n"
+    assert ok(db, "ls", "-q") == "1\n2\n"  # deferred work stays out of the default listing
+    assert ok(db, "ls", "-q", "--deferred") == "3\n"
+    assert ok(db, "ls", "-q", "--all") == "1\n2\n3\n"
+    refused = run(db, "done", "1")
+    assert (refused.returncode, refused.stdout) == (1, "")
+    assert refused.stderr == (
+        "task-tracker: error: Task #1 has unchecked acceptance criteria: 1. tests pass; "
+        "2. docs. Once they are met: `task-tracker edit 1 --check 1 --check 2`; to complete "
+        "it anyway (recorded): `task-tracker done 1 --with-unchecked`.\n"
+    )
+    assert ok(db, "edit", "1", "--check", "1") == "Changed #1: Ship (v2)\n"
+    assert ok(db, "done", "1", "--with-unchecked") == "Completed #1: Ship\n"
+    shown = ok(db, "show", "1")
+    assert "\nacceptance criteria:\n  1. [x] tests pass\n  2. [ ] docs\n" in shown
+    assert "  repeats   weekly\n" in shown
+    assert stored(db, "SELECT id, due_date, repeat_of FROM tasks WHERE id = 4") == [
+        (4, (due + timedelta(weeks=1)).isoformat(), 1)
+    ]
+    assert ok(db, "edit", "2", "--duplicate-of", "4") == "Changed #2: Leak (v2)\n"
+    assert "  discovered from #1\n  duplicate of #4\n" in ok(db, "show", "2")
+    bad = run(db, "edit", "4", "--repeat", "fortnightly")
+    assert (bad.returncode, bad.stderr) == (
+        2,
+        "task-tracker: error: --repeat: 'fortnightly' is not a repeat; use daily, weekly, "
+        "monthly, weekdays, 'every N days' (N up to 999) or 'every N weeks' (up to 99), or "
+        "'' to stop\n",
+    )

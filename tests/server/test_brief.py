@@ -71,8 +71,13 @@ async def test_the_brief_stays_under_its_bound_with_every_text_at_its_longest(
     server: Any,
 ) -> None:
     async for alice in as_agent(server, "a" * 100):
+        first = None
         for n in range(30):
-            task = await call(alice, "add_task", title=f"{n} " + "x" * 190, priority="high")
+            found = {"discovered_from": first["id"]} if first else {}
+            task = await call(
+                alice, "add_task", title=f"{n} " + "x" * 190, priority="high", **found
+            )
+            first = first or task
             if n < 12:  # more than the brief shows
                 paths = [f"src/{n}/{'p' * 150}/{m}/**" for m in range(20)]
                 await call(alice, "claim_task", task_id=task["id"], paths=paths)
@@ -82,6 +87,8 @@ async def test_the_brief_stays_under_its_bound_with_every_text_at_its_longest(
     assert told.count("handoff by ") == 7 + 5  # seven held shown, five waiting
     assert told.count("    paths: src/") == 7
     assert told.endswith("says where you stopped.")  # nothing cut off the end
-    assert told.count("\n  #") == 7 + 5 + 5 + 5  # held, waiting, ready, newest
-    for section in ("You hold:", "Ready to do next:", "Newest open tasks:"):
+    # held, waiting, ready, newest, found while working
+    assert told.count("\n  #") == 7 + 5 + 5 + 5 + 5
+    assert "  29 in the last 7 days; newest:" in told
+    for section in ("You hold:", "Ready to do next:", "Newest open tasks:", "Found while"):
         assert section in told

@@ -52,7 +52,15 @@ async def test_every_parameter_is_described_or_constrained(client: Client) -> No
             text = json.dumps(schema)
             assert any(
                 key in text
-                for key in ("description", "enum", "maxLength", "minimum", "maximum", "format")
+                for key in (
+                    "description",
+                    "enum",
+                    "maxLength",
+                    "minimum",
+                    "maximum",
+                    "format",
+                    "pattern",
+                )
             ), f"{tool['name']}.{name} has neither a description nor a constraint"
 
 

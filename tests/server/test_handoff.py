@@ -3,24 +3,12 @@ first, and releasing a claim without one is met with a reminder. Both databases.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Any
-
 import pytest
 from fastmcp import Client
-from mcp.types import Implementation
 
-from task_tracker.server.app import build_server
 from tests.server.calls import call, refusal
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-async def agent(database: Any) -> AsyncIterator[Client]:
-    server = build_server(database, toolsets=("all",))
-    async with Client(server, client_info=Implementation(name="agent-a", version="1")) as c:
-        yield c
 
 
 async def test_the_latest_handoff_comes_first_however_old(agent: Client) -> None:

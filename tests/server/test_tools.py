@@ -64,6 +64,10 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
     shown = await call(client, "get_task", task_id=1)
     assert [(e["version"], e["kind"]) for e in shown.pop("history")] == [(1, "create")]
     assert shown == task | {
+        "criteria": [],
+        "defer_until": None,
+        "repeat": None,
+        "links": {},
         "parent": None,
         "subtasks": [],
         "depends_on": [],
@@ -282,6 +286,10 @@ async def test_task_resource(client: Client) -> None:
     shown = json.loads(contents[0].text)
     assert [(e["version"], e["kind"]) for e in shown.pop("history")] == [(1, "create")]
     assert shown == added | {
+        "criteria": [],
+        "defer_until": None,
+        "repeat": None,
+        "links": {},
         "parent": None,
         "subtasks": [],
         "depends_on": [],

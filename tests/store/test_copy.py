@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,8 @@ HOSTILE = "see the wiki\tthen\n\\N and C:\\path\r\n\"dq\" 'sq' ünïcodé ✓ |,
 
 def fill(engine: sa.Engine) -> None:
     """Projects, a subtask older than its parent, dependencies, notes, a claim, the trash,
-    a task deleted for good (its id is the highest ever given), tags and history."""
+    a task deleted for good (its id is the highest ever given), tags, history, criteria, a
+    deferral, a repeat and a link to a later task."""
     with write_transaction(engine) as conn:
         store.set_actor(conn, "alice")
         store.add_task(conn, title="Write the release notes", tags=["docs"])
@@ -44,6 +45,16 @@ def fill(engine: sa.Engine) -> None:
         store.add_task(conn, title="Mistake")
         store.delete_for_good(conn, task_id=5)
         store.update_task(conn, task_id=1, status="complete")
+        # What work asks (revision 0023), and a link that points forward in id order.
+        store.update_task(
+            conn,
+            task_id=3,
+            criteria=["notes proofread", HOSTILE],
+            checked=[1],
+            defer_until=datetime(2999, 1, 1, tzinfo=UTC),
+            repeat="every 2 weeks",
+        )
+        conn.execute(sa.text("UPDATE tasks SET discovered_from = 3 WHERE id = 1"))
         store.set_actor(conn, None)
 
 

@@ -478,3 +478,63 @@ def test_export_onto_a_full_disk_says_so(exported_db: Path, full_disk: Path) -> 
         "(nothing else was changed): free some space or write elsewhere\n"
     )
     assert sorted(p.name for p in full_disk.iterdir()) == ["filler"]
+
+
+def test_what_work_asks_and_forward_links_survive_a_round_trip(tmp_path: Path) -> None:
+    """Criteria (ticked or not), a deferral, a repeat and typed links, one pointing forward
+    in the file; with --new-ids the links follow their tasks' new ids."""
+    from datetime import UTC, datetime
+
+    source, same, fresh = tmp_path / "a.db", tmp_path / "b.db", tmp_path / "c.db"
+    engine = open_database(source)
+    with write_transaction(engine) as s:
+        first = store.add_task(s, title="Refactor", criteria=["tests pass", "docs"])
+        store.update_task(s, task_id=first.id, checked=[2])
+        later = store.add_task(
+            s,
+            title="Found bug",
+            discovered_from=first.id,
+            repeat="weekdays",
+            defer_until=datetime(2999, 5, 1, 8, 30, tzinfo=UTC),
+        )
+        store.update_task(s, task_id=first.id, duplicate_of=later.id)  # forward
+    engine.dispose()
+    exported = tmp_path / "tasks.json"
+    assert cli("export", "--db", str(source), "--output", str(exported)).returncode == 0
+    document = json.loads(exported.read_text())
+    assert [
+        (t.get("criteria", []), t.get("links"), t.get("repeat"), t.get("defer_until"))
+        for t in document["tasks"]
+    ] == [
+        (
+            [{"text": "tests pass", "checked": False}, {"text": "docs", "checked": True}],
+            {"duplicate_of": 2},
+            None,
+            None,
+        ),
+        ([], {"discovered_from": 1}, "weekdays", "2999-05-01T08:30:00Z"),
+    ]
+    done = cli("import", str(exported), "--db", str(same))
+    assert done.returncode == 0, done.stderr
+    assert rows(same) == rows(source)
+    engine = open_database(fresh)  # two tasks first, so new ids differ from the file's
+    with write_transaction(engine) as s:
+        store.add_task(s, title="already here")
+        store.add_task(s, title="and here")
+    engine.dispose()
+    done = cli("import", str(exported), "--db", str(fresh), "--new-ids")
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(fresh) as conn:
+        linked = "SELECT id, discovered_from, duplicate_of FROM tasks ORDER BY id"
+        assert conn.execute(linked).fetchall() == [
+            (1, None, None),
+            (2, None, None),
+            (3, None, 4),
+            (4, 3, None),
+        ]
+    broken = dict(document)
+    broken["tasks"] = [{**document["tasks"][1], "links": {"duplicate_of": 77}}]
+    exported.write_text(json.dumps(broken))
+    refused = cli("import", str(exported), "--db", str(tmp_path / "d.db"))
+    assert refused.returncode != 0
+    assert "links: no task #77" in refused.stderr
