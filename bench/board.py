@@ -108,7 +108,7 @@ def main() -> None:
                 except httpx.TransportError:
                     time.sleep(0.05)
             pages = {
-                "board (4 columns)": "/",
+                "board (5 columns)": "/",
                 "board, one project": "/?project=project-1",
                 "board, one tag": "/?tag=work",
                 "board, one holder": "/?holder=agent-3",

@@ -159,6 +159,7 @@ def calls(
     table["read tasks://{id}"] = lambda: server.request(
         "resources/read", {"uri": f"tasks://{next(ids) % size + 1}"}
     )
+    table["read tasks://brief"] = lambda: server.request("resources/read", {"uri": "tasks://brief"})
     for prompt in ("review_tasks", "daily_standup"):
         table[f"prompt {prompt}"] = lambda p=prompt: server.request(
             "prompts/get", {"name": p, "arguments": {}}
@@ -189,6 +190,7 @@ def run_scale(size: int, db_path: Path, repeats: int) -> bool:
         rounds = 4
         for call in table.values():
             call()  # warm: the first read of a cold page is not what a session sees
+        brief = table["read tasks://brief"]()["result"]["contents"][0]["text"]
         for _ in range(rounds):
             samples["add_task"] += time_calls(add, repeats // rounds, warmup=0)
             for name, call in table.items():
@@ -207,4 +209,5 @@ def run_scale(size: int, db_path: Path, repeats: int) -> bool:
     print(f"\n{size} tasks: every call against add_task p50 (target <= {TARGET:.0f}x)")
     print_table(["call", "p50 ms", "p95 ms", "p50 / add_task p50"], rows)
     print(f"worst: {worst:.1f}x")
+    print(f"tasks://brief: {len(brief):,} characters (bound 8,000)")
     return worst <= LIMIT

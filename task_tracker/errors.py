@@ -91,6 +91,44 @@ class CriteriaUnchecked(Refused):
         self.shown = shown
 
 
+class InReview(Refused):
+    """A task in review completes only by another agent's review_task."""
+
+    def __init__(self, task_id: int, submitted_by: str | None) -> None:
+        by = repr(submitted_by) if submitted_by else "someone"
+        super().__init__(
+            f"Task #{task_id} is in review: {by} completed it, and it completes when another "
+            f"agent approves it with review_task(task_id={task_id}, approve=true) (or sends it "
+            "back with approve=false and a note); nothing was changed."
+        )
+        self.task_id = task_id
+        self.submitted_by = submitted_by
+
+
+class NotInReview(Refused):
+    def __init__(self, task_id: int, status: str) -> None:
+        super().__init__(
+            f"Task #{task_id} is {status}, not in review: only a task its agent completed "
+            "while it needs review (review=true) waits for review_task. Nothing was changed."
+        )
+        self.task_id = task_id
+        self.status = status
+
+
+class OwnReview(Refused):
+    """The agent that did the work approving it."""
+
+    def __init__(self, task_id: int, actor: str) -> None:
+        super().__init__(
+            f"Task #{task_id} was completed by you ({actor!r}): its review must come from "
+            "another agent, so it is not approved and nothing was changed. Leave it for "
+            "another agent (next_task offers it to them first), or take it back with "
+            "approve=false and a note."
+        )
+        self.task_id = task_id
+        self.actor = actor
+
+
 class ClaimHeld(Refused):
     def __init__(self, task_id: int, holder: str, until: str) -> None:
         super().__init__(

@@ -46,6 +46,7 @@ KNOWN_REVISIONS = (
     "0021",
     "0022",
     "0023",
+    "0024",
 )
 HEAD_REVISION = KNOWN_REVISIONS[-1]
 

@@ -10,6 +10,8 @@ import enum
 class Status(enum.StrEnum):
     PENDING = "pending"
     IN_PROGRESS = "in_progress"
+    # Done by the agent that did it, waiting for another's review (revision 0024).
+    IN_REVIEW = "in_review"
     COMPLETE = "complete"
     CANCELLED = "cancelled"
 
@@ -20,7 +22,7 @@ class Priority(enum.StrEnum):
     HIGH = "high"
 
 
-OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value)
+OPEN_STATUSES = (Status.PENDING.value, Status.IN_PROGRESS.value, Status.IN_REVIEW.value)
 CLOSED_STATUSES = (Status.COMPLETE.value, Status.CANCELLED.value)
 STATUSES = tuple(status.value for status in Status)
 PRIORITIES = tuple(priority.value for priority in Priority)

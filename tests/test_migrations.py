@@ -149,7 +149,13 @@ def test_seeded_old_revision_upgrades_with_rows_intact(db_path: Path, revision: 
     assert found == [(1,), (2,), (5,)]
     with sqlite3.connect(db_path) as conn:
         counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
-    assert counts == {"pending": 1, "in_progress": 1, "complete": 1, "cancelled": 0}
+    assert counts == {
+        "pending": 1,
+        "in_progress": 1,
+        "in_review": 0,
+        "complete": 1,
+        "cancelled": 0,
+    }
 
 
 BAD_ROWS = [
@@ -281,7 +287,13 @@ def test_0008_down_and_up_keeps_every_task(db_path: Path) -> None:
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT count(*), max(id) FROM tasks").fetchone() == (4, 4)
         counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
-        assert counts == {"pending": 2, "in_progress": 0, "complete": 2, "cancelled": 0}
+        assert counts == {
+            "pending": 2,
+            "in_progress": 0,
+            "in_review": 0,
+            "complete": 2,
+            "cancelled": 0,
+        }
 
 
 def test_0020_down_writes_each_compact_change_out_whole_and_up_compacts_again(
@@ -379,5 +391,43 @@ def test_0023_adds_what_work_asks_records_it_and_goes_down_and_up(db_path: Path)
     assert down.returncode == 0, down.stderr
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT id, title FROM tasks").fetchall() == [(2, "found")]
+    upgrade_to_head(db_path)
+    assert current_revision(db_path) == head_revision()
+
+
+def test_0024_rebuilds_tasks_for_in_review_keeping_rows_triggers_and_ids(db_path: Path) -> None:
+    up = alembic_cli("upgrade", "0023", db_path=db_path)
+    assert up.returncode == 0, up.stderr
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("INSERT INTO tasks (title, tags) VALUES ('kept', '[\"a\"]'), ('gone', '[]')")
+        conn.execute("INSERT INTO task_notes (task_id, text) VALUES (1, 'noted')")
+        conn.execute("DELETE FROM tasks WHERE id = 2")  # the id sequence is at 2
+        before = conn.execute("SELECT * FROM tasks").fetchall()
+        schema = "SELECT type, name FROM sqlite_master WHERE type IN ('index', 'trigger')"
+        items = sorted(conn.execute(schema).fetchall())
+    upgrade_to_head(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("PRAGMA foreign_keys = ON")
+        assert [row[:-2] for row in conn.execute("SELECT * FROM tasks")] == before
+        assert sorted(conn.execute(schema).fetchall()) == items
+        conn.execute("INSERT INTO tasks (title) VALUES ('new')")
+        assert conn.execute("SELECT max(id) FROM tasks").fetchone() == (3,)
+        conn.execute("UPDATE tasks SET status = 'in_review', submitted_by = 'a' WHERE id = 1")
+        counts = dict(conn.execute("SELECT status, n FROM task_counts").fetchall())
+        assert (counts["in_review"], counts["pending"]) == (1, 1)
+        assert conn.execute("SELECT task_id FROM task_tags").fetchall() == [(1,)]
+        found = "SELECT rowid FROM tasks_fts WHERE tasks_fts MATCH 'kept'"
+        assert conn.execute(found).fetchall() == [(1,)]
+        with pytest.raises(sqlite3.IntegrityError, match="ck_tasks_status"):
+            conn.execute("UPDATE tasks SET status = 'reviewing' WHERE id = 1")
+        assert conn.execute("SELECT review FROM projects").fetchall() == []
+    down = alembic_cli("downgrade", "0023", db_path=db_path)
+    assert down.returncode == 0, down.stderr
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT id, status FROM tasks ORDER BY id").fetchall() == [
+            (1, "in_progress"),
+            (3, "pending"),
+        ]
+        assert sorted(conn.execute(schema).fetchall()) == items
     upgrade_to_head(db_path)
     assert current_revision(db_path) == head_revision()

@@ -279,3 +279,17 @@ def test_0023_records_criteria_and_links_and_clears_a_deleted_tasks_links(pg_url
     command.downgrade(cfg, "0022")
     assert rows(pg_url, "SELECT id, title FROM tasks") == [(2, "found")]
     command.upgrade(cfg, "head")
+
+
+def test_0024_adds_in_review_and_sends_it_back_to_in_progress_going_down(pg_url: str) -> None:
+    cfg = config(pg_url)
+    command.upgrade(cfg, "head")
+    rows(pg_url, "INSERT INTO tasks (title, status, submitted_by) VALUES ('t', 'in_review', 'a')")
+    counted = "SELECT sum(n) FROM task_counts WHERE status = 'in_review'"
+    assert rows(pg_url, counted) == [(1,)]
+    with pytest.raises(sa.exc.IntegrityError):
+        rows(pg_url, "UPDATE tasks SET status = 'reviewing'")
+    command.downgrade(cfg, "0023")
+    assert rows(pg_url, "SELECT status FROM tasks") == [("in_progress",)]
+    command.upgrade(cfg, "head")
+    assert rows(pg_url, "SELECT review FROM tasks") == [(None,)]

@@ -7,6 +7,7 @@ projects.name: character varying NOT NULL
 projects.description: text NOT NULL DEFAULT ''::text
 projects.archived: boolean NOT NULL DEFAULT false
 projects.created_at: timestamp with time zone NOT NULL DEFAULT now()
+projects.review: boolean NOT NULL DEFAULT false
 task_counts.status: character varying NOT NULL
 task_counts.n: integer NOT NULL DEFAULT 0
 task_counts.slot: smallint NOT NULL DEFAULT 0
@@ -54,6 +55,8 @@ tasks.repeat: character varying
 tasks.repeat_of: bigint
 tasks.discovered_from: bigint
 tasks.duplicate_of: bigint
+tasks.review: boolean
+tasks.submitted_by: character varying
 trash.id: bigint NOT NULL DEFAULT nextval('trash_id_seq'::regclass)
 trash.task_id: bigint NOT NULL
 trash.title: character varying NOT NULL
@@ -92,7 +95,7 @@ tasks.ck_tasks_description: CHECK ((length(description) <= 10000))
 tasks.ck_tasks_id: CHECK (((id >= 1) AND (id <= '9007199254740991'::bigint)))
 tasks.ck_tasks_parent_id: CHECK ((parent_id <> id))
 tasks.ck_tasks_priority: CHECK (((priority)::text = ANY ((ARRAY['low'::character varying, 'medium'::character varying, 'high'::character varying])::text[])))
-tasks.ck_tasks_status: CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'in_progress'::character varying, 'complete'::character varying, 'cancelled'::character varying])::text[])))
+tasks.ck_tasks_status: CHECK (((status)::text = ANY ((ARRAY['pending'::character varying, 'in_progress'::character varying, 'in_review'::character varying, 'complete'::character varying, 'cancelled'::character varying])::text[])))
 tasks.ck_tasks_tags: CHECK (((jsonb_typeof((tags)::jsonb) = 'array'::text) AND (jsonb_array_length((tags)::jsonb) <= 20)))
 tasks.ck_tasks_title: CHECK ((((length((title)::text) >= 1) AND (length((title)::text) <= 200)) AND ((title)::text = TRIM(BOTH FROM title))))
 tasks.ck_tasks_version: CHECK (((version >= 1) AND (version <= '9007199254740991'::bigint)))

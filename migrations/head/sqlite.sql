@@ -85,6 +85,7 @@ CREATE TABLE projects (
     description TEXT DEFAULT '' NOT NULL,
     archived BOOLEAN DEFAULT 0 NOT NULL,
     created_at VARCHAR(32) DEFAULT (strftime('%Y-%m-%dT%H:%M:%f000+00:00', 'now')) NOT NULL,
+    review BOOLEAN DEFAULT 0 NOT NULL CONSTRAINT ck_projects_review CHECK (review IN (0, 1)),
     CONSTRAINT ck_projects_ck_projects_description CHECK (length(description) <= 10000),
     CONSTRAINT ck_projects_ck_projects_name CHECK (length(name) BETWEEN 1 AND 100 AND name = trim(name))
 );
@@ -210,6 +211,8 @@ CREATE TABLE "tasks" (
     repeat_of INTEGER CONSTRAINT fk_tasks_repeat_of_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_repeat_of CHECK (repeat_of != id),
     discovered_from INTEGER CONSTRAINT fk_tasks_discovered_from_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_discovered_from CHECK (discovered_from != id),
     duplicate_of INTEGER CONSTRAINT fk_tasks_duplicate_of_tasks REFERENCES tasks (id) ON DELETE SET NULL CONSTRAINT ck_tasks_duplicate_of CHECK (duplicate_of != id),
+    review BOOLEAN CONSTRAINT ck_tasks_review CHECK (review IS NULL OR review IN (0, 1)),
+    submitted_by VARCHAR(100),
     CONSTRAINT ck_tasks_completed_at CHECK ((status = 'complete') = (completed_at IS NOT NULL) AND (completed_at IS NULL OR completed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(completed_at, 1, 10), '+0 days') IS substr(completed_at, 1, 10) AND time(substr(completed_at, 12, 8)) IS substr(completed_at, 12, 8))),
     CONSTRAINT ck_tasks_created_at CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(created_at, 1, 10), '+0 days') IS substr(created_at, 1, 10) AND time(substr(created_at, 12, 8)) IS substr(created_at, 12, 8)),
     CONSTRAINT ck_tasks_description CHECK (length(description) <= 10000),
@@ -217,7 +220,7 @@ CREATE TABLE "tasks" (
     CONSTRAINT ck_tasks_id CHECK (id BETWEEN 1 AND 9007199254740991),
     CONSTRAINT ck_tasks_parent_id CHECK (parent_id != id),
     CONSTRAINT ck_tasks_priority CHECK (priority IN ('low', 'medium', 'high')),
-    CONSTRAINT ck_tasks_status CHECK (status IN ('pending', 'in_progress', 'complete', 'cancelled')),
+    CONSTRAINT ck_tasks_status CHECK (status IN ('pending', 'in_progress', 'in_review', 'complete', 'cancelled')),
     CONSTRAINT ck_tasks_tags CHECK (json_valid(tags) AND json_type(tags) = 'array' AND json_array_length(tags) <= 20),
     CONSTRAINT ck_tasks_title CHECK (length(title) BETWEEN 1 AND 200 AND title = trim(title)),
     CONSTRAINT ck_tasks_updated_at CHECK (updated_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9].[0-9][0-9][0-9][0-9][0-9][0-9]+00:00' AND date(substr(updated_at, 1, 10), '+0 days') IS substr(updated_at, 1, 10) AND time(substr(updated_at, 12, 8)) IS substr(updated_at, 12, 8)),

@@ -148,7 +148,9 @@ class Board:
         """Run the change a form asks for; back to where it came from, or say why not."""
         if self.read_only:
             return self.html("message.html", visitor, 403, message="This board is read-only.")
-        form = dict(await request.form())
+        sent = await request.form()
+        form: dict[str, Any] = dict(sent)
+        form["checked"] = sent.getlist("checked")  # (the one field sent several times)
         task_id = request.path_params.get("task_id")
         wants_json = request.headers.get("accept", "").startswith("application/json")
         try:

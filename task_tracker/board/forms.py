@@ -83,6 +83,22 @@ def changes(act: Act) -> dict[str, Callable[[Request, Visitor], Awaitable[Respon
         release = _text(f, "release") == "1"
         return operations.claim_task(actor=actor, task_id=task_id, release=release)
 
+    def review(actor: str, task_id: int, f: dict[str, Any]) -> Any:
+        return operations.review_task(
+            actor=actor,
+            task_id=task_id,
+            approve=_text(f, "verdict") == "approve",
+            note=_text(f, "note") or None,
+        )
+
+    def check(actor: str, task_id: int, f: dict[str, Any]) -> Any:
+        return operations.update_task(
+            actor=actor,
+            task_id=task_id,
+            checked=[int(n) for n in f.get("checked", []) if str(n).isdigit()],
+            expected_version=_int(f, "version"),
+        )
+
     def delete(actor: str, task_id: int, f: dict[str, Any]) -> Any:
         return operations.delete_task(
             actor=actor, task_id=task_id, expected_version=_int(f, "version")
@@ -106,6 +122,8 @@ def changes(act: Act) -> dict[str, Callable[[Request, Visitor], Awaitable[Respon
         "/task/{task_id:int}/note": on(note),
         "/task/{task_id:int}/claim": on(claim),
         "/task/{task_id:int}/delete": on(delete),
+        "/task/{task_id:int}/review": on(review),
+        "/task/{task_id:int}/check": on(check),
         "/task/{task_id:int}/restore": on(restore),
         "/task/{task_id:int}/revert": on(revert),
     }

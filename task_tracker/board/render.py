@@ -19,6 +19,7 @@ from task_tracker.vocabulary import Status
 COLUMNS = [
     (Status.PENDING.value, "Pending"),
     (Status.IN_PROGRESS.value, "In progress"),
+    (Status.IN_REVIEW.value, "In review"),
     (Status.COMPLETE.value, "Complete"),
     (Status.CANCELLED.value, "Cancelled"),
 ]

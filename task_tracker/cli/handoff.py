@@ -1,6 +1,7 @@
-"""Handing work over, for people at a terminal: `note ID TEXT [--handoff]`, `brief` (where
-to pick up) and `graph` (a project's structure to look at), through the same operations as
-add_note and tasks://brief."""
+"""Handing work over, for people at a terminal: `note ID TEXT [--handoff]`, `review ID
+--approve|--reject` (another's finished work), `brief` (where to pick up) and `graph` (a
+project's structure to look at), through the same operations as add_note, review_task and
+tasks://brief."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ def note(session: Session, args: argparse.Namespace) -> int:
     task = session.content(call)
     said = "Handoff left" if args.handoff else "Noted"
     return show(args, task, lambda: [f"{said} on #{task['id']}: {task['title']}"])
+
+
+def review(session: Session, args: argparse.Namespace) -> int:
+    call = ops.review_task(
+        actor=session.actor, task_id=args.id, approve=args.approve, note=args.note
+    )
+    task = session.content(call)
+    said = "Approved" if args.approve else "Sent back"
+    return show(args, task, lambda: [f"{said} #{task['id']}: {task['title']} ({task['status']})"])
 
 
 def brief(session: Session, args: argparse.Namespace) -> int:

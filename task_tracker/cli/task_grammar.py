@@ -9,10 +9,9 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from task_tracker.cli.dates import DUE_HELP, defer_argument, due_argument
-from task_tracker.vocabulary import PRIORITIES, STATUSES
+from task_tracker.cli.dates import due_argument
+from task_tracker.cli.fields import filters, task_fields
 
-STATUS_FILTERS = ["open", "closed", "all", *STATUSES]
 SORTS = ["id", "priority", "due_date", "updated_at"]
 # What people type for a sort (taskwarrior and gh say "due", "updated").
 SORT_WORDS = {"due": "due_date", "updated": "updated_at", "created": "id"}
@@ -70,68 +69,16 @@ COMMANDS = [
         "task-tracker graph --project web --format dot | dot -Tsvg > web.svg",
     ),
     (
+        "review",
+        "approve (complete) or send back a task another agent finished",
+        "task-tracker review 12 --reject --note 'the retry still has no test'",
+    ),
+    (
         "brief",
         "where to pick up: what you hold, handoffs, ready work, blockers",
         "TASK_TRACKER_ACTOR=agent-2 task-tracker brief",
     ),
 ]
-
-
-def _task_fields(cmd: argparse.ArgumentParser, *, new: bool) -> None:
-    """The options add and edit share; edit's replace what they name."""
-    if not new:
-        cmd.add_argument("--title", help="new title")
-    cmd.add_argument("--desc", "--description", dest="desc", help="description")
-    cmd.add_argument("--priority", choices=PRIORITIES)
-    cmd.add_argument("--status", choices=STATUSES)
-    cmd.add_argument(
-        "--tag",
-        action="append",
-        help="a tag (repeatable)" + ("" if new else "; replaces the task's tags"),
-    )
-    cmd.add_argument("--due", type=due_argument, help=DUE_HELP)
-    cmd.add_argument("--project", help="project name" + ("" if new else " ('' for none)"))
-    cmd.add_argument(
-        "--create-project", action="store_true", help="create the project if it is new"
-    )
-    cmd.add_argument(
-        "--parent", type=int, help="parent task (makes a subtask)" + ("" if new else "; 0: none")
-    )
-    cmd.add_argument(
-        "--depends-on",
-        type=int,
-        action="append",
-        metavar="ID",
-        help="a task to complete first (repeatable)" + ("" if new else "; replaces the list"),
-    )
-    cmd.add_argument(
-        "--criterion",
-        action="append",
-        dest="criteria",
-        metavar="TEXT",
-        help="an acceptance criterion (repeatable)" + ("" if new else "; replaces them all"),
-    )
-    cmd.add_argument(
-        "--defer",
-        type=defer_argument,
-        metavar="WHEN",
-        help="keep it out of next and ls until this date or ISO time"
-        + ("" if new else " (a past one ends it)"),
-    )
-    cmd.add_argument(
-        "--repeat",
-        metavar="EVERY",
-        help="daily, weekly, monthly, weekdays, 'every N days' or 'every N weeks'"
-        + ("" if new else " ('' stops it)"),
-    )
-
-
-def _filters(cmd: argparse.ArgumentParser, *, status: str | None) -> None:
-    if status is not None:
-        cmd.add_argument("--status", choices=STATUS_FILTERS, default=status)
-    cmd.add_argument("--priority", choices=PRIORITIES)
-    cmd.add_argument("--tag", action="append", help="a tag the tasks carry (repeatable: all)")
-    cmd.add_argument("--project", help="project name")
 
 
 def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -> None:
@@ -162,13 +109,13 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
             parents=parents,
         )
     made["add"].add_argument("title", help="what is to be done")
-    _task_fields(made["add"], new=True)
+    task_fields(made["add"], new=True)
     made["add"].add_argument(
         "--found-in", type=int, metavar="ID", help="the task you were doing when you found this"
     )
 
     ls = made["ls"]
-    _filters(ls, status="open")
+    filters(ls, status="open")
     ls.add_argument("--due", dest="due_when", choices=["overdue", "today", "this_week"])
     ls.add_argument("--due-before", type=due_argument, help="due before this date")
     ls.add_argument("--due-after", type=due_argument, help="due after this date")
@@ -234,7 +181,7 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
 
     edit = made["edit"]
     edit.add_argument("id", type=int)
-    _task_fields(edit, new=False)
+    task_fields(edit, new=False)
     edit.add_argument(
         "--add-tag", action="append", metavar="TAG", help="add a tag (also written +TAG)"
     )
@@ -272,6 +219,13 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
         help="where you stopped, for whoever takes the task next (shown first)",
     )
 
+    judged = made["review"]
+    judged.add_argument("id", type=int)
+    verdict = judged.add_mutually_exclusive_group(required=True)
+    verdict.add_argument("--approve", action="store_true", help="complete it")
+    verdict.add_argument("--reject", action="store_true", help="send it back to in progress")
+    judged.add_argument("--note", help="what you found (sending back: what to fix)")
+
     rm = made["rm"]
     rm.add_argument("ids", type=int, nargs="+", metavar="ID")
     rm.add_argument("-y", "--yes", action="store_true", help="do not ask")
@@ -282,7 +236,7 @@ def add_task_commands(sub: Any, common: argparse.ArgumentParser, db_help: str) -
 
     search = made["search"]
     search.add_argument("query", nargs="+", help='words, "phrases", -excluded')
-    _filters(search, status="all")
+    filters(search, status="all")
     search.add_argument("--limit", type=int, default=10, help="at most this many (max 50)")
 
     made["projects"].add_argument("--archived", action="store_true", help="archived ones too")

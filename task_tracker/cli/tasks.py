@@ -1,6 +1,6 @@
 """The task commands people type: add, ls, show, next, done, start, claim, edit, rm,
-restore, revert, search, projects, history (note and brief: cli.handoff), and the summary
-bare `task-tracker` prints.
+restore, revert, search (note, review, brief and graph: cli.handoff; projects, history and
+the summary bare `task-tracker` prints: cli.overview).
 
 Each calls task_tracker.operations directly, as the MCP tools do: the same checks, queries,
 locking and results, and `--json` prints the tools' structured content as it is. What is
@@ -16,8 +16,9 @@ from typing import Any
 
 from task_tracker import operations as ops
 from task_tracker.cli import views
-from task_tracker.cli.handoff import brief, graph, note
-from task_tracker.cli.render import make_visible, page_out, visible
+from task_tracker.cli.handoff import brief, graph, note, review
+from task_tracker.cli.overview import history, project_names, projects, summary
+from task_tracker.cli.render import visible
 from task_tracker.cli.session import Refusal, Session
 from task_tracker.cli.shown import show
 from task_tracker.cli.wording import USAGE
@@ -47,6 +48,7 @@ def add(session: Session, args: argparse.Namespace) -> int:
             defer_until=args.defer,
             repeat=args.repeat,
             discovered_from=args.found_in,
+            review=args.review,
         )
     )
     return show(args, task, lambda: [f"Added #{task['id']}: {task['title']}"])
@@ -79,15 +81,10 @@ def ls(session: Session, args: argparse.Namespace) -> int:
     return show(args, listed, lambda: views.task_list(listed))
 
 
-def _project_names(session: Session, events: list[dict[str, Any]]) -> dict[int, str]:
-    ids = views.project_ids(events)
-    return session.run(ops.project_names(ids=ids)) if ids else {}
-
-
 def show_task(session: Session, args: argparse.Namespace) -> int:
     task = session.content(ops.get_task(task_id=args.id))
     return show(
-        args, task, lambda: views.task_detail(task, _project_names(session, task["history"]))
+        args, task, lambda: views.task_detail(task, project_names(session, task["history"]))
     )
 
 
@@ -117,7 +114,13 @@ def done(session: Session, args: argparse.Namespace) -> int:
         )
     )
     verb = "Cancelled" if args.cancel else "Completed"
-    return show(args, closed, lambda: [f"{verb} #{t['id']}: {t['title']}" for t in closed["tasks"]])
+
+    def said(task: dict[str, Any]) -> str:
+        if task["status"] == "in_review":  # (it needs another agent's review first)
+            return f"Done, waiting for review: #{task['id']}: {task['title']}"
+        return f"{verb} #{task['id']}: {task['title']}"
+
+    return show(args, closed, lambda: [said(t) for t in closed["tasks"]])
 
 
 def start(session: Session, args: argparse.Namespace) -> int:
@@ -143,7 +146,7 @@ def claim(session: Session, args: argparse.Namespace) -> int:
 
 EDIT_FIELDS = (
     "title desc priority status tag add_tag remove_tag due no_due project parent depends_on "
-    "no_deps criteria no_criteria check defer repeat duplicate_of"
+    "no_deps criteria no_criteria check defer repeat duplicate_of review"
 ).split()
 
 
@@ -181,6 +184,7 @@ def edit(session: Session, args: argparse.Namespace) -> int:
             defer_until=args.defer,
             repeat=args.repeat,
             duplicate_of=args.duplicate_of,
+            review=args.review,
         )
     )
     if task["version"] == before["version"]:
@@ -253,30 +257,6 @@ def search(session: Session, args: argparse.Namespace) -> int:
     return show(args, found, lambda: views.search_results(found))
 
 
-def projects(session: Session, args: argparse.Namespace) -> int:
-    found = session.content(ops.list_projects(include_archived=args.archived))
-    return show(args, found, lambda: views.project_table(found))
-
-
-def history(session: Session, args: argparse.Namespace) -> int:
-    page = session.content(ops.task_history(task_id=args.id, limit=args.limit))
-    return show(
-        args, page, lambda: views.history_lines(page, _project_names(session, page["events"]))
-    )
-
-
-def summary(session: Session, args: argparse.Namespace) -> int:
-    """Bare `task-tracker`: how many tasks are open, what you hold, what is next."""
-    counts = session.run(ops.count_tasks())
-    held = session.content(
-        ops.list_tasks(status="open", claimed_by=session.actor, limit=views.SUMMARY_HELD)
-    )
-    found = session.content(ops.next_task(actor=session.actor, claimed_by="", limit=3))
-    make_visible([held, found])
-    page_out(views.summary_lines(counts, held, found, actor=visible(session.actor)), pager=False)
-    return 0
-
-
 COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "add": add,
     "ls": ls,
@@ -288,6 +268,7 @@ COMMANDS: dict[str, Callable[[Session, argparse.Namespace], int]] = {
     "claim": claim,
     "edit": edit,
     "note": note,
+    "review": review,
     "rm": rm,
     "restore": restore,
     "revert": revert,

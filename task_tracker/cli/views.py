@@ -76,6 +76,13 @@ def event_line(event: dict[str, Any], projects: dict[int, str]) -> str:
     )
 
 
+def _review(task: dict[str, Any]) -> str:
+    if task.get("status") == "in_review":
+        return f"waiting: {task.get('submitted_by') or 'someone'} finished it"
+    review = task.get("review")
+    return "" if review is None else ("needed" if review else "not needed")
+
+
 def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
     colour = use_colour()
     today = local_today()
@@ -92,6 +99,7 @@ def task_detail(task: dict[str, Any], projects: dict[int, str]) -> list[str]:
         ("parent", _ref(task["parent"]) if task.get("parent") else ""),
         ("deferred", f"until {task['defer_until'][:16]}" if task.get("defer_until") else ""),
         ("repeats", task.get("repeat") or ""),
+        ("review", _review(task)),
         *((kind.replace("_", " "), f"#{target}") for kind, target in task.get("links", {}).items()),
         ("ready", "yes" if task.get("ready") else "no (waiting on dependencies or subtasks)"),
         ("created", task["created_at"][:19]),

@@ -99,6 +99,21 @@ def worded(exc: errors.TaskTrackerError) -> tuple[str, int]:
                 f"anyway (recorded): `task-tracker done {exc.task_id} --with-unchecked`.",
                 REFUSED,
             )
+        case errors.InReview():
+            by = repr(exc.submitted_by) if exc.submitted_by else "someone"
+            return (
+                f"Task #{exc.task_id} is in review: {by} finished it, and another person or "
+                f"agent approves it: `task-tracker review {exc.task_id} --approve` (or "
+                "--reject --note WHAT). Nothing was changed.",
+                REFUSED,
+            )
+        case errors.OwnReview():
+            return (
+                f"Task #{exc.task_id} was finished by you ({exc.actor!r}): someone else "
+                "approves it. Nothing was changed; `task-tracker review "
+                f"{exc.task_id} --reject --note WHY` takes it back.",
+                REFUSED,
+            )
         case errors.ClaimHeld():
             return (
                 f"Task #{exc.task_id} is claimed by {exc.holder!r} until {exc.until}: pick "

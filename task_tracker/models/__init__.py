@@ -161,6 +161,10 @@ class Task(Base):
     repeat_of: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
     discovered_from: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
     duplicate_of: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    # Revision 0024: whether completing it needs another agent's review (NULL: as its
+    # project says), and who completed it into review.
+    review: Mapped[bool | None] = mapped_column(Boolean)
+    submitted_by: Mapped[str | None] = mapped_column(String(100))
 
 
 class Project(Base):
@@ -179,6 +183,8 @@ class Project(Base):
     name: Mapped[str] = mapped_column(String(PROJECT_NAME_MAX))
     description: Mapped[str] = mapped_column(Text, server_default="")
     archived: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
+    # The review its tasks need unless they say otherwise (revision 0024).
+    review: Mapped[bool] = mapped_column(Boolean, server_default=text("0"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=text(SQL_NOW))
 
 

@@ -30,6 +30,7 @@ from task_tracker.operations.teamwork import (
     claim_task,
     restore_task,
     revert_task,
+    review_task,
     task_history,
 )
 
@@ -51,6 +52,7 @@ __all__ = [
     "project_graph",
     "project_names",
     "reading",
+    "review_task",
     "restore_task",
     "revert_task",
     "save_project",

@@ -1,7 +1,8 @@
 """The brief: where a new session picks up for one agent, in one short text (tasks://brief,
-the `brief` prompt, `task-tracker brief`). What it holds and the handoffs on it, handoffs
-waiting on free tasks, the best ready work, what blocks the most, the newest open tasks and
-the work found while doing other work (add_task's discovered_from).
+the `brief` prompt, `task-tracker brief`). What it holds and the handoffs on it, the tasks
+in review it may approve, handoffs waiting on free tasks, the best ready work, what blocks
+the most, the newest open tasks and the work found while doing other work (add_task's
+discovered_from).
 Every section is bounded and every text cut, so it stays under BRIEF_MAX characters
 whatever the database holds."""
 
@@ -29,8 +30,8 @@ BRIEF_MAX = 8_000
 # (tests/server/test_brief.py fills every one to the limit).
 SHOWN = 5  # tasks per section
 HELD_SHOWN = 7
-TITLE_MAX = 80
-NOTE_SHOWN = 160
+TITLE_MAX = 72
+NOTE_SHOWN = 120
 ACTOR_SHOWN = 40
 PATHS_SHOWN = 80
 DISCOVERED_SINCE = timedelta(days=7)
@@ -96,6 +97,11 @@ def brief(*, actor: str) -> Call[str]:
             discovered.insert(0, f"  {many} in the last {DISCOVERED_SINCE.days} days; newest:")
         lines = [f"Brief for {actor}, {stamp(now)}."]
         lines += _section("You hold", mine, "nothing: next_task(claim=true) takes the best")
+        reviews = [
+            f"  {_task(row)} done by {_cut(row.submitted_by or 'someone', ACTOR_SHOWN)}"
+            for row in brief_reads.to_review(conn, actor, now, limit=SHOWN)
+        ]
+        lines += _section("Waiting for your review (review_task)", reviews, "none")
         lines += _section("Handoffs waiting on free tasks", waiting, "none")
         lines += _section("Ready to do next", ready, "nothing ready")
         lines += _section("Blocking the most work", blocking, "nothing blocks open work")

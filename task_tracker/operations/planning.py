@@ -35,6 +35,7 @@ def _project(counts: store.ProjectCounts) -> ProjectOut:
         name=counts.name,
         description=counts.description,
         archived=counts.archived,
+        review=counts.review,
         open=counts.open,
         complete=counts.complete,
         cancelled=counts.cancelled,
@@ -66,11 +67,17 @@ def save_project(
     description: Description | None = None,
     archived: bool | None = None,
     new_name: ProjectName | None = None,
+    review: bool | None = None,
 ) -> Call[ProjectOut]:
     return writing(
         lambda conn: _project(
             store.save_project(
-                conn, name=name, description=description, archived=archived, new_name=new_name
+                conn,
+                name=name,
+                description=description,
+                archived=archived,
+                new_name=new_name,
+                review=review,
             )
         ),
         actor=actor,

@@ -106,6 +106,8 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         defer_until=workflow.deferral(getattr(task, "defer_until", None)),
         repeat=getattr(task, "repeat", None),
         links=workflow.links_of(task),
+        review=getattr(task, "review", None),
+        submitted_by=getattr(task, "submitted_by", None),
         parent=refs([related.parent])[0] if related.parent is not None else None,
         subtasks=refs(related.subtasks),
         depends_on=refs(related.depends_on),
@@ -231,7 +233,10 @@ def all_held(held: list[Any], *, tag: str | None, project: str | None) -> str:
 def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     """next_task's reason, in the order it ranks by: status, priority, due date, age (and
     first, the caller's own claim on it, when there is one)."""
-    parts = ["in progress" if task.status == "in_progress" else "pending"]
+    parts = {
+        "in_progress": ["in progress"],
+        "in_review": [f"in review, done by {task.submitted_by or 'someone'}: approve or send back"],
+    }.get(task.status, ["pending"])
     if actor is not None and task.claimed_by == actor and task.claimed_until is not None:
         until = stamp(task.claimed_until)
         if task.claimed_until > utcnow():

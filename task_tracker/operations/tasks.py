@@ -69,6 +69,7 @@ def add_task(
     defer_until: DeferUntil | None = None,
     repeat: Repeat | None = None,
     discovered_from: DiscoveredFrom | None = None,
+    review: bool | None = None,
 ) -> Call[TaskOut]:
     moment = moment_of(defer_until)
     return writing(
@@ -90,6 +91,7 @@ def add_task(
                 defer_until=moment,
                 repeat=repeat,
                 discovered_from=discovered_from,
+                review=review,
             ),
         ),
         actor=actor,
@@ -149,6 +151,7 @@ def update_task(
     repeat: Repeat | None = None,
     duplicate_of: DuplicateOf | None = None,
     with_unchecked: bool = False,
+    review: bool | None = None,
 ) -> Call[TaskOut]:
     """Only the fields given change. tags replaces them all; add_tags and remove_tags change
     them in the same transaction (so a tag added meanwhile by another is kept)."""
@@ -185,6 +188,7 @@ def update_task(
             repeat=repeat,
             duplicate_of=duplicate_of,
             with_unchecked=with_unchecked,
+            review=review,
             actor=actor,
         )
         return written(conn, task)

@@ -134,3 +134,17 @@ def add_note(
         return detailed(conn, task)
 
     return writing(run, actor=actor)
+
+
+@operation
+def review_task(
+    *, actor: str, task_id: TaskId, approve: bool, note: NoteText | None = None
+) -> Call[TaskDetailOut]:
+    """Approve (complete) or send back (in progress) a task in review, as another agent
+    than the one that did it."""
+
+    def run(conn: Connection) -> TaskDetailOut:
+        task = store.review_task(conn, task_id=task_id, actor=actor, approve=approve, note=note)
+        return detailed(conn, task)
+
+    return writing(run, actor=actor)

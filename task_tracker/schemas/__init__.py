@@ -95,11 +95,13 @@ def parse_tags(text: str) -> list[str]:
 # out of the published schema, which stays smaller and tells the model simply to omit it.
 Omitted = SkipJsonSchema[None]
 
-StatusName = Literal["pending", "in_progress", "complete", "cancelled"]
+StatusName = Literal["pending", "in_progress", "in_review", "complete", "cancelled"]
 PriorityName = Literal["low", "medium", "high"]
-StatusFilter = Literal["all", "open", "closed", "pending", "in_progress", "complete", "cancelled"]
+StatusFilter = Literal[
+    "all", "open", "closed", "pending", "in_progress", "in_review", "complete", "cancelled"
+]
 StatusFilterArg = Annotated[
-    StatusFilter, Field(description="open = pending|in_progress; closed = complete|cancelled.")
+    StatusFilter, Field(description="closed = complete|cancelled; open = the others.")
 ]
 
 
@@ -143,7 +145,7 @@ ListLimit = Annotated[int, Field(ge=1, le=LIST_LIMIT_MAX)]
 SearchLimit = Annotated[int, Field(ge=1, le=SEARCH_LIMIT_MAX)]
 NEXT_LIMIT_DEFAULT = 3
 NEXT_LIMIT_MAX = 10
-NextLimit = Annotated[int, Field(description="How many to suggest.", ge=1, le=NEXT_LIMIT_MAX)]
+NextLimit = Annotated[int, Field(ge=1, le=NEXT_LIMIT_MAX)]
 SearchQuery = Annotated[
     str,
     Field(
@@ -251,13 +253,12 @@ class Total:
     capped: bool = False
 
 
-TOTAL_HELP = "Matches over all pages."
 CAPPED_HELP = f"True: more than total match (counting stops at {COUNT_CAP})."
 
 
 class TaskPageOut(BaseModel):
     tasks: list[TaskOut]
-    total: int = Field(description=TOTAL_HELP)
+    total: int  # matches over all pages
     total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None
 
@@ -271,7 +272,7 @@ class SearchHitOut(TaskOut):
 
 class SearchPageOut(BaseModel):
     results: list[SearchHitOut]  # best match first
-    total: int = Field(description=TOTAL_HELP)
+    total: int  # matches over all pages
     total_capped: bool = Field(description=CAPPED_HELP)
     next_cursor: str | None
 

@@ -101,7 +101,7 @@ REPEAT_PATTERN = (
     r"^(daily|weekly|monthly|weekdays|every [1-9][0-9]{0,2} days|every [1-9][0-9]? weeks)?$"
 )
 Repeat = Annotated[str, Field(pattern=REPEAT_PATTERN)]
-LinkId = Annotated[int, Field(ge=1), IdRange]
+ReviewFlag = Annotated[bool, Field(description="Needs another agent's review.")]
 DiscoveredFrom = Annotated[int, Field(ge=1), IdRange]
 DuplicateOf = Annotated[int, Field(description="Closes it as a copy of this.", ge=1), IdRange]
 Ref = Annotated[str, Field(min_length=1, max_length=TAG_MAX, pattern=REF_PATTERN)]
@@ -114,7 +114,7 @@ SortArg = Annotated[
     SortName,
     Field(description="id, due_date: ascending (undated last); priority, updated_at: descending."),
 ]
-OrderArg = Annotated[OrderName, Field(description="Default as in sort; the other reverses.")]
+OrderArg = OrderName  # (the default is sort's own order; the other reverses it)
 
 
 class TaskRefOut(BaseModel):
@@ -155,6 +155,8 @@ class TaskDetailOut(TaskOut):
     # Typed links to other tasks by id, only those it has: discovered_from, duplicate_of,
     # repeat_of (the occurrence before).
     links: dict[str, int]
+    review: bool | None  # None: as its project says
+    submitted_by: str | None  # who completed it into review
     parent: TaskRefOut | None
     subtasks: list[TaskRefOut]
     depends_on: list[TaskRefOut]
@@ -181,6 +183,7 @@ class ProjectOut(BaseModel):
     name: str
     description: str
     archived: bool
+    review: bool  # its tasks need review unless they say otherwise
     open: int
     complete: int
     cancelled: int

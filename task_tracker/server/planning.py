@@ -38,8 +38,12 @@ async def save_project(
     description: Description | Omitted = None,
     archived: Annotated[bool | Omitted, Field(description="Hide it from list_projects.")] = None,
     new_name: Annotated[ProjectName | Omitted, Field(description="Rename it.")] = None,
+    review: Annotated[
+        bool | Omitted, Field(description="Its tasks need another agent's review by default.")
+    ] = None,
 ) -> ProjectOut:
-    """Create a project, or change the one with this name (description, archived, name)."""
+    """Create a project, or change the one with this name (description, archived, name,
+    review)."""
     return await perform(
         operations.save_project(
             actor=current_actor(),
@@ -47,6 +51,7 @@ async def save_project(
             description=description,
             archived=archived,
             new_name=new_name,
+            review=review,
         )
     )
 

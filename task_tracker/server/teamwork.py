@@ -124,3 +124,22 @@ async def add_note(
     return await perform(
         operations.add_note(actor=current_actor(agent), task_id=task_id, text=text, kind=kind)
     )
+
+
+async def review_task(
+    task_id: TaskId,
+    approve: Annotated[bool, Field(description="true: complete it; false: send it back.")],
+    note: Annotated[
+        str | Omitted,
+        Field(description="What you found (sending back: what to fix).", max_length=NOTE_MAX),
+    ] = None,
+    agent: Annotated[str | Omitted, Field(max_length=ACTOR_MAX)] = None,
+) -> TaskDetailOut:
+    """Review a task in review (in_review: its agent completed it, and it needs review):
+    approve completes it, approve=false sends it back to in_progress with your note. Only
+    another agent than the one that did it can approve."""
+    return await perform(
+        operations.review_task(
+            actor=current_actor(agent), task_id=task_id, approve=approve, note=note
+        )
+    )

@@ -46,6 +46,7 @@ from task_tracker.schemas.structure import (
     ProjectChange,
     ProjectName,
     Repeat,
+    ReviewFlag,
     TaskDetailOut,
     WithSubtasks,
     WithUnchecked,
@@ -71,6 +72,7 @@ async def add_task(
     defer_until: DeferUntil | Omitted = None,
     repeat: Repeat | Omitted = None,
     discovered_from: DiscoveredFrom | Omitted = None,
+    review: ReviewFlag | Omitted = None,
 ) -> WrittenTask:
     """Create a task (a to-do, bug or follow-up); returns it with its id."""
     return await perform(
@@ -90,13 +92,14 @@ async def add_task(
             defer_until=defer_until,
             repeat=repeat,
             discovered_from=discovered_from,
+            review=review,
         )
     )
 
 
 async def get_task(task_id: TaskId) -> TaskDetailOut:
-    """One task in full: criteria, links, parent, subtasks, depends_on, blocks (waiting on
-    it), ready (can start), recent changes and notes."""
+    """One task in full: criteria, links, relations (blocks: waiting on it), ready (can
+    start), recent changes and notes."""
     return await perform(operations.get_task(task_id=task_id))
 
 
@@ -123,6 +126,7 @@ async def update_task(
     defer_until: DeferUntil | Omitted = None,
     repeat: Repeat | Omitted = None,
     duplicate_of: DuplicateOf | Omitted = None,
+    review: ReviewFlag | Omitted = None,
 ) -> WrittenTask:
     """Change only the fields you pass; expected_version (the version you read) never
     overwrites another's change."""
@@ -148,6 +152,7 @@ async def update_task(
             defer_until=defer_until,
             repeat=repeat,
             duplicate_of=duplicate_of,
+            review=review,
         )
     )
 

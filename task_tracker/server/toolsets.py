@@ -10,6 +10,7 @@ from task_tracker.server.teamwork import (
     claim_task,
     restore_task,
     revert_task,
+    review_task,
     task_history,
 )
 from task_tracker.server.tools import add_task, complete_task, delete_task, get_task, update_task
@@ -53,5 +54,6 @@ TEAMWORK = (
     (revert_task, "Revert task", hints(destructive=True)),
     (restore_task, "Restore task", hints()),
     (add_note, "Add note", hints()),
+    (review_task, "Review task", hints()),
 )
 TOOLSETS = {"core": CORE, "projects": PROJECTS, "planning": PLANNING, "teamwork": TEAMWORK}

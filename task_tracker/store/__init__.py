@@ -18,6 +18,7 @@ from task_tracker.store.notes import add_note, left_handoff, recent_notes
 from task_tracker.store.overview import Standup, overview, standup
 from task_tracker.store.plans import add_plan, close_tasks
 from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
+from task_tracker.store.review import review_task
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
 from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
 from task_tracker.store.suggest import held_ready, next_tasks
@@ -98,4 +99,5 @@ __all__ = [
     "Filters",
     "update_task",
     "next_occurrence",
+    "review_task",
 ]

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, or_, select
 
 from task_tracker.schemas import TaskRow
-from task_tracker.store.claims import held_by
+from task_tracker.store.claims import free_for, held_by
 from task_tracker.store.notes import NOTES
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, tasks_by_id
 from task_tracker.vocabulary import OPEN_STATUSES
@@ -86,3 +86,19 @@ def discovered(conn: Connection, since: datetime, *, limit: int) -> tuple[list[T
     recent = [row.id for row in conn.execute(newest) if row.created_at >= since]
     shown = tasks_by_id(conn, recent[:limit])
     return [shown[i] for i in recent[:limit] if i in shown], len(recent)
+
+
+def to_review(conn: Connection, actor: str, now: datetime, *, limit: int) -> list[TaskRow]:
+    """Tasks in review that `actor` may review (another agent did them; no one else holds
+    them), the longest waiting first, from the (status, id) index."""
+    query = (
+        select(*TASK_ROW)
+        .where(
+            T.status == "in_review",
+            or_(T.submitted_by.is_(None), T.submitted_by != actor),
+            free_for(actor, now),
+        )
+        .order_by(T.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query))

@@ -107,7 +107,8 @@ def claim_task(
     when another running claim's can name the same files; a renewal without paths keeps
     the claim's own.
 
-    Taking it makes a pending task in_progress; releasing it makes it pending again. A claim
+    Taking it makes a pending task in_progress (a task in review stays so); releasing it
+    makes an in-progress task pending again. A claim
     held by someone else is refused with who holds it and until when."""
     task = get_task(conn, task_id=task_id)
     now = utcnow()
@@ -130,7 +131,10 @@ def claim_task(
         values = {
             "claimed_by": actor,
             "claimed_until": now + timedelta(minutes=lease_minutes),
-            "status": Status.IN_PROGRESS.value,
+            # (A task in review stays in review: its claimant reviews it.)
+            "status": Status.IN_REVIEW.value
+            if task.status == Status.IN_REVIEW.value
+            else Status.IN_PROGRESS.value,
         }
         if paths:
             _refuse_overlap(conn, task_id, actor, paths, now)

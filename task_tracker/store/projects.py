@@ -73,6 +73,7 @@ class ProjectCounts:
     name: str
     description: str
     archived: bool
+    review: bool
     open: int
     complete: int
     cancelled: int
@@ -104,6 +105,7 @@ def list_projects(
                 name=row.name,
                 description=row.description,
                 archived=bool(row.archived),
+                review=bool(row.review),
                 open=sum(by.get(s, 0) for s in OPEN_STATUSES),
                 complete=by.get(Status.COMPLETE.value, 0),
                 cancelled=by.get(Status.CANCELLED.value, 0),
@@ -119,6 +121,7 @@ def save_project(
     description: str | None = None,
     archived: bool | None = None,
     new_name: str | None = None,
+    review: bool | None = None,
 ) -> ProjectCounts:
     """Create the project, or change the one with this name (any case)."""
     pid = project_id(conn, name, create=True)
@@ -127,6 +130,8 @@ def save_project(
         values["description"] = description
     if archived is not None:
         values["archived"] = archived
+    if review is not None:
+        values["review"] = review
     if new_name is not None:
         renamed = normalize_project_name(new_name)
         other = find_project(conn, renamed)

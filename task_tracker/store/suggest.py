@@ -19,12 +19,14 @@ from task_tracker.store.tasks import TASK_ROW, T, TaskRow
 
 @functools.cache
 def _next_segment(
-    *, tags: int, by_project: bool, dated: bool, held: bool, lock: bool
+    *, tags: int, by_project: bool, dated: bool, held: bool, lock: bool, review: bool = False
 ) -> Select[Any]:
     """One (status, priority) segment of next_tasks, ready tasks nobody else holds only (held:
     the actor holds), dated (by due date) or undated (by id); built once per shape, as
     building it cost 40 times running it. lock: FOR UPDATE SKIP LOCKED (see next_tasks)."""
     conditions = [has_tag(bindparam(f"tag{n}")) for n in range(tags)]
+    if review and not held:  # a task in review is for others than the agent that did it
+        conditions.append(or_(T.submitted_by.is_(None), T.submitted_by != bindparam("actor")))
     if by_project:
         conditions.append(T.project_id == bindparam("project_id"))
     order = T.due_date if dated else T.id
@@ -62,12 +64,13 @@ def next_tasks(
     lock: bool = False,
 ) -> list[TaskRow]:
     """The best ready tasks (open, dependencies complete, no open subtasks) to work on, best
-    first: in progress before pending, then by priority, then by due date (the earliest, so
-    the overdue, first; undated last), then the oldest. Each (status, priority) is read from
-    (status, priority, due_date) in that order, dated then undated, and only as far as
-    `limit` needs. Deferred tasks (defer_until still ahead) are left out, as are tasks
-    someone other than `actor` holds (a running lease)
-    (actor None: every held task); held: only tasks `actor` holds.
+    first: in review (for others than the agent that did them), then in progress, then
+    pending; within each by priority, then by due date (the earliest, so the overdue,
+    first; undated last), then the oldest. Each (status, priority) is read from (status,
+    priority, due_date) in that order, dated then undated, and only as far as `limit`
+    needs. Deferred tasks (defer_until still ahead) are left out, as are tasks someone
+    other than `actor` holds (a running lease) (actor None: every held task, and tasks in
+    review); held: only tasks `actor` holds.
 
     lock: the tasks returned are locked for the caller's transaction and tasks another
     transaction has locked are passed over (PostgreSQL's FOR UPDATE SKIP LOCKED; SQLite,
@@ -79,7 +82,10 @@ def next_tasks(
     if project is not None:
         params["project_id"] = projects.project_id(conn, project)
     rows: list[TaskRow] = []
-    for status in (Status.IN_PROGRESS, Status.PENDING):
+    # Tasks in review come first, for agents other than the one that did them (an anonymous
+    # caller, actor None, is offered none).
+    first = (Status.IN_REVIEW,) if actor is not None else ()
+    for status in (*first, Status.IN_PROGRESS, Status.PENDING):
         for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW):
             for dated in (True, False):
                 if len(rows) < limit:
@@ -89,6 +95,7 @@ def next_tasks(
                         dated=dated,
                         held=held,
                         lock=lock,
+                        review=status is Status.IN_REVIEW,
                     )
                     params.update(status=status.value, priority=priority.value)
                     rows += conn.execute(query, {**params, "limit": limit - len(rows)})

@@ -73,6 +73,7 @@ def add_task(
     defer_until: datetime | None = None,
     repeat: str | None = None,
     discovered_from: int | None = None,
+    review: bool | None = None,
 ) -> TaskRow:
     """A new task; project by name (created only when create_project), under parent_id,
     depending on depends_on, with what its work asks (store.workflow)."""
@@ -89,6 +90,7 @@ def add_task(
         completed_at=now if status == Status.COMPLETE.value else None,
         version=1,
     )
+    values["review"] = review
     values |= workflow.added_values(
         conn,
         criteria=criteria,
@@ -147,6 +149,8 @@ def update_task(
     repeat: str | None = None,
     duplicate_of: int | None = None,
     with_unchecked: bool = False,
+    review: bool | None = None,
+    approving: bool = False,
     actor: str | None = None,
 ) -> TaskRow:
     """Change the fields given (None: unchanged; due_date=None clears the due date;
@@ -154,8 +158,10 @@ def update_task(
 
     Closing a task with open subtasks is refused unless with_subtasks, which closes them too
     (same status). Completing one with unchecked criteria is refused unless with_unchecked
-    (noted, by `actor`); completing one that repeats opens its next occurrence; duplicate_of
-    cancels an open task. A change to nothing (the same values) does not bump the version.
+    (noted, by `actor`); its agent completing one that needs review puts it in review, which
+    completes only `approving` (store.review); completing one that repeats opens its next
+    occurrence; duplicate_of cancels an open task. A change to nothing (the same values)
+    does not bump the version.
     """
     task = get_task(conn, task_id=task_id)
     check_version(task, expected_version)
@@ -198,13 +204,19 @@ def update_task(
         duplicate_of=duplicate_of,
         keep=KEEP,
     )
-    completing = values.get("status") == Status.COMPLETE.value
-    if completing and not with_unchecked:
-        workflow.refuse_unchecked(
-            task_id, workflow.criteria_of(StoredRow({**task._mapping, **values}))
-        )
-    if values.get("status") in (Status.COMPLETE.value, Status.CANCELLED.value):
-        action = "complete" if values["status"] == Status.COMPLETE.value else "cancel"
+    if review is not None and review != task.review:
+        values["review"] = review
+    after = StoredRow({**task._mapping, **values})
+    requested = values.get("status")
+    values |= workflow.routed(conn, task, values, actor=actor, approving=approving)
+    if values.get("status") is None:  # (its agent completing a task in review again)
+        values.pop("status", None)
+        requested = None
+    finishing = requested == Status.COMPLETE.value  # (into review, or complete)
+    if finishing and not with_unchecked:
+        workflow.refuse_unchecked(task_id, workflow.criteria_of(after))
+    if requested in (Status.COMPLETE.value, Status.CANCELLED.value):
+        action = "complete" if finishing else "cancel"
         below = structure.subtasks_in_the_way(
             conn, task_id, action=action, with_subtasks=with_subtasks
         )
@@ -212,10 +224,10 @@ def update_task(
             ids = [subtask.id for subtask in below]
             repeating = (
                 workflow.completing_below(conn, ids, with_unchecked=with_unchecked)
-                if completing
+                if finishing
                 else []
             )
-            _close(conn, ids, status=values["status"])
+            _close(conn, ids, status=requested)
             workflow.opened_below(conn, repeating)
     if not values and not new_depends_on:
         return task
@@ -229,10 +241,10 @@ def update_task(
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
     row = conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
-    if completing:
+    if finishing:
         workflow.record_override(conn, row, actor=actor)
-        if row.repeat:
-            workflow.open_next(conn, row, today=local_today())
+    if row.status == Status.COMPLETE.value and "status" in values and row.repeat:
+        workflow.open_next(conn, row, today=local_today())
     if depends_on is not None and new_depends_on:
         # After the new version: the dependency events (revision 0016) are of that version.
         structure.set_dependencies(conn, task_id=task_id, depends_on=depends_on, replace=True)

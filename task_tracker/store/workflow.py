@@ -17,12 +17,13 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from task_tracker.errors import CriteriaUnchecked, InvalidInput
-from task_tracker.models import TaskNote, table_of
-from task_tracker.schemas import TaskRow, local_today, utcnow
+from task_tracker.errors import CriteriaUnchecked, InReview, InvalidInput
+from task_tracker.models import Project, TaskNote, table_of
+from task_tracker.schemas import StoredRow, TaskRow, local_today, utcnow
 from task_tracker.store import structure
 from task_tracker.store.structure import TASKS, T
 
+PROJECTS = table_of(Project)
 NEXT_OCCURRENCE_COPIES = ("title", "description", "priority", "tags", "project_id", "parent_id")
 
 
@@ -239,3 +240,38 @@ def links_of(task: TaskRow) -> dict[str, int]:
     """The task's typed links that are set, by kind."""
     found = {kind: getattr(task, kind, None) for kind in LINKS}
     return {kind: target for kind, target in found.items() if target is not None}
+
+
+def needs_review(conn: Connection, task: TaskRow) -> bool:
+    """Whether completing the task needs another agent's review: its own review, or when
+    that is unset, its project's (revision 0024)."""
+    if task.review is not None:
+        return bool(task.review)
+    if task.project_id is None:
+        return False
+    return bool(conn.scalar(select(PROJECTS.c.review).where(PROJECTS.c.id == task.project_id)))
+
+
+def routed(
+    conn: Connection,
+    task: TaskRow,
+    values: dict[str, Any],
+    *,
+    actor: str | None,
+    approving: bool,
+) -> dict[str, Any]:
+    """The status change in `values` (to `task` as it is) as review has it: its agent
+    completing a task that needs review (as it will be) puts it in review (submitted_by:
+    that agent); a task in review completes only by approval (review_task), and its agent
+    completing it again changes nothing."""
+    status = values.get("status")
+    if status == "complete" and task.status == "in_review" and not approving:
+        if actor is not None and actor == task.submitted_by:
+            return {"status": None}  # (already done, waiting for review: as complete_task again)
+        raise InReview(task.id, task.submitted_by)
+    after = StoredRow({**task._mapping, **values})
+    if status == "complete" and not approving and needs_review(conn, after):
+        return {"status": "in_review", "submitted_by": actor}
+    if status == "in_review":
+        return {"submitted_by": actor}
+    return {}

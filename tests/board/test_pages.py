@@ -28,6 +28,7 @@ def test_the_board_shows_each_column_with_its_cards(board: Board) -> None:
     assert columns == [
         ("pending", "3"),
         ("in_progress", "1"),
+        ("in_review", "0"),
         ("complete", "2"),
         ("cancelled", "0"),
     ]
@@ -258,7 +259,13 @@ def test_filters_narrow_the_columns(board: Board) -> None:
     assert "held by <b>agent-7</b>" in by_holder
     filtered = board.client.get("/", params={"project": "alpha"}).text
     counts = re.findall(r'<h2 id="h-(\w+)">[^<]+<span class="count">([^<]+)</span>', filtered)
-    assert counts == [("pending", "1"), ("in_progress", "0"), ("complete", "0"), ("cancelled", "0")]
+    assert counts == [
+        ("pending", "1"),
+        ("in_progress", "0"),
+        ("in_review", "0"),
+        ("complete", "0"),
+        ("cancelled", "0"),
+    ]
     unknown = board.client.get("/", params={"project": "gamma"})
     assert unknown.status_code == 400 and "gamma" in html.unescape(unknown.text)
 
@@ -323,3 +330,37 @@ def test_more_pages_a_column_after_its_cursor(board: Board) -> None:
     assert rest.status_code == 200
     assert re.findall(r"#(\d+) Closed", rest.text) == ["2", "1"]
     assert "/column/complete?cursor=" not in rest.text
+
+
+def test_criteria_review_and_links_on_the_task_page(board: Board) -> None:
+    origin = board.add("Origin")
+    task = board.add(
+        "Ship it",
+        criteria=["tests pass", "docs <b>updated</b>"],
+        review=True,
+        repeat="weekly",
+        discovered_from=origin.id,
+    )
+    page = board.client.get(f"/task/{task.id}").text
+    assert "Repeats weekly." in page and "Needs review by another when done." in page
+    assert f'Discovered from <a href="/task/{origin.id}">#{origin.id}</a>' in page
+    assert "docs &lt;b&gt;updated&lt;/b&gt;" in page  # a criterion is text, never markup
+    ticked = board.post(f"/task/{task.id}/check", {"checked": ["1", "2"], "version": "1"})
+    assert ticked.status_code == 303
+    assert [item.checked for item in board.task(task.id).criteria] == [True, True]
+    board.run(operations.complete_task(actor="agent-1", task_id=task.id))
+    page = board.client.get(f"/task/{task.id}").text
+    assert "In review: <b>agent-1</b> finished it" in page and 'value="approve"' in page
+    sent_back = board.post(f"/task/{task.id}/review", {"verdict": "reject", "note": "typo"})
+    assert sent_back.status_code == 303
+    shown = board.task(task.id)
+    assert (shown.status, shown.notes[0].actor, shown.notes[0].text) == (
+        "in_progress",
+        "pat",
+        "typo",
+    )
+    board.run(operations.complete_task(actor="agent-1", task_id=task.id))
+    assert board.post(f"/task/{task.id}/review", {"verdict": "approve"}).status_code == 303
+    assert board.task(task.id).status == "complete"
+    columns = board.client.get("/").text
+    assert '<h2 id="h-in_review">In review' in columns

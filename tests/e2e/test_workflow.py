@@ -110,3 +110,24 @@ def test_files_claimed_through_next_task_are_refused_to_the_other_agent(
     assert "agent-a" in message and "src/auth/**" in message
     [theirs] = bob.call_ok("next_task", {"claim": True, "paths": ["src/billing/**"]})["tasks"]
     assert theirs["title"] == "Billing"
+
+
+def test_work_that_needs_review_is_approved_by_the_other_agent_only(
+    agents: tuple[StdioServer, StdioServer],
+) -> None:
+    alice, bob = agents
+    task = alice.call_ok("add_task", {"title": "Rotate keys", "review": True})
+    assert alice.call_ok("complete_task", {"task_id": task["id"]})["status"] == "in_review"
+    message = refused(alice, "review_task", {"task_id": task["id"], "approve": True})
+    assert message.startswith(f"Task #{task['id']} was completed by you ('agent-a')")
+    [offered] = bob.call_ok("next_task", {})["tasks"]
+    assert (offered["id"], offered["status"]) == (task["id"], "in_review")
+    back = bob.call_ok(
+        "review_task", {"task_id": task["id"], "approve": False, "note": "add a test"}
+    )
+    assert back["status"] == "in_progress"
+    alice.call_ok("complete_task", {"task_id": task["id"]})
+    done = bob.call_ok("review_task", {"task_id": task["id"], "approve": True})
+    assert done["status"] == "complete"
+    kinds = [(e["kind"], e["actor"]) for e in done["history"]]
+    assert kinds == [("approve", "agent-b"), ("update", "agent-a"), ("note", "agent-b")]

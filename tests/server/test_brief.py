@@ -82,13 +82,19 @@ async def test_the_brief_stays_under_its_bound_with_every_text_at_its_longest(
                 paths = [f"src/{n}/{'p' * 150}/{m}/**" for m in range(20)]
                 await call(alice, "claim_task", task_id=task["id"], paths=paths)
             await call(alice, "add_note", task_id=task["id"], text="y" * 2000, kind="handoff")
+    async for bob in as_agent(server, "b" * 100):
+        for n in range(6):  # done by another, waiting for review
+            done = await call(bob, "add_task", title=f"r{n} " + "z" * 190, review=True)
+            await call(bob, "complete_task", task_id=done["id"])
+    async for alice in as_agent(server, "a" * 100):
         told = await brief_of(alice)
     assert len(told) <= BRIEF_MAX
     assert told.count("handoff by ") == 7 + 5  # seven held shown, five waiting
     assert told.count("    paths: src/") == 7
     assert told.endswith("says where you stopped.")  # nothing cut off the end
-    # held, waiting, ready, newest, found while working
-    assert told.count("\n  #") == 7 + 5 + 5 + 5 + 5
+    # held, to review, waiting, ready, newest, found while working
+    assert told.count("\n  #") == 7 + 5 + 5 + 5 + 5 + 5
+    assert told.count(" done by " + "b" * 39 + "…") == 5
     assert "  29 in the last 7 days; newest:" in told
     for section in ("You hold:", "Ready to do next:", "Newest open tasks:", "Found while"):
         assert section in told

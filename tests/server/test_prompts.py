@@ -23,7 +23,7 @@ async def prompt_error(client: Client, name: str, arguments: dict[str, str]) -> 
             "review_tasks",
             {"status": "bogus"},
             "status: 'bogus' is not allowed; use one of 'all', 'open', 'closed', 'pending', "
-            "'in_progress', 'complete' or 'cancelled'",
+            "'in_progress', 'in_review', 'complete' or 'cancelled'",
         ),
         (
             "review_tasks",

@@ -61,6 +61,7 @@ async def test_projects_by_name_never_created_by_a_typo(full: Client, db_path: P
             "name": "Website",
             "description": "",
             "archived": False,
+            "review": False,
             "open": 1,
             "complete": 0,
             "cancelled": 1,
@@ -82,6 +83,7 @@ async def test_save_project_renames_and_archives(full: Client) -> None:
         "name": "Yard",
         "description": "outside",
         "archived": True,
+        "review": False,
         "open": 1,
         "complete": 0,
         "cancelled": 0,
@@ -142,6 +144,7 @@ async def test_subtasks_shown_and_closing_or_deleting_the_parent_refused(
         ("cancelled", 0),
         ("complete", 0),
         ("in_progress", 0),
+        ("in_review", 0),
         ("pending", 0),
     ]
 
@@ -337,6 +340,7 @@ async def test_toolsets_and_read_only(db_path: Path) -> None:
             "revert_task",
             "restore_task",
             "add_note",
+            "review_task",
         ],
         "projects": [*core, "list_projects", "save_project"],
         "all read-only": [

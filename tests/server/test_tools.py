@@ -68,6 +68,8 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "defer_until": None,
         "repeat": None,
         "links": {},
+        "review": None,
+        "submitted_by": None,
         "parent": None,
         "subtasks": [],
         "depends_on": [],
@@ -104,8 +106,8 @@ BAD_TAG = "is not a valid tag; use one word without spaces, commas or control ch
         (
             {"title": "x", "status": "done"},
             INVALID
-            + "status: 'done' is not allowed; use one of 'pending', 'in_progress', 'complete' "
-            "or 'cancelled'",
+            + "status: 'done' is not allowed; use one of 'pending', 'in_progress', 'in_review', "
+            "'complete' or 'cancelled'",
         ),
         (
             {"title": "x", "due_date": "2026-02-30"},
@@ -290,6 +292,8 @@ async def test_task_resource(client: Client) -> None:
         "defer_until": None,
         "repeat": None,
         "links": {},
+        "review": None,
+        "submitted_by": None,
         "parent": None,
         "subtasks": [],
         "depends_on": [],

@@ -245,3 +245,65 @@ async def test_restored_tasks_keep_their_links_unless_the_target_is_gone(
     await call(agent, "delete_task", task_id=origin["id"], permanent=True, confirm=True)
     restored = await call(agent, "restore_task", task_id=lost["id"])
     assert (restored["title"], restored["links"]) == ("Lost", {})
+
+
+async def test_review_by_another_agent(agent: Client, database: Any) -> None:
+    task = await call(agent, "add_task", title="Rotate keys", review=True, repeat="weekly")
+    submitted = await call(agent, "complete_task", task_id=task["id"])
+    assert (submitted["status"], submitted["next_occurrence"]) == ("in_review", None)
+    shown = await call(agent, "get_task", task_id=task["id"])
+    assert (shown["review"], shown["submitted_by"], shown["completed_at"]) == (
+        True,
+        "agent-a",
+        None,
+    )
+    # Its agent completing it again changes nothing; approving it is refused, naming why.
+    assert (await call(agent, "complete_task", task_id=task["id"]))["version"] == 2
+    assert await refusal(agent, "review_task", task_id=task["id"], approve=True) == (
+        f"Task #{task['id']} was completed by you ('agent-a'): its review must come from "
+        "another agent, so it is not approved and nothing was changed. Leave it for another "
+        "agent (next_task offers it to them first), or take it back with approve=false and "
+        "a note."
+    )
+    assert (await call(agent, "next_task", limit=5))["tasks"] == []  # not offered to its agent
+    server = build_server(database, toolsets=("all",))
+    async with Client(server, client_info=Implementation(name="agent-b", version="1")) as bob:
+        await call(bob, "add_task", title="Other work", priority="high")
+        offered = await call(bob, "next_task", limit=5)
+        assert [t["id"] for t in offered["tasks"]][0] == task["id"]  # review comes first
+        assert offered["tasks"][0]["reason"].startswith(
+            "in review, done by agent-a: approve or send back, medium priority"
+        )
+        message = await refusal(bob, "complete_task", task_id=task["id"])
+        assert message.startswith(f"Task #{task['id']} is in review: 'agent-a' completed it")
+        sent_back = await call(
+            bob, "review_task", task_id=task["id"], approve=False, note="tests missing"
+        )
+        assert sent_back["status"] == "in_progress"
+        assert (sent_back["notes"][0]["actor"], sent_back["notes"][0]["text"]) == (
+            "agent-b",
+            "tests missing",
+        )
+        assert sent_back["history"][1]["kind"] == "reject"
+        await call(agent, "complete_task", task_id=task["id"])
+        approved = await call(bob, "review_task", task_id=task["id"], approve=True)
+        assert (approved["status"], approved["history"][0]["kind"]) == ("complete", "approve")
+        # Completion by approval opens a repeating task's next occurrence.
+        following = await call(bob, "list_tasks", status="pending")
+        assert [t["title"] for t in following["tasks"]] == ["Other work", "Rotate keys"]
+        again = await refusal(bob, "review_task", task_id=task["id"], approve=True)
+        assert again.startswith(f"Task #{task['id']} is complete, not in review")
+
+
+async def test_a_projects_review_default_and_a_tasks_own_say(agent: Client) -> None:
+    saved = await call(agent, "save_project", name="Payments", review=True)
+    assert saved["review"] is True
+    checked = await call(agent, "add_task", title="Refund flow", project="Payments")
+    exempt = await call(agent, "add_task", title="Typo", project="Payments", review=False)
+    plain = await call(agent, "add_task", title="Elsewhere")
+    assert (await call(agent, "complete_task", task_id=checked["id"]))["status"] == "in_review"
+    assert (await call(agent, "complete_task", task_id=exempt["id"]))["status"] == "complete"
+    assert (await call(agent, "complete_task", task_id=plain["id"]))["status"] == "complete"
+    counts = await call(agent, "list_tasks", status="open")
+    assert [(t["title"], t["status"]) for t in counts["tasks"]] == [("Refund flow", "in_review")]
+    assert (await call(agent, "list_tasks", status="in_review"))["total"] == 1

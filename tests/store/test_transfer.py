@@ -180,7 +180,7 @@ GOOD = {
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 7, "status": "done"}]},
             "record 2 (id 7): status: 'done' is not allowed; use one of 'pending', "
-            "'in_progress', 'complete' or 'cancelled'; nothing was imported",
+            "'in_progress', 'in_review', 'complete' or 'cancelled'; nothing was imported",
         ),
         (
             {"format": "task-tracker/1", "tasks": [GOOD, GOOD | {"id": 2, "created_at": "x"}]},
