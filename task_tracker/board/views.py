@@ -20,7 +20,8 @@ from task_tracker.vocabulary import OPEN_STATUSES
 
 OPEN_PAGE = 20  # cards per open column, then "more"
 CLOSED_PAGE = 5  # the latest few closed, then "more"
-SORTS = {"pending": "priority", "in_progress": "priority"}  # closed: newest change first
+# Open columns by urgency; closed ones newest change first.
+SORTS = {"pending": "priority", "in_progress": "priority", "in_review": "priority"}
 NOT_COUNTED = Total(0, capped=True)
 
 

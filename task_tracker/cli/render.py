@@ -17,7 +17,7 @@ from task_tracker.vocabulary import OPEN_STATUSES
 
 RED, YELLOW, GREEN, DIM, BOLD = "31", "33", "32", "2", "1"
 PRIORITY_STYLE = {"high": RED, "low": DIM}
-STATUS_STYLE = {"in_progress": YELLOW, "complete": GREEN, "cancelled": DIM}
+STATUS_STYLE = {"in_progress": YELLOW, "in_review": YELLOW, "complete": GREEN, "cancelled": DIM}
 OPEN = OPEN_STATUSES
 
 

@@ -234,15 +234,17 @@ def summary_lines(
 ) -> list[str]:
     """Bare `task-tracker`: the counts, what the person holds, the next few ready tasks."""
     colour = use_colour()
-    open_count = counts["pending"] + counts["in_progress"]
+    open_count = counts["pending"] + counts["in_progress"] + counts["in_review"]
     if not any(counts.values()):
         return [
             "No tasks yet. Add one: task-tracker add 'Write the release notes'",
             "Commands: task-tracker --help",
         ]
+    kinds = [f"{counts['in_progress']} in progress"]
+    kinds += [f"{counts['in_review']} in review"] if counts["in_review"] else []
+    kinds += [f"{counts['pending']} pending"]
     lines = [
-        paint(f"{open_count} open", BOLD, colour)
-        + f" ({counts['in_progress']} in progress, {counts['pending']} pending);"
+        paint(f"{open_count} open", BOLD, colour) + f" ({', '.join(kinds)});"
         f" {counts['complete']} complete, {counts['cancelled']} cancelled"
     ]
     if held["tasks"]:

@@ -61,6 +61,8 @@ class ExportedTask(TaskOut):
     defer_until: AwareDatetime | None = Field(default=None, exclude_if=lambda v: v is None)
     repeat: str | None = Field(default=None, exclude_if=lambda v: v is None)
     links: dict[LinkKind, int] = Field(default={}, exclude_if=lambda v: not v)
+    review: bool | None = Field(default=None, exclude_if=lambda v: v is None)
+    submitted_by: str | None = Field(default=None, exclude_if=lambda v: v is None)
 
 
 class TaskRecord(TaskOut):
@@ -90,3 +92,5 @@ class TaskRecord(TaskOut):
     repeat: Repeat | None = None
     # Ids as parent_id's are: of tasks in the file, or already in the database.
     links: dict[LinkKind, Annotated[int, Field(ge=1, le=ID_MAX)]] = {}
+    review: bool | None = None
+    submitted_by: str | None = Field(default=None, min_length=1, max_length=ACTOR_MAX)

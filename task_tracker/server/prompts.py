@@ -52,7 +52,7 @@ async def review_tasks(
         str,
         Field(
             description="Which tasks to review: open (default), all, closed, pending, "
-            "in_progress, complete or cancelled."
+            "in_progress, in_review, complete or cancelled."
         ),
     ] = "open",
     tag: Annotated[str | None, Field(description=TAG_HELP)] = None,
@@ -108,6 +108,7 @@ async def daily_standup(
         sections = [
             (f"Completed in the last {args.hours}h", report.completed),
             ("In progress", report.in_progress),
+            ("Waiting for review (review_task)", report.in_review),
             ("Pending (up next)", report.pending),
             ("Overdue", report.overdue),
             (f"Stale (open, untouched for {args.stale_days}+ days)", report.stale),

@@ -20,8 +20,8 @@ from task_tracker.store.plans import add_plan, close_tasks
 from task_tracker.store.projects import ProjectCounts, list_projects, names_by_id, save_project
 from task_tracker.store.review import review_task
 from task_tracker.store.search import SearchHit, SearchPage, search_tasks
-from task_tracker.store.structure import Related, related, subtree_rows, top_blockers
-from task_tracker.store.suggest import held_ready, next_tasks
+from task_tracker.store.structure import Related, related, subtree_rows
+from task_tracker.store.suggest import held_ready, next_tasks, top_blockers
 from task_tracker.store.tasks import (
     KEEP,
     TaskRow,

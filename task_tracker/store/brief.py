@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, func, or_, select
 
 from task_tracker.schemas import TaskRow
 from task_tracker.store.claims import free_for, held_by
+from task_tracker.store.hints import unindexed
 from task_tracker.store.notes import NOTES
 from task_tracker.store.tasks import TASK_ROW, TASKS, T, tasks_by_id
 from task_tracker.vocabulary import OPEN_STATUSES
@@ -51,12 +52,21 @@ def free_handoffs(conn: Connection, now: datetime, *, limit: int) -> list[Any]:
     and described, waiting to be picked up. (task_id, title, at, actor, text), newest first,
     one per task."""
     free = or_(T.claimed_by.is_(None), T.claimed_until <= now)
-    query = (
-        select(NOTES.c.task_id, T.title, NOTES.c.at, NOTES.c.actor, NOTES.c.text)
-        .join(TASKS, T.id == NOTES.c.task_id)
-        .where(NOTES.c.kind == "handoff", and_(T.status.in_(OPEN_STATUSES), free))
+    # The newest handoffs first, from their partial index, then their tasks: driven from
+    # the open tasks instead, a database without a handoff was read whole (1.2 s at a
+    # million tasks).
+    handoffs = (
+        select(NOTES.c.id, NOTES.c.task_id, NOTES.c.at, NOTES.c.actor, NOTES.c.text)
+        .where(NOTES.c.kind == "handoff")
         .order_by(NOTES.c.id.desc())
         .limit(HANDOFFS_READ)
+        .subquery()
+    )
+    query = (
+        select(handoffs.c.task_id, T.title, handoffs.c.at, handoffs.c.actor, handoffs.c.text)
+        .join(TASKS, T.id == handoffs.c.task_id)
+        .where(T.status.in_(OPEN_STATUSES), free)
+        .order_by(handoffs.c.id.desc())
     )
     seen: dict[int, Any] = {}
     for row in conn.execute(query):
@@ -65,8 +75,10 @@ def free_handoffs(conn: Connection, now: datetime, *, limit: int) -> list[Any]:
 
 
 def newest(conn: Connection, *, limit: int) -> list[TaskRow]:
-    """The newest open tasks: work added (often found) lately."""
-    query = select(*TASK_ROW).where(T.status.in_(OPEN_STATUSES)).order_by(T.id.desc())
+    """The newest open tasks: work added (often found) lately. Walked by id, newest first,
+    the status checked per row: from the (status, id) index the three open statuses' ranges
+    were merged and sorted whole (160 ms at a million tasks)."""
+    query = select(*TASK_ROW).where(unindexed(T.status).in_(OPEN_STATUSES)).order_by(T.id.desc())
     return list(conn.execute(query.limit(limit)))
 
 

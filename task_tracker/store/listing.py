@@ -77,6 +77,12 @@ def count_by_status(conn: Connection, *, status: str | None) -> int:
 DUE_SORT_MAX = 5_000
 
 
+def _few(conn: Connection, statuses: list[str]) -> bool:
+    """Whether at most SORT_SMALL tasks have these statuses (the counts the database keeps)."""
+    counted = select(func.coalesce(func.sum(COUNTS.n), 0)).where(COUNTS.status.in_(statuses))
+    return (conn.scalar(counted) or 0) <= SORT_SMALL
+
+
 def _due_in_range(
     statuses: list[str] | None, due_before: date | None, due_after: date | None
 ) -> list[Any]:
@@ -145,9 +151,15 @@ def list_tasks(
     if deferred is not None:  # (checked per row: deferred tasks are few)
         later = T.defer_until > bindparam("defer_now", utcnow(), type_=T.defer_until.type)
         by_claim.append(later if deferred else or_(T.defer_until.is_(None), ~later))
+    tags = list(filters.tags)
+    if tags and statuses is not None and _few(conn, statuses):
+        # A status few tasks have (in review, say) is read from (status, id), each row's
+        # tags checked: driven by a common tag, a page read the tag's whole range for the
+        # few (75 ms for an empty board column at 100k tasks).
+        by_claim += [has_tag(tag) for tag in tags]
+        tags = []
     by_column += by_claim
     due_range = _due_in_range(statuses, due_before, due_after)
-    tags = list(filters.tags)
     if len(tags) > 1:  # the least used tag drives the page; the others are checked per row
         tags.sort(key=lambda t: _rarity(conn, t))
     conditions = [*by_status, *by_column, *due_range]

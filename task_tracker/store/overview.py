@@ -24,7 +24,13 @@ _SEGMENT = (
 )
 _OVERVIEW_ORDER = [
     (status.value, priority.value)
-    for status in (Status.IN_PROGRESS, Status.PENDING, Status.COMPLETE, Status.CANCELLED)
+    for status in (
+        Status.IN_PROGRESS,
+        Status.IN_REVIEW,
+        Status.PENDING,
+        Status.COMPLETE,
+        Status.CANCELLED,
+    )
     for priority in (Priority.HIGH, Priority.MEDIUM, Priority.LOW)
 ]
 
@@ -56,6 +62,7 @@ def overview(conn: Connection, *, limit: int) -> TaskPage:
 class Standup:
     completed: list[TaskRow]
     in_progress: list[TaskRow]
+    in_review: list[TaskRow]
     pending: list[TaskRow]
     overdue: list[TaskRow]
     stale: list[TaskRow]
@@ -100,6 +107,7 @@ def standup(
     return Standup(
         completed=pick(T.completed_at >= since, order=T.completed_at),
         in_progress=by_priority(Status.IN_PROGRESS),
+        in_review=by_priority(Status.IN_REVIEW),
         pending=by_priority(Status.PENDING),
         overdue=open_by(T.due_date, T.due_date < today.isoformat()),
         stale=open_by(T.updated_at, T.updated_at < stale_before),

@@ -16,7 +16,6 @@ from sqlalchemy import (
     and_,
     delete,
     exists,
-    func,
     insert,
     select,
     text,
@@ -259,26 +258,6 @@ def related(conn: Connection, task: Any) -> Related:
         shown["blocks"],
         is_ready,
     )
-
-
-def top_blockers(conn: Connection, *, limit: int = 3) -> list[tuple[Any, int]]:
-    """The unfinished tasks that the most open tasks wait on, with how many each blocks."""
-    waiting = TASKS.alias("waiting")
-    blocker = TASKS.alias("blocker")
-    n = func.count().label("n")
-    query = (
-        select(blocker.c.id, blocker.c.title, blocker.c.status, n)
-        .select_from(
-            DEPS.join(waiting, waiting.c.id == D.task_id).join(
-                blocker, blocker.c.id == D.depends_on_id
-            )
-        )
-        .where(waiting.c.status.in_(OPEN_STATUSES), blocker.c.status != Status.COMPLETE.value)
-        .group_by(blocker.c.id, blocker.c.title, blocker.c.status)
-        .order_by(n.desc(), blocker.c.id)
-        .limit(limit)
-    )
-    return [(row, row.n) for row in conn.execute(query)]
 
 
 def subtasks_in_the_way(

@@ -71,6 +71,8 @@ def export_lines(conn: Connection, *, schema_revision: str) -> Iterator[str]:
             defer_until=task.defer_until,
             repeat=task.repeat,
             links=workflow.links_of(task),
+            review=task.review,
+            submitted_by=task.submitted_by,
         )
         yield prefix + exported.model_dump_json()
     yield "\n]}\n"
@@ -144,6 +146,8 @@ def _row(
     values["criteria"] = workflow.encode_criteria([item.model_dump() for item in record.criteria])
     values["defer_until"] = record.defer_until
     values["repeat"] = record.repeat
+    values["review"] = record.review
+    values["submitted_by"] = record.submitted_by
     return {"id": None if new_ids else record.id, **values}
 
 

@@ -24,7 +24,15 @@ from task_tracker.store import structure
 from task_tracker.store.structure import TASKS, T
 
 PROJECTS = table_of(Project)
-NEXT_OCCURRENCE_COPIES = ("title", "description", "priority", "tags", "project_id", "parent_id")
+NEXT_OCCURRENCE_COPIES = (
+    "title",
+    "description",
+    "priority",
+    "tags",
+    "project_id",
+    "parent_id",
+    "review",
+)
 
 
 def criteria_of(task: TaskRow) -> list[dict[str, Any]]:

@@ -137,7 +137,7 @@ def completions(line: str, tmp_path: Path) -> list[str]:
 
 
 def test_shell_completion_offers_commands_and_options(tmp_path: Path) -> None:
-    assert completions("task-tracker re", tmp_path) == ["restore", "revert"]
+    assert completions("task-tracker re", tmp_path) == ["restore", "revert", "review"]
     assert completions("task-tracker ls --so", tmp_path) == ["--sort"]
     for shell, marker in (
         ("bash", "complete -o nospace -o default -o bashdefault -F _python_argcomplete"),

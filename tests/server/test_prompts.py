@@ -46,8 +46,8 @@ async def test_prompt_argument_descriptions_list_what_is_allowed(client: Client)
     prompts = {prompt.name: prompt for prompt in await client.list_prompts()}
     review = {arg.name: arg.description for arg in prompts["review_tasks"].arguments or []}
     assert review["status"].startswith(
-        "Which tasks to review: open (default), all, closed, pending, in_progress, complete "
-        "or cancelled."
+        "Which tasks to review: open (default), all, closed, pending, in_progress, "
+        "in_review, complete or cancelled."
     )
     standup = {arg.name: arg.description for arg in prompts["daily_standup"].arguments or []}
     assert standup["hours"].startswith("Look back this many hours for completed work: 1 to 720.")

@@ -498,6 +498,8 @@ def test_what_work_asks_and_forward_links_survive_a_round_trip(tmp_path: Path) -
             defer_until=datetime(2999, 5, 1, 8, 30, tzinfo=UTC),
         )
         store.update_task(s, task_id=first.id, duplicate_of=later.id)  # forward
+        waiting = store.add_task(s, title="Reviewed", review=True)
+        store.update_task(s, task_id=waiting.id, status="complete", actor="agent-a")
     engine.dispose()
     exported = tmp_path / "tasks.json"
     assert cli("export", "--db", str(source), "--output", str(exported)).returncode == 0
@@ -513,7 +515,14 @@ def test_what_work_asks_and_forward_links_survive_a_round_trip(tmp_path: Path) -
             None,
         ),
         ([], {"discovered_from": 1}, "weekdays", "2999-05-01T08:30:00Z"),
+        ([], None, None, None),
     ]
+    assert {k: document["tasks"][2][k] for k in ("status", "review", "submitted_by")} == {
+        "status": "in_review",
+        "review": True,
+        "submitted_by": "agent-a",
+    }
+    assert "review" not in document["tasks"][0]
     done = cli("import", str(exported), "--db", str(same))
     assert done.returncode == 0, done.stderr
     assert rows(same) == rows(source)
@@ -531,6 +540,7 @@ def test_what_work_asks_and_forward_links_survive_a_round_trip(tmp_path: Path) -
             (2, None, None),
             (3, None, 4),
             (4, 3, None),
+            (5, None, None),
         ]
     broken = dict(document)
     broken["tasks"] = [{**document["tasks"][1], "links": {"duplicate_of": 77}}]
