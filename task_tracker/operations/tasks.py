@@ -202,10 +202,9 @@ def complete_task(
 ) -> Call[TaskOut]:
     def run(conn: Connection) -> TaskOut:
         store.refuse_others_claim(conn, task_ids=[task_id], actor=actor)
-        task = store.update_task(
+        task = store.complete_task(
             conn,
             task_id=task_id,
-            status="complete",
             with_subtasks=with_subtasks,
             with_unchecked=with_unchecked,
             actor=actor,

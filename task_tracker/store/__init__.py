@@ -27,7 +27,6 @@ from task_tracker.store.tasks import (
     TaskRow,
     add_task,
     complete_task,
-    delete_task,
     get_task,
     schema_revision,
     tasks_by_id,
@@ -36,6 +35,7 @@ from task_tracker.store.tasks import (
 from task_tracker.store.transfer import check_header, export_lines, import_records, iter_tasks
 from task_tracker.store.trash import (
     delete_for_good,
+    delete_task,
     restore_task,
     trash_days,
     trash_entries,

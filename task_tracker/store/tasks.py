@@ -1,4 +1,4 @@
-"""Queries on one task: add, get, update, complete, delete, and insert as given (import).
+"""Queries on one task: add, get, update, complete (deleting it: store.trash).
 
 Plain functions: a Connection first, keyword-only arguments after it; the caller owns the
 transaction and nothing here commits. They run SQLAlchemy Core statements on the models'
@@ -47,7 +47,7 @@ _SELECT_TASK = select(*TASK_ROW).where(T.id == bindparam("task_id"))
 _INSERT_TASK = insert(TASKS).returning(*TASK_ROW)
 # SET takes the columns named in the parameters it is executed with.
 UPDATE_TASK = update(TASKS).where(T.id == bindparam("task_id")).returning(*TASK_ROW)
-_DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
+DELETE_TASK = delete(TASKS).where(T.id == bindparam("task_id"))
 _IN_TRASH = select(TrashTask.task_id).where(TrashTask.task_id == bindparam("task_id"))
 _BY_IDS = select(*TASK_ROW).where(T.id.in_(bindparam("ids", expanding=True)))
 
@@ -251,10 +251,23 @@ def update_task(
     return row
 
 
-def complete_task(conn: Connection, *, task_id: int, with_subtasks: bool = False) -> TaskRow:
-    """Mark a task complete. Completing a complete task returns it unchanged."""
+def complete_task(
+    conn: Connection,
+    *,
+    task_id: int,
+    with_subtasks: bool = False,
+    with_unchecked: bool = False,
+    actor: str | None = None,
+) -> TaskRow:
+    """Mark a task complete (as `actor`: into review when it needs review). Completing a
+    complete task returns it unchanged."""
     return update_task(
-        conn, task_id=task_id, status=Status.COMPLETE.value, with_subtasks=with_subtasks
+        conn,
+        task_id=task_id,
+        status=Status.COMPLETE.value,
+        with_subtasks=with_subtasks,
+        with_unchecked=with_unchecked,
+        actor=actor,
     )
 
 
@@ -274,24 +287,3 @@ def _close(conn: Connection, ids: Sequence[int], *, status: str) -> None:
             version=T.version + 1,
         )
     )
-
-
-def delete_task(
-    conn: Connection,
-    *,
-    task_id: int,
-    expected_version: int | None = None,
-    with_subtasks: bool = False,
-) -> TaskRow:
-    """Delete a task; with_subtasks: and its subtasks, at any depth (else refused if it has
-    any). Dependencies on it go with it."""
-    task = get_task(conn, task_id=task_id)
-    check_version(task, expected_version)
-    below = structure.subtasks_in_the_way(
-        conn, task_id, action="delete", with_subtasks=with_subtasks
-    )
-    if below:  # named, not left to ON DELETE CASCADE, which needs foreign keys on
-        structure.delete_subtree(conn, task_id, below)
-    else:
-        conn.execute(_DELETE_TASK, {"task_id": task_id})
-    return task

@@ -3,7 +3,8 @@
 Deleting moves the rows out of `tasks` (so every read, count and search leaves them out
 without a filter of its own) into `trash`; restoring puts them back with the same ids (ids
 are never reused, so they are still free). An entry is purged after TRASH_DAYS, or at once
-on request; purging deletes the tasks' history too.
+on request; purging deletes the tasks' history too. delete_task deletes a live task for good
+(with its subtasks when asked).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from task_tracker.models import TaskEvent, TrashEntry, TrashTask, table_of
 from task_tracker.schemas import StoredRow, utcnow
 from task_tracker.store import notes, structure
 from task_tracker.store.structure import TASKS, D, T
-from task_tracker.store.tasks import TaskRow, check_version, delete_task, get_task
+from task_tracker.store.tasks import DELETE_TASK, TaskRow, check_version, get_task
 from task_tracker.store.workflow import LINKS
 
 TRASH = table_of(TrashEntry)
@@ -41,6 +42,27 @@ def _as_text(value: Any) -> str:
     if isinstance(value, date | datetime):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} in a task row")
+
+
+def delete_task(
+    conn: Connection,
+    *,
+    task_id: int,
+    expected_version: int | None = None,
+    with_subtasks: bool = False,
+) -> TaskRow:
+    """Delete a task; with_subtasks: and its subtasks, at any depth (else refused if it has
+    any). Dependencies on it go with it."""
+    task = get_task(conn, task_id=task_id)
+    check_version(task, expected_version)
+    below = structure.subtasks_in_the_way(
+        conn, task_id, action="delete", with_subtasks=with_subtasks
+    )
+    if below:  # named, not left to ON DELETE CASCADE, which needs foreign keys on
+        structure.delete_subtree(conn, task_id, below)
+    else:
+        conn.execute(DELETE_TASK, {"task_id": task_id})
+    return task
 
 
 def trash_task(
@@ -228,7 +250,7 @@ def delete_for_good(
     expected_version: int | None = None,
     with_subtasks: bool = False,
 ) -> TaskRow:
-    """Delete a live task (as tasks.delete_task) or the trash entry holding it, for good;
+    """Delete a live task (as delete_task) or the trash entry holding it, for good;
     its history goes with it. Returns the task as it was."""
     entry = _entry_of(conn, task_id)
     if entry is None:
