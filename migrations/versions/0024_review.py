@@ -1,14 +1,14 @@
-"""review by another agent: the in_review status, tasks.review, tasks.submitted_by,
-projects.review
+"""review by another agent: the in_review status, review and submitted_by columns
 
 Revision ID: 0024
 Revises: 0023
 Create Date: 2026-12-04 04:40:00+00:00
 
-A task that needs review (tasks.review, or when that is NULL its project's review) does not
-complete when the agent that did it completes it: it becomes in_review, an open status, with
-submitted_by naming that agent, and only another agent approves it (review_task) or sends
-it back. Every task and project written before needs no review.
+Adds tasks.review, tasks.submitted_by and projects.review. A task that needs review
+(tasks.review, or when that is NULL its project's review) does not complete when the agent
+that did it completes it: it becomes in_review, an open status, with submitted_by naming
+that agent, and only another agent approves it (review_task) or sends it back. Every task
+and project written before needs no review.
 
 The status CHECK gains 'in_review', which SQLite can only do by rebuilding `tasks`: the
 table is created again from its own stored SQL with the wider CHECK, its rows copied, and

@@ -115,6 +115,7 @@ def detailed(conn: Connection, task: TaskRow) -> TaskDetailOut:
         ready=related.ready,
         claimed_by=held_by,
         claimed_until=task.claimed_until if held_by is not None else None,
+        paths=store.claimed_paths(task) if held_by is not None else [],
         history=[event_out(e) for e in store.task_history(conn, task_id=task.id, limit=3)],
         notes=[
             NoteOut(at=n.at, actor=n.actor, text=n.text, kind=n.kind)

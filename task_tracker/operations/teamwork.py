@@ -69,8 +69,7 @@ def claim_task(
                 f"You left no handoff on #{task_id}: if someone picks it up after you, "
                 f"add_note(task_id={task_id}, text=..., kind='handoff') says where you stopped."
             )
-        held = store.claimed_paths(task) if shown.claimed_by else []
-        return ClaimedOut(**shown.model_dump(), reminder=reminder, paths=held)
+        return ClaimedOut(**shown.model_dump(), reminder=reminder)
 
     return writing(run, actor=actor)
 

@@ -10,7 +10,7 @@ What it buys (`bench/run.py --tricks`, three runs):
   the arguments list the values). Tools without tags are listed without FastMCP's
   `"_meta":{"fastmcp":{"tags":[]}}` (31 bytes a tool that tell a client nothing). The
   default toolset's tools/list answer, which sits in the model's context for the whole
-  conversation, is 13,890 bytes instead of 17,492.
+  conversation, is 13,941 bytes instead of 17,551.
 - plain descriptions: the docstring is handed to FastMCP as the description, so it does not
   load a docstring parser to look for parameter sections (our parameters are described by
   their Field annotations); off, spawn -> `initialize` takes 0.9-1.1x as long (within noise).

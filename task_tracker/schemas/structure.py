@@ -164,6 +164,7 @@ class TaskDetailOut(TaskOut):
     ready: bool
     claimed_by: str | None
     claimed_until: datetime | None
+    paths: list[str]  # the files the running claim covers (claim_task's paths)
     history: list[EventOut]  # the last three changes, newest first
     notes: list[NoteOut]  # the latest handoff, then the last notes, newest first
 
@@ -172,7 +173,6 @@ class ClaimedOut(TaskDetailOut):
     reminder: str | None = Field(
         default=None, description="On release without a handoff note: leave one."
     )
-    paths: list[str] = Field(default=[], description="The files your claim covers.")
 
 
 class RestoredOut(TaskDetailOut):

@@ -14,7 +14,14 @@ from tests.e2e.stored import rows
 
 PLANNING = ["add_tasks", "close_tasks"]
 PROJECTS = ["list_projects", "save_project"]
-TEAMWORK = ["claim_task", "task_history", "revert_task", "restore_task", "add_note"]
+TEAMWORK = [
+    "claim_task",
+    "task_history",
+    "revert_task",
+    "restore_task",
+    "add_note",
+    "review_task",
+]
 
 
 @pytest.mark.parametrize(

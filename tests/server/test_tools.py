@@ -77,6 +77,7 @@ async def test_add_task_returns_the_stored_task(client: Client) -> None:
         "ready": True,
         "claimed_by": None,
         "claimed_until": None,
+        "paths": [],
         "notes": [],
     }
 
@@ -301,6 +302,7 @@ async def test_task_resource(client: Client) -> None:
         "ready": True,
         "claimed_by": None,
         "claimed_until": None,
+        "paths": [],
         "notes": [],
         "subtree": [],
     }

@@ -307,3 +307,12 @@ async def test_a_projects_review_default_and_a_tasks_own_say(agent: Client) -> N
     counts = await call(agent, "list_tasks", status="open")
     assert [(t["title"], t["status"]) for t in counts["tasks"]] == [("Refund flow", "in_review")]
     assert (await call(agent, "list_tasks", status="in_review"))["total"] == 1
+
+
+async def test_get_task_shows_the_paths_a_running_claim_covers(agent: Client) -> None:
+    task = await call(agent, "add_task", title="Auth")
+    await call(agent, "claim_task", task_id=task["id"], paths=["src/auth/**", "docs/*.md"])
+    shown = await call(agent, "get_task", task_id=task["id"])
+    assert (shown["claimed_by"], shown["paths"]) == ("agent-a", ["src/auth/**", "docs/*.md"])
+    await call(agent, "claim_task", task_id=task["id"], release=True)
+    assert (await call(agent, "get_task", task_id=task["id"]))["paths"] == []
