@@ -237,7 +237,7 @@ def update_task(
         # A closed task is nobody's work any more, and a pending one nobody's yet (a revert
         # or an edit back to pending ends a claim as a release would).
         if values["status"] != Status.IN_PROGRESS.value:
-            values.update(claimed_by=None, claimed_until=None)
+            values.update(claimed_by=None, claimed_until=None, claimed_paths=None)
     values.update(updated_at=now, version=task.version + 1)
     # The write lock is held since BEGIN IMMEDIATE, so the version read above is current.
     row = conn.execute(UPDATE_TASK, {"task_id": task_id, **values}).one()
@@ -283,6 +283,7 @@ def _close(conn: Connection, ids: Sequence[int], *, status: str) -> None:
             completed_at=completed,
             claimed_by=None,
             claimed_until=None,
+            claimed_paths=None,
             updated_at=now,
             version=T.version + 1,
         )

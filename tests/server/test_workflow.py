@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from fastmcp import Client
 from mcp.types import Implementation
 
@@ -316,3 +317,17 @@ async def test_get_task_shows_the_paths_a_running_claim_covers(agent: Client) ->
     assert (shown["claimed_by"], shown["paths"]) == ("agent-a", ["src/auth/**", "docs/*.md"])
     await call(agent, "claim_task", task_id=task["id"], release=True)
     assert (await call(agent, "get_task", task_id=task["id"]))["paths"] == []
+
+
+async def test_closing_or_submitting_a_task_frees_the_paths_its_claim_covered(
+    agent: Client, engine: Any
+) -> None:
+    task = await call(agent, "add_task", title="Auth", review=True)
+    other = await call(agent, "add_task", title="Login page")
+    for claimed in (task, other):
+        await call(agent, "claim_task", task_id=claimed["id"], paths=["src/auth/**"])
+    assert (await call(agent, "complete_task", task_id=task["id"]))["status"] == "in_review"
+    await call(agent, "update_task", task_id=other["id"], status="cancelled")
+    with engine.connect() as conn:
+        stored = conn.execute(sa.text("SELECT claimed_by, claimed_paths FROM tasks ORDER BY id"))
+        assert stored.all() == [(None, None), (None, None)]
