@@ -109,6 +109,22 @@ def drag(page: Any, task_id: int, status: str) -> None:
     page.mouse.up()
 
 
+def dragged(page: Any, task_id: int, status: str, attempts: int = 3) -> None:
+    """Drag the card to the column until it is there. Under a loaded CI machine the fallback
+    drag (SortableJS) now and then never starts from the synthetic mouse (2 of 6 full runs,
+    none of 7 runs alone or beside two busy cores), so the gesture is made again, as a
+    person would; the card must then be in the column."""
+    for _ in range(attempts - 1):
+        drag(page, task_id, status)
+        try:
+            card_in(page, status, task_id).wait_for(timeout=10_000)
+            return
+        except Exception:  # playwright's TimeoutError: the drag did not take
+            continue
+    drag(page, task_id, status)
+    card_in(page, status, task_id).wait_for(timeout=WAIT_MS)
+
+
 def test_a_drag_persists_and_a_cli_change_shows_live(
     browser: Any, tmp_path: Path, shots: Path
 ) -> None:
@@ -129,8 +145,7 @@ def test_a_drag_persists_and_a_cli_change_shows_live(
         page.goto(url)
         page.locator("#live", has_text="live").wait_for(timeout=WAIT_MS)
         page.evaluate("window.loadedOnce = true")
-        drag(page, 1, "in_progress")
-        card_in(page, "in_progress", 1).wait_for(timeout=WAIT_MS)
+        dragged(page, 1, "in_progress")
         page.locator('#card-1[data-version="2"]').wait_for(timeout=WAIT_MS)
         assert "status    in_progress" in cli(db, "show", "1")
         cli(db, "done", "2")
