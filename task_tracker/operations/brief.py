@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from task_tracker.operations.calls import Call, operation, reading
-from task_tracker.operations.shaping import why_next
+from task_tracker.operations.shaping import cut, why_next
 from task_tracker.runtime.startup import lazy_module
 from task_tracker.schemas import local_today, stamp, utcnow
 
@@ -37,18 +37,13 @@ PATHS_SHOWN = 80
 DISCOVERED_SINCE = timedelta(days=7)
 
 
-def _cut(text: str, most: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= most else flat[: most - 1] + "…"
-
-
 def _task(row: Any) -> str:
-    return f"#{row.id} [{row.priority}] {_cut(row.title, TITLE_MAX)}"
+    return f"#{row.id} [{row.priority}] {cut(row.title, TITLE_MAX)}"
 
 
 def _note(note: Any) -> str:
-    by = _cut(note.actor, ACTOR_SHOWN) if note.actor else "a hand edit"
-    return f"handoff by {by} at {stamp(note.at)}: {_cut(note.text, NOTE_SHOWN)}"
+    by = cut(note.actor, ACTOR_SHOWN) if note.actor else "a hand edit"
+    return f"handoff by {by} at {stamp(note.at)}: {cut(note.text, NOTE_SHOWN)}"
 
 
 def _section(title: str, lines: list[str], empty: str) -> list[str]:
@@ -67,11 +62,11 @@ def brief(*, actor: str) -> Call[str]:
         for row in held:
             mine.append(f"  {_task(row)} ({row.status}; yours until {stamp(row.claimed_until)})")
             if paths := store.claimed_paths(row):
-                mine.append(f"    paths: {_cut(', '.join(paths), PATHS_SHOWN)}")
+                mine.append(f"    paths: {cut(', '.join(paths), PATHS_SHOWN)}")
             if row.id in handoffs:
                 mine.append(f"    {_note(handoffs[row.id])}")
         waiting = [
-            f"  #{n.task_id} {_cut(n.title, TITLE_MAX)}\n    {_note(n)}"
+            f"  #{n.task_id} {cut(n.title, TITLE_MAX)}\n    {_note(n)}"
             for n in brief_reads.free_handoffs(conn, now, limit=SHOWN)
         ]
         # Free work only: what the agent holds is listed above (actor None leaves out every
@@ -81,7 +76,7 @@ def brief(*, actor: str) -> Call[str]:
             for row in store.next_tasks(conn, tag=None, limit=SHOWN, actor=None)
         ]
         blocking = [
-            f"  #{row.id} {_cut(row.title, TITLE_MAX)} ({row.status}) blocks {n} open task(s)"
+            f"  #{row.id} {cut(row.title, TITLE_MAX)} ({row.status}) blocks {n} open task(s)"
             for row, n in store.top_blockers(conn, limit=SHOWN)
         ]
         newest = [
@@ -98,7 +93,7 @@ def brief(*, actor: str) -> Call[str]:
         lines = [f"Brief for {actor}, {stamp(now)}."]
         lines += _section("You hold", mine, "nothing: next_task(claim=true) takes the best")
         reviews = [
-            f"  {_task(row)} done by {_cut(row.submitted_by or 'someone', ACTOR_SHOWN)}"
+            f"  {_task(row)} done by {cut(row.submitted_by or 'someone', ACTOR_SHOWN)}"
             for row in brief_reads.to_review(conn, actor, now, limit=SHOWN)
         ]
         lines += _section("Waiting for your review (review_task)", reviews, "none")

@@ -8,7 +8,6 @@ never fails a whole page, resource or prompt.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -231,6 +230,13 @@ def all_held(held: list[Any], *, tag: str | None, project: str | None) -> str:
     )
 
 
+def cut(text: str, most: int) -> str:
+    """text on one line (its runs of whitespace one space), at most `most` characters (the
+    last one … when cut)."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= most else flat[: most - 1] + "…"
+
+
 def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     """next_task's reason, in the order it ranks by: status, priority, due date, age (and
     first, the caller's own claim on it, when there is one)."""
@@ -241,9 +247,9 @@ def why_next(task: TaskRow, today: date, *, actor: str | None = None) -> str:
     if actor is not None and task.claimed_by == actor and task.claimed_until is not None:
         until = stamp(task.claimed_until)
         if task.claimed_until > utcnow():
-            covered = ", ".join(json.loads(task.claimed_paths)) if task.claimed_paths else ""
-            if len(covered) > PATHS_SHOWN:
-                covered = covered[: PATHS_SHOWN - 1] + "…"
+            from task_tracker import store  # (loaded by now: the caller read the task)
+
+            covered = cut(", ".join(store.claimed_paths(task)), PATHS_SHOWN)
             files = f", covering {covered}" if covered else ""
             parts.insert(0, f"claimed by you ({actor}) until {until}{files}")
     parts.append(f"{task.priority} priority")

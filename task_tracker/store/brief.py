@@ -51,7 +51,6 @@ def free_handoffs(conn: Connection, now: datetime, *, limit: int) -> list[Any]:
     """The newest handoffs left on open tasks that nobody holds now: work someone stopped
     and described, waiting to be picked up. (task_id, title, at, actor, text), newest first,
     one per task."""
-    free = or_(T.claimed_by.is_(None), T.claimed_until <= now)
     # The newest handoffs first, from their partial index, then their tasks: driven from
     # the open tasks instead, a database without a handoff was read whole (1.2 s at a
     # million tasks).
@@ -65,7 +64,7 @@ def free_handoffs(conn: Connection, now: datetime, *, limit: int) -> list[Any]:
     query = (
         select(handoffs.c.task_id, T.title, handoffs.c.at, handoffs.c.actor, handoffs.c.text)
         .join(TASKS, T.id == handoffs.c.task_id)
-        .where(T.status.in_(OPEN_STATUSES), free)
+        .where(T.status.in_(OPEN_STATUSES), free_for(None, now))  # (held by no one)
         .order_by(handoffs.c.id.desc())
     )
     seen: dict[int, Any] = {}

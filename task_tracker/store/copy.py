@@ -41,6 +41,7 @@ from task_tracker.models import (
     TrashTask,
 )
 from task_tracker.store import history
+from task_tracker.store.workflow import LINKS
 
 BATCH = 1_000
 # After a copy of this many tasks or more, SQLite's search indexes are merged into one
@@ -202,11 +203,10 @@ def _carry_sequences(target: Connection, highest: dict[str, int]) -> None:
 
 # A task's typed links (revision 0023) may name a task copied after it: they are copied as
 # none and set once every task is in (foreign keys stay checked).
-_LINKS = ("repeat_of", "discovered_from", "duplicate_of")
 _RELINK = (
     update(TASKS)
     .where(TASKS.c.id == bindparam("task_id"))
-    .values({name: bindparam(f"to_{name}") for name in _LINKS})
+    .values({name: bindparam(f"to_{name}") for name in LINKS})
 )
 
 
@@ -214,9 +214,9 @@ def _unlinked(batch: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The batch's rows without their links (in place); the links, as _RELINK's parameters."""
     links = []
     for row in batch:
-        if any(row.get(name) is not None for name in _LINKS):
-            links.append({"task_id": row["id"], **{f"to_{n}": row.get(n) for n in _LINKS}})
-            row.update(dict.fromkeys(_LINKS))
+        if any(row.get(name) is not None for name in LINKS):
+            links.append({"task_id": row["id"], **{f"to_{n}": row.get(n) for n in LINKS}})
+            row.update(dict.fromkeys(LINKS))
     return links
 
 

@@ -65,8 +65,12 @@ class TaskPage:
 
 def count_by_status(conn: Connection, *, status: str | None) -> int:
     """Tasks with a status (None/"all": every task; "open"), from the trigger-kept counts."""
+    return _counted(conn, status_values(status))
+
+
+def _counted(conn: Connection, statuses: list[str] | None) -> int:
+    """Tasks with any of these statuses (None: every task), from the trigger-kept counts."""
     query = select(func.coalesce(func.sum(COUNTS.n), 0))
-    statuses = status_values(status)
     if statuses is not None:
         query = query.where(COUNTS.status.in_(statuses))
     return conn.scalar(query) or 0
@@ -75,12 +79,6 @@ def count_by_status(conn: Connection, *, status: str | None) -> int:
 # A due range of up to this many tasks is read from (status, due_date) and its ids sorted; a
 # wider one is walked in id order, where then at least 1 row in (tasks / DUE_SORT_MAX) matches.
 DUE_SORT_MAX = 5_000
-
-
-def _few(conn: Connection, statuses: list[str]) -> bool:
-    """Whether at most SORT_SMALL tasks have these statuses (the counts the database keeps)."""
-    counted = select(func.coalesce(func.sum(COUNTS.n), 0)).where(COUNTS.status.in_(statuses))
-    return (conn.scalar(counted) or 0) <= SORT_SMALL
 
 
 def _due_in_range(
@@ -152,7 +150,7 @@ def list_tasks(
         later = T.defer_until > bindparam("defer_now", utcnow(), type_=T.defer_until.type)
         by_claim.append(later if deferred else or_(T.defer_until.is_(None), ~later))
     tags = list(filters.tags)
-    if tags and statuses is not None and _few(conn, statuses):
+    if tags and statuses is not None and _counted(conn, statuses) <= SORT_SMALL:
         # A status few tasks have (in review, say) is read from (status, id), each row's
         # tags checked: driven by a common tag, a page read the tag's whole range for the
         # few (75 ms for an empty board column at 100k tasks).
