@@ -19,7 +19,7 @@ from sqlalchemy import Connection, insert, select
 
 from task_tracker.errors import CriteriaUnchecked, InReview, InvalidInput
 from task_tracker.models import Project, TaskNote, table_of
-from task_tracker.schemas import StoredRow, TaskRow, local_today, utcnow
+from task_tracker.schemas import NOTE_MAX, StoredRow, TaskRow, local_today, utcnow
 from task_tracker.store import structure
 from task_tracker.store.structure import TASKS, T
 
@@ -208,7 +208,7 @@ def record_override(conn: Connection, task: TaskRow, *, actor: str | None) -> No
     left = unchecked(criteria_of(task))
     if left:
         text = "Completed with unchecked acceptance criteria: " + "; ".join(left)
-        note = {"task_id": task.id, "at": utcnow(), "actor": actor, "text": text[:2000]}
+        note = {"task_id": task.id, "at": utcnow(), "actor": actor, "text": text[:NOTE_MAX]}
         conn.execute(insert(table_of(TaskNote)), {**note, "kind": "note"})
 
 
